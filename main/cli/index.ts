@@ -1,0 +1,61 @@
+import { Command, CommanderError } from "commander";
+import { AppError } from "../../shared/contract";
+import { createServices, resolveDataDir, type Services } from "../services";
+import { APP_VERSION } from "../version";
+import { json, processIo, type CliIo } from "./io";
+
+export interface CliContext {
+  readonly io: CliIo;
+  /** Builds the services for the chosen data folder (lazily: --help must not touch the store). */
+  services(): Services;
+}
+
+/** Runs the `fieldproof` command line; returns the process exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let services: Services | undefined;
+  const program = new Command("fieldproof")
+    .description("Fieldproof: rotate controller credentials with proof, attribute shared accounts, and carry signed evidence to IT.")
+    .version(APP_VERSION, "-V, --version", "print the version")
+    .option("--data-dir <dir>", "folder holding the store and keys (default: FIELDPROOF_DATA_DIR, else the desktop app's folder)")
+    .showHelpAfterError("(run fieldproof --help for usage)")
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  const ctx: CliContext = {
+    io,
+    services: () => {
+      services ??= createServices({ dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir), runtime: "cli" });
+      return services;
+    },
+  };
+
+  program
+    .command("info")
+    .description("show the store location, device name and IT sync state")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const info = await ctx.services().system.info();
+      if (opts.json) io.out(json(info));
+      else {
+        io.out(`Fieldproof ${info.appVersion}`);
+        io.out(`Device:     ${info.deviceName}`);
+        io.out(`Store:      ${info.storePath}`);
+        io.out(`IT sync:    ${info.itSync.state}${info.itSync.recordsSinceReceipt ? ` (${info.itSync.recordsSinceReceipt} records not receipted)` : ""}`);
+      }
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof AppError) {
+      io.err(`fieldproof: ${error.message}`);
+      return 1;
+    }
+    io.err(`fieldproof: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 70;
+  } finally {
+    await services?.close();
+  }
+}

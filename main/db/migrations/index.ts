@@ -1,0 +1,13 @@
+import type { Database } from "better-sqlite3";
+import { m001Settings } from "./001-settings";
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database) => void;
+}
+
+/** Numbered, append-only. Never edit a released migration: add the next one. */
+export const MIGRATIONS: readonly Migration[] = [m001Settings];
+
+export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,52 @@
+// Electron entry point: the only place the desktop app's lifecycle lives.
+import { app, type BrowserWindow, dialog } from "electron";
+import { join } from "node:path";
+import { createDispatcher, createHandlers, createServices, type Services } from "../services";
+import { registerIpc } from "./ipc";
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./protocol";
+import { hardenSessions } from "./security";
+import { createMainWindow } from "./window";
+
+const distDir = join(app.getAppPath(), "dist");
+let services: Services | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Fieldproof owns the store; focus it instead of opening the same SQLite file twice.
+  app.quit();
+} else {
+  registerAppScheme();
+  app.on("second-instance", () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.whenReady().then(start, fatal);
+  app.on("window-all-closed", () => app.quit());
+  app.on("before-quit", () => {
+    void services?.close();
+  });
+}
+
+async function start(): Promise<void> {
+  hardenSessions(APP_ORIGIN);
+  serveRenderer(join(distDir, "renderer"));
+  const dataDir = process.env.FIELDPROOF_DATA_DIR ?? app.getPath("userData");
+  services = createServices({ dataDir, runtime: "electron" });
+  registerIpc(
+    createDispatcher(createHandlers(services), {
+      trustedOrigin: APP_ORIGIN,
+      onInternalError: (channel, error) => console.error(`[fieldproof] ${channel}:`, error),
+    }),
+  );
+  mainWindow = createMainWindow(dataDir, distDir);
+  mainWindow.on("closed", () => {
+    mainWindow = undefined;
+  });
+}
+
+function fatal(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  dialog.showErrorBox("Fieldproof cannot start", message);
+  app.exit(1);
+}

@@ -1,0 +1,33 @@
+import { homedir, hostname } from "node:os";
+import { join } from "node:path";
+
+export type Runtime = "electron" | "preview" | "test" | "cli";
+
+export interface ServicesConfig {
+  /** Folder holding the store and keys. In Electron: app.getPath('userData'). */
+  readonly dataDir: string;
+  readonly runtime: Runtime;
+  /** Clock, injectable for tests. */
+  readonly now?: () => Date;
+  /** Default device name before the technician sets one. */
+  readonly hostname?: string;
+}
+
+export const STORE_FILE = "fieldproof.sqlite";
+
+/**
+ * Where data lives outside Electron: --data-dir, then FIELDPROOF_DATA_DIR, then the same folder
+ * Electron uses as userData for "Fieldproof", so the CLI and the desktop app share one store.
+ */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (flag) return flag;
+  if (env.FIELDPROOF_DATA_DIR) return env.FIELDPROOF_DATA_DIR;
+  const home = homedir();
+  if (platform === "win32") return join(env.APPDATA ?? join(home, "AppData", "Roaming"), "Fieldproof");
+  if (platform === "darwin") return join(home, "Library", "Application Support", "Fieldproof");
+  return join(env.XDG_CONFIG_HOME ?? join(home, ".config"), "Fieldproof");
+}
+
+export function defaultDeviceName(config: ServicesConfig): string {
+  return config.hostname ?? hostname();
+}

@@ -1,0 +1,89 @@
+import { Classes, OverlaysProvider } from "@blueprintjs/core";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { AppStateContext, type AppState } from "./appState";
+import { Sidebar } from "./components/Sidebar";
+import { StatusBar } from "./components/StatusBar";
+import { routeFromHash, ROUTES, type RouteId } from "./routes";
+import { EvidenceScreen } from "./screens/EvidenceScreen";
+import { IdentitiesScreen } from "./screens/IdentitiesScreen";
+import { OwnersScreen } from "./screens/OwnersScreen";
+import { PlantScreen } from "./screens/PlantScreen";
+import { RotationsScreen } from "./screens/RotationsScreen";
+import { SettingsScreen } from "./screens/SettingsScreen";
+import { useApi } from "./useApi";
+
+const SCREENS: Record<RouteId, () => React.JSX.Element> = {
+  plant: PlantScreen,
+  identities: IdentitiesScreen,
+  rotations: RotationsScreen,
+  owners: OwnersScreen,
+  evidence: EvidenceScreen,
+  settings: SettingsScreen,
+};
+
+export function App(): React.JSX.Element {
+  const [route, setRoute] = useState<RouteId>(() => routeFromHash(window.location.hash));
+  const [refreshKey, setRefreshKey] = useState(0);
+  const settings = useApi("settings.get", {}, String(refreshKey));
+  const info = useApi("system.info", {}, String(refreshKey));
+  const theme = settings.data?.theme ?? "light";
+
+  const navigate = useCallback((next: RouteId) => {
+    window.location.hash = `#/${next}`;
+  }, []);
+
+  useEffect(() => {
+    const onHash = (): void => setRoute(routeFromHash(window.location.hash));
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
+  useEffect(() => {
+    // Ctrl+1..6 jumps between screens: quicker than the mouse with gloves on.
+    const onKey = (event: KeyboardEvent): void => {
+      if (!event.ctrlKey || event.altKey || event.metaKey) return;
+      const index = Number.parseInt(event.key, 10) - 1;
+      const target = ROUTES[index];
+      if (target) {
+        event.preventDefault();
+        navigate(target.id);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate]);
+
+  useEffect(() => {
+    document.body.classList.toggle(Classes.DARK, theme === "dark");
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    const label = ROUTES.find((r) => r.id === route)?.label ?? "";
+    document.title = `${label} · Fieldproof`;
+    document.getElementById("main-heading")?.focus();
+  }, [route]);
+
+  const appState = useMemo<AppState>(
+    () => ({ info: info.data, settings: settings.data, refresh: () => setRefreshKey((k) => k + 1) }),
+    [info.data, settings.data],
+  );
+
+  const Screen = SCREENS[route];
+  return (
+    <AppStateContext.Provider value={appState}>
+    <OverlaysProvider>
+      <div className="fp-shell">
+        <a className="fp-skip" href="#main-heading">
+          Skip to content
+        </a>
+        <Sidebar current={route} onNavigate={navigate} />
+        <main className="fp-main" aria-labelledby="main-heading">
+          <Screen key={route} />
+        </main>
+        <StatusBar info={info.data} error={info.error} />
+      </div>
+    </OverlaysProvider>
+    </AppStateContext.Provider>
+  );
+}

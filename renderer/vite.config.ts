@@ -1,0 +1,20 @@
+import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+export default defineConfig({
+  root,
+  base: "./",
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL("../dist/renderer", import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    // Everything is served from the app's own origin; nothing may be inlined as a data: script.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    chunkSizeWarningLimit: 2000,
+  },
+});

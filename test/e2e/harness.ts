@@ -1,0 +1,121 @@
+// Opens the built renderer in Debian's Chromium with `window.fieldproof` bridged to real services in
+// this process, through the same dispatcher (and validation) the Electron main process uses.
+import AxeBuilder from "@axe-core/playwright";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { _electron, chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Channel, RequestOf, ResponseOf, Result } from "../../shared/contract";
+import { attachBridge, BRIDGE_ENTRY, BRIDGE_ORIGIN } from "../../main/preview/bridge";
+import { CHROMIUM_ARGS, findChromium, sandboxArgs } from "../../main/preview/chromium";
+import { createDispatcher, createHandlers, createServices, type Services, type ServicesConfig } from "../../main/services";
+import { tempDir } from "../support/tempDir";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const RENDERER_DIR = join(ROOT, "dist", "renderer");
+export const SCREENSHOT_DIR = join(ROOT, "test-results", "screenshots");
+
+export interface AppHandle {
+  readonly page: Page;
+  readonly services: Services;
+  readonly dataDir: string;
+  /** Calls main through the page's `window.fieldproof`, exactly as the renderer does. */
+  call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  screenshot(name: string): Promise<string>;
+  /** Serious and critical axe violations on the current screen. */
+  accessibilityViolations(): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]>;
+  /** Errors the page logged so far (cleared); any left at close fail the test. */
+  takePageErrors(): string[];
+  close(): Promise<void>;
+}
+
+let browser: Browser | undefined;
+
+async function sharedBrowser(): Promise<Browser> {
+  browser ??= await chromium.launch({ executablePath: findChromium(), headless: true, args: [...CHROMIUM_ARGS, ...sandboxArgs()] });
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close();
+  browser = undefined;
+}
+
+export interface LaunchOptions {
+  readonly viewport?: { width: number; height: number };
+  readonly config?: Partial<ServicesConfig>;
+}
+
+/**
+ * FIELDPROOF_E2E_TARGET=electron drives the real desktop app (needs the Electron binary, i.e. a
+ * machine where `npm install` could download it). The default drives the built renderer in Chromium
+ * through the bridge. Either way `services` is the same store, opened from this process.
+ */
+const TARGET = process.env.FIELDPROOF_E2E_TARGET === "electron" ? "electron" : "chromium";
+
+export async function launchApp(options: LaunchOptions = {}): Promise<AppHandle> {
+  if (!existsSync(join(RENDERER_DIR, "index.html"))) {
+    throw new Error(`The renderer is not built (${RENDERER_DIR}). Run \`npm run build\` (npm test does it first).`);
+  }
+  const dir = tempDir("fieldproof-e2e-");
+  const viewport = options.viewport ?? { width: 1280, height: 800 };
+  let page: Page;
+  let services: Services;
+  let closeTarget: () => Promise<void>;
+  if (TARGET === "electron") {
+    const electronApp = await _electron.launch({
+      executablePath: createRequire(import.meta.url)("electron") as string,
+      args: [ROOT],
+      env: { ...process.env, FIELDPROOF_DATA_DIR: dir.path },
+    });
+    page = await electronApp.firstWindow();
+    await page.setViewportSize(viewport);
+    services = createServices({ dataDir: dir.path, runtime: "test", ...options.config });
+    closeTarget = () => electronApp.close();
+  } else {
+    services = createServices({ dataDir: dir.path, runtime: "test", hostname: "bay-laptop-07", ...options.config });
+    const dispatch = createDispatcher(createHandlers(services), {
+      trustedOrigin: BRIDGE_ORIGIN,
+      onInternalError: (channel, error) => console.error(`[e2e] ${channel}:`, error),
+    });
+    const context: BrowserContext = await (await sharedBrowser()).newContext({ viewport, colorScheme: "light" });
+    page = await context.newPage();
+    await attachBridge(page, dispatch, RENDERER_DIR);
+    await page.goto(BRIDGE_ENTRY);
+    closeTarget = () => context.close();
+  }
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") pageErrors.push(message.text());
+  });
+  await page.getByRole("navigation", { name: "Screens" }).waitFor();
+
+  return {
+    page,
+    services,
+    dataDir: dir.path,
+    call: (channel, request) =>
+      page.evaluate(({ c, r }) => (window as unknown as { fieldproof: Record<string, (x: unknown) => Promise<never>> }).fieldproof[c]!(r), { c: channel, r: request }),
+    async screenshot(name) {
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: false });
+      return path;
+    },
+    async accessibilityViolations() {
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      return results.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => ({ id: v.id, impact: v.impact ?? "", help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    },
+    takePageErrors: () => pageErrors.splice(0),
+    async close() {
+      await closeTarget();
+      await services.close();
+      dir.cleanup();
+      if (pageErrors.length > 0) throw new Error(`The page reported errors:\n${pageErrors.join("\n")}`);
+    },
+  };
+}
