@@ -1,0 +1,87 @@
+import type { ControllerStore } from "./controllerStore";
+import { startControllerServer, type RunningServer } from "./controllerServer";
+import { FaultSwitch } from "./faults";
+import { certificateFile, readCertificateDer } from "./pki";
+import type { ControllerPaths } from "./state";
+import type { PasswordPolicy, SimController, SimControllerSpec, SimFault, SimUserSnapshot } from "./types";
+
+export interface ControllerHandleOptions {
+  readonly spec: SimControllerSpec;
+  readonly siteName: string;
+  readonly paths: ControllerPaths;
+  readonly store: ControllerStore;
+  readonly policy: PasswordPolicy;
+  readonly host: string;
+}
+
+/** One simulated controller that can be stopped and started again on the same port and state. */
+export class ControllerHandle implements SimController {
+  private server: RunningServer | undefined;
+  private readonly faults = new FaultSwitch();
+  // start() and stop() run one after the other, whatever order callers fire them in.
+  private lifecycle: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ControllerHandleOptions) {}
+
+  get id(): string {
+    return this.options.spec.id;
+  }
+
+  get spec(): SimControllerSpec {
+    return this.options.spec;
+  }
+
+  get port(): number {
+    return this.options.store.port;
+  }
+
+  get endpointUrl(): string {
+    return `opc.tcp://${this.options.host}:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  get fault(): SimFault | null {
+    return this.faults.current;
+  }
+
+  start(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.server) return;
+      this.server = await startControllerServer({ ...this.options, faults: this.faults });
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.serialize(async () => {
+      const server = this.server;
+      this.server = undefined;
+      await server?.stop();
+    });
+  }
+
+  setFault(fault: SimFault | null): void {
+    this.faults.set(fault);
+  }
+
+  users(): readonly SimUserSnapshot[] {
+    return this.options.store.snapshot();
+  }
+
+  /** What a login with this password would get (disabled accounts fail; the keepOldPassword fault's extra passwords pass). */
+  verifyPassword(userName: string, password: string): Promise<boolean> {
+    return this.options.store.authenticate(userName, password);
+  }
+
+  certificate(): Promise<Buffer> {
+    return readCertificateDer(certificateFile(this.options.paths));
+  }
+
+  private serialize(step: () => Promise<void>): Promise<void> {
+    const run = this.lifecycle.then(step);
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+}

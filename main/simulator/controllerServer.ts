@@ -1,0 +1,167 @@
+import {
+  MessageSecurityMode,
+  OPCUAServer,
+  SecurityPolicy,
+  UserNameIdentityToken,
+  nodesets,
+  type ISessionContext,
+  type ServerSession,
+} from "node-opcua";
+import { installPushCertificateManagementOnServer } from "node-opcua-server-configuration";
+import type { ControllerStore } from "./controllerStore";
+import type { FaultSwitch } from "./faults";
+import { installUserManagement, removeUserManagement } from "./part18";
+import { openControllerPki } from "./pki";
+import type { ControllerPaths } from "./state";
+import type { PasswordPolicy, SimControllerSpec } from "./types";
+import { SimUserManager } from "./userManager";
+import { onCertificateChanged } from "./pushCertificates";
+
+export interface ControllerServerOptions {
+  readonly spec: SimControllerSpec;
+  readonly siteName: string;
+  readonly paths: ControllerPaths;
+  readonly store: ControllerStore;
+  readonly faults: FaultSwitch;
+  readonly policy: PasswordPolicy;
+  readonly host: string;
+}
+
+export interface RunningServer {
+  readonly endpointUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The 2.157 server restarts its endpoints this long after ApplyChanges (a fixed setTimeout of 2 s). */
+const ENDPOINT_RESTART_MS = 2_000;
+
+/** Policies offered on every controller; None only where the build put that weakness. */
+const SECURE_POLICIES = [SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss];
+
+/** Starts one simulated controller: a node-opcua server on host:port with its PKI, accounts and faults. */
+export async function startControllerServer(options: ControllerServerOptions): Promise<RunningServer> {
+  const { spec, store, paths, host } = options;
+  const port = store.port;
+  const pki = await openControllerPki(paths, spec, options.siteName);
+  const userManager = new SimUserManager(store, spec.security.allowAnonymous);
+  const server = new OPCUAServer({
+    port,
+    host,
+    hostname: host,
+    nodeset_filename: [nodesets.standard],
+    serverCertificateManager: pki.server,
+    userCertificateManager: pki.user,
+    allowAnonymous: spec.security.allowAnonymous,
+    securityPolicies: spec.security.securityPolicyNone ? [SecurityPolicy.None, ...SECURE_POLICIES] : SECURE_POLICIES,
+    securityModes: spec.security.securityPolicyNone
+      ? [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt]
+      : [MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
+    userManager,
+    isAuditing: false,
+    serverInfo: {
+      applicationUri: spec.applicationUri,
+      productUri: "urn:fieldproof-demo:simulated-controller",
+      applicationName: { text: spec.name, locale: "en" },
+    },
+    buildInfo: { productName: spec.model, manufacturerName: spec.vendor, softwareVersion: "demo-1.0", productUri: "urn:fieldproof-demo:simulated-controller" },
+  });
+
+  // Pending fault delays end when the controller stops, so stop() never waits on a hang.
+  const stopping = new AbortController();
+  const sessions = new Set<ServerSession>();
+  let lastCertificateChange = 0;
+  try {
+    await server.initialize();
+    const addressSpace = server.engine.addressSpace;
+    if (!addressSpace) throw new Error("node-opcua initialised the server without an address space");
+    userManager.attach(addressSpace);
+    server.on("session_activated", (session: ServerSession) => sessions.add(session));
+    server.on("session_closed", (session: ServerSession) => sessions.delete(session));
+
+    if (spec.security.part18) {
+      installUserManagement({
+        addressSpace,
+        store,
+        faults: options.faults,
+        policy: options.policy,
+        hooks: {
+          sleep: (ms) => sleep(ms, stopping.signal),
+          dropConnection: (context) => dropConnection(context),
+          closeSessionsOf: (userName) => {
+            for (const session of sessions) {
+              if (userNameOf(session) === userName) server.engine.closeSession(session.authenticationToken, true, "Terminated");
+            }
+          },
+        },
+      });
+    } else {
+      removeUserManagement(addressSpace);
+    }
+
+    await installPushCertificateManagementOnServer(server);
+    onCertificateChanged(server, () => {
+      lastCertificateChange = Date.now();
+    });
+
+    await server.start();
+  } catch (error) {
+    await pki.dispose();
+    throw explainStartFailure(error, spec, host, port);
+  }
+
+  return {
+    endpointUrl: `opc.tcp://${host}:${port}`,
+    stop: async () => {
+      stopping.abort();
+      // Stopping while the 2.157 server is about to restart its endpoints after ApplyChanges makes its
+      // timer act on a shut-down server; let it finish first.
+      const wait = lastCertificateChange + ENDPOINT_RESTART_MS + 500 - Date.now();
+      if (wait > 0) await sleep(wait);
+      await server.shutdown(0);
+      await pki.dispose();
+    },
+  };
+}
+
+function userNameOf(session: ServerSession): string | undefined {
+  const token = session.userIdentityToken;
+  return token instanceof UserNameIdentityToken && typeof token.userName === "string" ? token.userName : undefined;
+}
+
+/** The dropOnChange fault: cut the caller's TCP connection without a response. */
+function dropConnection(context: ISessionContext): void {
+  const channel: unknown = context.session?.channel;
+  if (channel && typeof (channel as { abruptlyInterrupt?: unknown }).abruptlyInterrupt === "function") {
+    (channel as { abruptlyInterrupt(): void }).abruptlyInterrupt();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function explainStartFailure(error: unknown, spec: SimControllerSpec, host: string, port: number): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/EADDRINUSE|address already in use/i.test(message)) {
+    return new PortInUseError(
+      `controller ${spec.id} cannot listen on ${host}:${port}: the port is in use. The state folder pins this port so the plant file stays valid; stop whatever holds it, or start the simulator with a new state folder.`,
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+export class PortInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PortInUseError";
+  }
+}

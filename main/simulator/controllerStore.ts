@@ -1,0 +1,175 @@
+import { mkdir } from "node:fs/promises";
+import { hashPassword, verifyPassword, type PasswordHash } from "./passwords";
+import { ControllerState, type ControllerPaths, type StoredUser } from "./state";
+import { readJson, writeJsonAtomic } from "./atomicFile";
+import type { SimAccount, SimUserSnapshot, WellKnownRole } from "./types";
+
+export interface UserChange {
+  readonly password?: string;
+  readonly description?: string;
+  readonly noDelete?: boolean;
+  readonly disabled?: boolean;
+  readonly noChangeByUser?: boolean;
+}
+
+export interface NewUser {
+  readonly userName: string;
+  readonly password: string;
+  readonly roles: readonly WellKnownRole[];
+  readonly description: string;
+  readonly noDelete: boolean;
+  readonly disabled: boolean;
+  readonly noChangeByUser: boolean;
+}
+
+/**
+ * One controller's persistent state (port and accounts). Every change is written to disk (atomic
+ * replace) before it takes effect in memory, so a change reported Good survives a crash, and one
+ * that failed to save never half-applies. Changes are serialized.
+ */
+export class ControllerStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly paths: ControllerPaths,
+    private state: ControllerState,
+  ) {}
+
+  /** Loads the state file, or creates it from the seeded accounts with the given port. */
+  static async open(paths: ControllerPaths, id: string, accounts: readonly SimAccount[], newPort: () => Promise<number>): Promise<ControllerStore> {
+    const existing = await readJson(paths.stateFile, ControllerState);
+    if (existing) {
+      if (existing.id !== id) throw new Error(`${paths.stateFile} belongs to controller ${existing.id}, not ${id}`);
+      return new ControllerStore(paths, existing);
+    }
+    await mkdir(paths.folder, { recursive: true });
+    const users = await Promise.all(
+      accounts.map(
+        async (account): Promise<StoredUser> => ({
+          userName: account.userName,
+          roles: [...account.roles],
+          description: account.description,
+          noDelete: account.noDelete,
+          disabled: false,
+          noChangeByUser: false,
+          password: await hashPassword(account.initialPassword),
+          alsoAccepted: [],
+        }),
+      ),
+    );
+    const state: ControllerState = { format: "fieldproof-sim-controller/v1", id, port: await newPort(), users };
+    await writeJsonAtomic(paths.stateFile, state);
+    return new ControllerStore(paths, state);
+  }
+
+  get port(): number {
+    return this.state.port;
+  }
+
+  has(userName: string): boolean {
+    return this.find(userName) !== undefined;
+  }
+
+  roles(userName: string): readonly WellKnownRole[] {
+    return this.find(userName)?.roles ?? [];
+  }
+
+  user(userName: string): StoredUser | undefined {
+    return this.find(userName);
+  }
+
+  userNames(): readonly string[] {
+    return this.state.users.map((user) => user.userName);
+  }
+
+  /** The login check: a disabled account never authenticates. */
+  async authenticate(userName: string, password: string): Promise<boolean> {
+    const user = this.find(userName);
+    if (!user || user.disabled) return false;
+    return this.passwordMatches(user, password);
+  }
+
+  /** Whether `password` is (one of) the account's password(s), whatever its state. */
+  async passwordMatches(user: StoredUser, password: string): Promise<boolean> {
+    for (const hash of [user.password, ...user.alsoAccepted]) {
+      if (await verifyPassword(password, hash)) return true;
+    }
+    return false;
+  }
+
+  snapshot(): SimUserSnapshot[] {
+    return this.state.users.map((user) => ({
+      userName: user.userName,
+      roles: [...user.roles],
+      description: user.description,
+      disabled: user.disabled,
+      noDelete: user.noDelete,
+      noChangeByUser: user.noChangeByUser,
+      ...(user.passwordChangedAt ? { passwordChangedAt: user.passwordChangedAt } : {}),
+    }));
+  }
+
+  /** `keepOld`: the fault where a controller keeps accepting the replaced password. */
+  async modify(userName: string, change: UserChange, options: { keepOld?: boolean } = {}): Promise<void> {
+    await this.update(async (users) => {
+      const index = users.findIndex((user) => user.userName === userName);
+      const current = users[index];
+      if (!current) throw new Error(`no user ${userName}`);
+      let password: PasswordHash = current.password;
+      let alsoAccepted = current.alsoAccepted;
+      let passwordChangedAt = current.passwordChangedAt;
+      if (change.password !== undefined) {
+        password = await hashPassword(change.password);
+        alsoAccepted = options.keepOld ? [...current.alsoAccepted, current.password] : [];
+        passwordChangedAt = new Date().toISOString();
+      }
+      const next: StoredUser = {
+        ...current,
+        description: change.description ?? current.description,
+        noDelete: change.noDelete ?? current.noDelete,
+        disabled: change.disabled ?? current.disabled,
+        noChangeByUser: change.noChangeByUser ?? current.noChangeByUser,
+        password,
+        alsoAccepted,
+        ...(passwordChangedAt ? { passwordChangedAt } : {}),
+      };
+      return users.map((user, i) => (i === index ? next : user));
+    });
+  }
+
+  async add(user: NewUser): Promise<void> {
+    await this.update(async (users) => {
+      if (users.some((existing) => existing.userName === user.userName)) throw new Error(`user ${user.userName} exists`);
+      const stored: StoredUser = {
+        userName: user.userName,
+        roles: [...user.roles],
+        description: user.description,
+        noDelete: user.noDelete,
+        disabled: user.disabled,
+        noChangeByUser: user.noChangeByUser,
+        password: await hashPassword(user.password),
+        alsoAccepted: [],
+        passwordChangedAt: new Date().toISOString(),
+      };
+      return [...users, stored];
+    });
+  }
+
+  async remove(userName: string): Promise<void> {
+    await this.update(async (users) => users.filter((user) => user.userName !== userName));
+  }
+
+  private find(userName: string): StoredUser | undefined {
+    return this.state.users.find((user) => user.userName === userName);
+  }
+
+  private update(change: (users: readonly StoredUser[]) => Promise<StoredUser[]>): Promise<void> {
+    const run = this.queue.then(async () => {
+      const next: ControllerState = { ...this.state, users: await change(this.state.users) };
+      await writeJsonAtomic(this.paths.stateFile, next);
+      this.state = next;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,10 @@
+import { LogLevel, setLogLevel } from "node-opcua";
+
+/**
+ * node-opcua logs warnings for everything a demo plant does on purpose (a certificate about to
+ * expire, a client dropped mid-call, a None endpoint). The level is process-wide: it quiets the
+ * client side running in the same process too. Errors still print.
+ */
+export function quietOpcuaLogs(): void {
+  setLogLevel(LogLevel.Error);
+}

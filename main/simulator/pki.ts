@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { OPCUACertificateManager } from "node-opcua";
+import type { ControllerPaths } from "./state";
+import type { SimControllerSpec } from "./types";
+
+export interface ControllerPki {
+  /** Own certificate and key, trusted/rejected client certificates (Part 12 DefaultApplicationGroup). */
+  readonly server: OPCUACertificateManager;
+  /** X509 user-token certificates (DefaultUserTokenGroup). */
+  readonly user: OPCUACertificateManager;
+  dispose(): Promise<void>;
+}
+
+/** Where node-opcua (server and push certificate management alike) reads the application certificate. */
+export function certificateFile(paths: ControllerPaths): string {
+  return join(paths.pki, "own", "certs", "certificate.pem");
+}
+
+/**
+ * Opens the controller's own PKI folders inside the state folder (never node-opcua's shared default
+ * under ~/.config). The first time, the key pair is generated (the slow part of a cold start) and a
+ * self-signed certificate is made with the validity the plant build asks for; afterwards both are
+ * reused as they are, including a certificate installed through Part 12.
+ */
+export async function openControllerPki(paths: ControllerPaths, spec: SimControllerSpec, siteName: string): Promise<ControllerPki> {
+  // Any client certificate is accepted, like a controller in its factory "trust on first use" mode,
+  // so a fresh laptop can connect without an operator trusting it on the panel first.
+  const server = new OPCUACertificateManager({ rootFolder: paths.pki, automaticallyAcceptUnknownCertificate: true });
+  const user = new OPCUACertificateManager({ rootFolder: paths.userPki });
+  await server.initialize();
+  await user.initialize();
+  const file = certificateFile(paths);
+  if (!existsSync(file)) {
+    await server.createSelfSignedCertificate({
+      applicationUri: spec.applicationUri,
+      subject: `/CN=${spec.name}/O=${spec.vendor}/L=${siteName}`,
+      dns: ["localhost", hostname()],
+      ip: ["127.0.0.1"],
+      startDate: new Date(),
+      validity: spec.security.certificateValidityDays,
+      outputFile: file,
+    });
+  }
+  return {
+    server,
+    user,
+    dispose: async () => {
+      await Promise.allSettled([server.dispose(), user.dispose()]);
+    },
+  };
+}
+
+/** The DER of the first certificate in a PEM file. */
+export async function readCertificateDer(file: string): Promise<Buffer> {
+  const pem = await readFile(file, "utf8");
+  const match = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem);
+  if (!match?.[1]) throw new Error(`${file} holds no certificate`);
+  return Buffer.from(match[1].replace(/\s+/g, ""), "base64");
+}
+
+/** SHA-1 thumbprint, hex, as OPC UA tools display it. */
+export function thumbprint(der: Buffer): string {
+  return createHash("sha1").update(der).digest("hex");
+}

@@ -1,0 +1,92 @@
+import { AppError } from "../../shared/contract";
+import { readJson, writeJsonAtomic } from "./atomicFile";
+import { buildPlant } from "./build";
+import { mapLimit } from "./concurrency";
+import { ControllerHandle } from "./controller";
+import { PortInUseError } from "./controllerServer";
+import { ControllerStore } from "./controllerStore";
+import { quietOpcuaLogs } from "./logging";
+import { toPlantFile, writePlantFile } from "./plantFile";
+import { freePort } from "./ports";
+import { PlantState, controllerPaths, plantStatePath } from "./state";
+import type { DemoPlant, DemoPlantOptions, SimController } from "./types";
+
+export const DEFAULT_SEED = "fieldproof-demo";
+export const MAX_CONTROLLERS = 500;
+const DEFAULT_CONCURRENCY = 4;
+
+/**
+ * Starts N simulated controllers on 127.0.0.1 from a state folder. A new folder is filled from the
+ * seed (accounts, ports, PKI); an existing one is reused as it is, so rotated passwords and
+ * certificates, ports and the plant's clock all survive a restart.
+ */
+export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPlant> {
+  const count = options.controllers;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CONTROLLERS) {
+    throw new AppError("INVALID_REQUEST", `a demo plant has 1 to ${MAX_CONTROLLERS} controllers, not ${count}`);
+  }
+  if (options.quiet !== false) quietOpcuaLogs();
+  const host = options.host ?? "127.0.0.1";
+  const seed = String(options.seed ?? DEFAULT_SEED);
+  const state = await openPlantState(options.stateDir, seed, count, options.now ?? new Date());
+  const build = buildPlant({ seed, controllers: count, createdAt: new Date(state.createdAt) });
+
+  const taken = new Set<number>();
+  const controllers = await mapLimit(build.controllers, 8, async (spec) => {
+    const paths = controllerPaths(options.stateDir, spec.id);
+    const store = await ControllerStore.open(paths, spec.id, spec.accounts, async () => {
+      const port = await freePort(host, taken);
+      taken.add(port);
+      return port;
+    });
+    taken.add(store.port);
+    return new ControllerHandle({ spec, siteName: build.site.name, paths, store, policy: build.passwordPolicy, host });
+  });
+
+  let done = 0;
+  try {
+    await mapLimit(controllers, options.concurrency ?? DEFAULT_CONCURRENCY, async (controller) => {
+      await controller.start();
+      options.onProgress?.(++done, controllers.length, `${controller.id} on ${controller.endpointUrl}`);
+    });
+  } catch (error) {
+    await Promise.allSettled(controllers.map((controller) => controller.stop()));
+    if (error instanceof PortInUseError) throw new AppError("CONFLICT", error.message);
+    throw error;
+  }
+
+  const byId = new Map<string, SimController>(controllers.map((controller) => [controller.id, controller]));
+  const plant = toPlantFile(build, (id) => byId.get(id)?.endpointUrl ?? "");
+  return {
+    plant,
+    build,
+    controllers,
+    stateDir: options.stateDir,
+    controller: (id) => {
+      const controller = byId.get(id);
+      if (!controller) throw new Error(`no controller ${id} in this plant`);
+      return controller;
+    },
+    writePlantFile: (path) => writePlantFile(path, plant),
+    stop: async () => {
+      await Promise.all(controllers.map((controller) => controller.stop()));
+    },
+  };
+}
+
+async function openPlantState(stateDir: string, seed: string, controllers: number, now: Date): Promise<PlantState> {
+  const path = plantStatePath(stateDir);
+  const existing = await readJson(path, PlantState);
+  if (existing) {
+    if (existing.seed !== seed || existing.controllers !== controllers) {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `the state folder ${stateDir} holds a plant of ${existing.controllers} controllers from seed "${existing.seed}"; start it with the same seed and size, or use another state folder`,
+      );
+    }
+    return existing;
+  }
+  const state: PlantState = { format: "fieldproof-demo-plant-state/v1", seed, controllers, createdAt: now.toISOString() };
+  await writeJsonAtomic(path, state);
+  return state;
+}
