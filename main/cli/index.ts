@@ -1,18 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { AppError } from "../../shared/contract";
-import { createServices, resolveDataDir, type Services } from "../services";
 import { APP_VERSION } from "../version";
+import { createCliContext } from "./context";
+import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
-
-export interface CliContext {
-  readonly io: CliIo;
-  /** Builds the services for the chosen data folder (lazily: --help must not touch the store). */
-  services(): Services;
-}
 
 /** Runs the `fieldproof` command line; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  let services: Services | undefined;
   const program = new Command("fieldproof")
     .description("Fieldproof: rotate controller credentials with proof, attribute shared accounts, and carry signed evidence to IT.")
     .version(APP_VERSION, "-V, --version", "print the version")
@@ -21,13 +15,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
 
-  const ctx: CliContext = {
-    io,
-    services: () => {
-      services ??= createServices({ dataDir: resolveDataDir(program.opts<{ dataDir?: string }>().dataDir), runtime: "cli" });
-      return services;
-    },
-  };
+  const ctx = createCliContext(program, io);
 
   program
     .command("info")
@@ -44,9 +32,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       }
     });
 
+  registerEvidenceCommands(program, ctx);
+
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return 0;
+    return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof AppError) {
@@ -56,6 +46,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.err(`fieldproof: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 70;
   } finally {
-    await services?.close();
+    await ctx.close();
   }
 }

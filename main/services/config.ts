@@ -1,5 +1,6 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
+import type { KeyProtector } from "../evidence/protector";
 
 export type Runtime = "electron" | "preview" | "test" | "cli";
 
@@ -11,6 +12,12 @@ export interface ServicesConfig {
   readonly now?: () => Date;
   /** Default device name before the technician sets one. */
   readonly hostname?: string;
+  /** How the device key is protected (Electron: safeStorage). Else `passphrase`, else locked. */
+  readonly keyProtector?: KeyProtector;
+  /** Passphrase for the device key outside Electron (FIELDPROOF_PASSPHRASE, a prompt, a test). */
+  readonly passphrase?: string;
+  /** Shown when a signing operation finds the key locked: how to unlock in this runtime. */
+  readonly lockedHint?: string;
 }
 
 export const STORE_FILE = "fieldproof.sqlite";

@@ -1,5 +1,10 @@
 import { join } from "node:path";
 import { MIGRATIONS, openDatabase, SettingsRepository, type Database } from "../db";
+import { JournalRepository } from "../db/journalRepository";
+import { Identity } from "../evidence/identity";
+import { passphraseProtector } from "../evidence/protector";
+import { APP_VERSION } from "../version";
+import { EvidenceService } from "./evidenceService";
 import { defaultDeviceName, STORE_FILE, type ServicesConfig } from "./config";
 import { JobRegistry } from "./jobs";
 import { SettingsService } from "./settingsService";
@@ -11,6 +16,10 @@ export interface Services {
   readonly jobs: JobRegistry;
   readonly settings: SettingsService;
   readonly system: SystemService;
+  readonly identity: Identity;
+  readonly evidence: EvidenceService;
+  /** The journal's repository (tests compare projections with it). */
+  readonly journalRepo: JournalRepository;
   close(): Promise<void>;
 }
 
@@ -20,8 +29,19 @@ export function createServices(config: ServicesConfig): Services {
   const storePath = join(config.dataDir, STORE_FILE);
   const db: Database = openDatabase(storePath, { migrations: MIGRATIONS, label: "The Fieldproof store" });
   const jobs = new JobRegistry(now);
-  const settings = new SettingsService(new SettingsRepository(db), defaultDeviceName(config));
-  const system = new SystemService(settings, { dataDir: config.dataDir, storePath }, config.runtime);
+  const settingsRepo = new SettingsRepository(db);
+  const journalRepo = new JournalRepository(db);
+  const identity = new Identity({
+    repo: journalRepo,
+    now,
+    defaultDeviceName: settingsRepo.get("deviceName") ?? defaultDeviceName(config),
+    appVersion: APP_VERSION,
+    protector: config.keyProtector ?? (config.passphrase !== undefined ? passphraseProtector(config.passphrase) : undefined),
+    lockedHint: config.lockedHint,
+  });
+  const evidence = new EvidenceService({ repo: journalRepo, identity, appVersion: APP_VERSION, now });
+  const settings = new SettingsService(settingsRepo, identity);
+  const system = new SystemService(settings, evidence, { dataDir: config.dataDir, storePath }, config.runtime);
 
   return {
     config,
@@ -29,6 +49,9 @@ export function createServices(config: ServicesConfig): Services {
     jobs,
     settings,
     system,
+    identity,
+    evidence,
+    journalRepo,
     async close() {
       db.close();
     },

@@ -1,5 +1,6 @@
 import { Theme, type Settings } from "../../shared/contract";
 import type { SettingsRepository } from "../db";
+import type { Identity } from "../evidence/identity";
 
 export interface SettingsPatch {
   readonly theme?: Theme | undefined;
@@ -9,20 +10,18 @@ export interface SettingsPatch {
 export class SettingsService {
   constructor(
     private readonly repo: SettingsRepository,
-    private readonly defaultDeviceName: string,
+    private readonly identity: Identity,
   ) {}
 
   async get(): Promise<Settings> {
     const theme = Theme.safeParse(this.repo.get("theme"));
-    return {
-      theme: theme.success ? theme.data : "light",
-      deviceName: this.repo.get("deviceName") ?? this.defaultDeviceName,
-    };
+    return { theme: theme.success ? theme.data : "light", deviceName: this.identity.status().name };
   }
 
   async update(patch: SettingsPatch): Promise<Settings> {
     if (patch.theme) this.repo.set("theme", patch.theme);
-    if (patch.deviceName) this.repo.set("deviceName", patch.deviceName);
+    // The device name is part of the evidence: renaming is a signed record.
+    if (patch.deviceName) this.identity.rename(patch.deviceName);
     return this.get();
   }
 }

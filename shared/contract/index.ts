@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ChannelSpec } from "./channel";
+import { evidenceChannels } from "./evidence";
 import { jobChannels } from "./jobs";
 import { systemChannels } from "./system";
 
@@ -7,11 +8,13 @@ export * from "./channel";
 export * from "./result";
 export * from "./system";
 export * from "./jobs";
+export * from "./evidence";
 
 /** The whole IPC surface: channel name -> request and response schemas. Declared once, here. */
 export const contract = {
   ...systemChannels,
   ...jobChannels,
+  ...evidenceChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { m001Settings } from "./001-settings";
+import { m002Journal } from "./002-journal";
 
 export interface Migration {
   readonly version: number;
@@ -8,6 +9,6 @@ export interface Migration {
 }
 
 /** Numbered, append-only. Never edit a released migration: add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Settings];
+export const MIGRATIONS: readonly Migration[] = [m001Settings, m002Journal];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

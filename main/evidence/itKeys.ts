@@ -1,0 +1,68 @@
+import { generateIdentity, identityToRecipient } from "age-encryption";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { AppError } from "../../shared/contract";
+import { fingerprintOf, generateEd25519, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "./crypto";
+import { validKeyName } from "./note";
+
+/**
+ * What a laptop needs to know about IT: the key that cosigns receipts and the age recipient that
+ * new secrets are sealed to. Public parts only; IT keeps the private halves.
+ */
+export const ItTrustFile = z.object({
+  format: z.literal("fieldproof-it-trust/v1"),
+  keyName: z.string().refine(validKeyName, "a key name has no spaces or plus signs"),
+  /** Raw Ed25519 public key, base64. */
+  publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  fingerprint: z.string(),
+  ageRecipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, "an age X25519 recipient looks like age1..."),
+  createdAt: z.string(),
+});
+export type ItTrustFile = z.infer<typeof ItTrustFile>;
+
+export interface NewItKeys {
+  readonly keyName: string;
+  readonly publicKeyPem: string;
+  readonly privateKeyDer: Buffer;
+  readonly ageIdentity: string;
+  readonly trust: ItTrustFile;
+}
+
+export async function generateItKeys(now: Date): Promise<NewItKeys> {
+  const pair = generateEd25519();
+  const publicKey = publicKeyFromPem(pair.publicKeyPem);
+  const keyName = `fieldproof-it/${randomBytes(4).toString("hex")}`;
+  const ageIdentity = await generateIdentity();
+  const ageRecipient = await identityToRecipient(ageIdentity);
+  return {
+    keyName,
+    publicKeyPem: pair.publicKeyPem,
+    privateKeyDer: pair.privateKeyDer,
+    ageIdentity,
+    trust: {
+      format: "fieldproof-it-trust/v1",
+      keyName,
+      publicKey: rawPublicKey(publicKey).toString("base64"),
+      fingerprint: fingerprintOf(publicKey),
+      ageRecipient,
+      createdAt: now.toISOString(),
+    },
+  };
+}
+
+export function parseTrustFile(text: string): ItTrustFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_REQUEST", "This is not an IT trust file (it is not JSON). Use the it-public.json that `fieldproof it init` wrote.");
+  }
+  const parsed = ItTrustFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError("INVALID_REQUEST", `This is not a valid IT trust file: ${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"}.`);
+  }
+  const key = publicKeyFromRaw(Buffer.from(parsed.data.publicKey, "base64"));
+  if (fingerprintOf(key) !== parsed.data.fingerprint) throw new AppError("INTEGRITY_ERROR", "The IT trust file's fingerprint does not match its key: the file was altered.");
+  return parsed.data;
+}

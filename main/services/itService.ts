@@ -1,0 +1,222 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { AppError } from "../../shared/contract";
+import { ZERO_HASH } from "../../shared/evidence";
+import { IT_MIGRATIONS } from "../db/migrations/it";
+import { ItRepository } from "../db/itRepository";
+import { openDatabase, type Database } from "../db";
+import { readBundle } from "../evidence/bundleReader";
+import { fingerprintOf, keyIdOf, privateKeyFromDer, publicKeyFromPem, sha256Hex } from "../evidence/crypto";
+import { generateItKeys, type ItTrustFile } from "../evidence/itKeys";
+import { compactRange, EMPTY_ROOT, foldRange } from "../evidence/merkle";
+import { cosign, parseNote } from "../evidence/note";
+import { passphraseProtector } from "../evidence/protector";
+import { firstFailure, verifyBundle } from "../evidence/verifyBundle";
+
+export const IT_STORE_FILE = "it.sqlite";
+export const IT_IDENTITY_FILE = "it-identity.txt";
+export const IT_TRUST_FILE = "it-public.json";
+
+export interface ImportOptions {
+  /** Fingerprint the operator read off the laptop, to enrol a device seen for the first time. */
+  readonly enrolFingerprint?: string | undefined;
+  readonly receiptOut?: string | undefined;
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface ImportResult {
+  readonly status: "imported" | "already-imported";
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly enrolled: boolean;
+  readonly newRecords: number;
+  readonly range: { readonly first: number; readonly last: number };
+  readonly treeSize: number;
+  readonly receiptPath: string;
+  readonly sealedFiles: readonly string[];
+}
+
+/** The IT side: its own store, cosigning key and age identity, in a folder of its own. */
+export class ItService {
+  private constructor(
+    readonly itDir: string,
+    private readonly db: Database,
+    readonly repo: ItRepository,
+    private readonly passphrase: () => Promise<string>,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Creates IT's keys and store. The laptop needs only it-public.json (`fieldproof it trust`). */
+  static async init(itDir: string, passphrase: string, now: () => Date = () => new Date()): Promise<{ trust: ItTrustFile; files: { store: string; identity: string; trust: string } }> {
+    const files = { store: join(itDir, IT_STORE_FILE), identity: join(itDir, IT_IDENTITY_FILE), trust: join(itDir, IT_TRUST_FILE) };
+    if (existsSync(files.store) || existsSync(files.identity)) {
+      throw new AppError("CONFLICT", `IT keys already exist in ${itDir}. Refusing to replace them: laptops trust the existing key.`);
+    }
+    const protector = passphraseProtector(passphrase, "IT passphrase");
+    mkdirSync(itDir, { recursive: true });
+    const keys = await generateItKeys(now());
+    const db = openDatabase(files.store, { migrations: IT_MIGRATIONS, label: "The IT evidence store" });
+    try {
+      new ItRepository(db).insertIdentity({
+        keyName: keys.keyName,
+        publicKey: keys.publicKeyPem,
+        protectedKey: protector.protect(keys.privateKeyDer),
+        ageRecipient: keys.trust.ageRecipient,
+        createdAt: now().toISOString(),
+      });
+    } finally {
+      db.close();
+    }
+    writeFileSync(files.identity, `# Fieldproof IT age identity (created ${now().toISOString()})\n# public key: ${keys.trust.ageRecipient}\n${keys.ageIdentity}\n`, { mode: 0o600 });
+    chmodSync(files.identity, 0o600);
+    writeFileSync(files.trust, `${JSON.stringify(keys.trust, null, 2)}\n`);
+    return { trust: keys.trust, files };
+  }
+
+  static open(itDir: string, passphrase: () => Promise<string>, now: () => Date = () => new Date()): ItService {
+    const store = join(itDir, IT_STORE_FILE);
+    if (!existsSync(store)) throw new AppError("PRECONDITION_FAILED", `There is no IT store in ${itDir}. Run \`fieldproof it init --it-dir ${itDir}\` first.`);
+    const db = openDatabase(store, { migrations: IT_MIGRATIONS, label: "The IT evidence store" });
+    const repo = new ItRepository(db);
+    if (!repo.identity()) {
+      db.close();
+      throw new AppError("PRECONDITION_FAILED", `The IT store in ${itDir} has no IT key. Run \`fieldproof it init\` in an empty folder.`);
+    }
+    return new ItService(itDir, db, repo, passphrase, now);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  trustFile(): ItTrustFile {
+    return JSON.parse(readFileSync(join(this.itDir, IT_TRUST_FILE), "utf8")) as ItTrustFile;
+  }
+
+  /**
+   * Verifies a bundle against the enrolled device key and what IT already holds, applies all its new
+   * records in one transaction (or none), and writes the receipt (IT's cosignature on the checkpoint).
+   */
+  async import(bundlePath: string, options: ImportOptions = {}): Promise<ImportResult> {
+    const bundleSha = createHash("sha256").update(readFileSync(bundlePath)).digest("hex");
+    const bundle = await readBundle(bundlePath);
+    const m = bundle.manifest;
+    const enrolled = this.repo.device(m.device.id);
+    let bundleKey;
+    try {
+      bundleKey = publicKeyFromPem(bundle.devicePem);
+    } catch {
+      throw new AppError("INTEGRITY_ERROR", "Bundle rejected: device.pem is not an Ed25519 public key.");
+    }
+    const bundleFingerprint = fingerprintOf(bundleKey);
+    if (!enrolled) {
+      if (!options.enrolFingerprint) {
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          `Unknown device "${m.device.name}" (${m.device.id}) with key fingerprint ${bundleFingerprint}. ` +
+            `Compare it with the fingerprint on the laptop's Evidence screen; if they match, import again with --enrol "${bundleFingerprint}". Nothing was imported.`,
+        );
+      }
+      if (normalise(options.enrolFingerprint) !== normalise(bundleFingerprint)) {
+        throw new AppError("INTEGRITY_ERROR", `The fingerprint given for enrolment (${options.enrolFingerprint}) does not match the bundle's device key (${bundleFingerprint}). Nothing was imported.`);
+      }
+    }
+    const deviceKey = enrolled ? publicKeyFromPem(enrolled.publicKey) : bundleKey;
+    const techKeys = new Map(this.repo.technicianKeys(m.device.id).map((pem) => [keyIdOf(publicKeyFromPem(pem)), publicKeyFromPem(pem)] as const));
+    const result = await verifyBundle(bundle, { deviceKey, technicianKeys: techKeys, onProgress: options.onProgress });
+    const failure = firstFailure(result);
+    if (failure) throw failure;
+
+    const head = this.repo.head(m.device.id) ?? { treeSize: 0, rootHash: EMPTY_ROOT.toString("base64"), headHash: ZERO_HASH, peaks: [] };
+    if (m.range.first > head.treeSize) {
+      throw new AppError("INTEGRITY_ERROR", `Bundle rejected (gap): IT holds records 0..${head.treeSize - 1} of this device and the bundle starts at seq ${m.range.first}; records ${head.treeSize}..${m.range.first - 1} are missing. Import the earlier bundle first.`);
+    }
+    // Fork: the device signed a different record for a seq IT already holds.
+    const held = this.repo.payloads(m.device.id, m.range.first, Math.min(m.range.last, head.treeSize - 1));
+    for (const record of result.records) {
+      const mine = held.get(record.seq);
+      if (mine && !mine.equals(record.payload)) {
+        throw new AppError(
+          "INTEGRITY_ERROR",
+          `FORK DETECTED: seq ${record.seq} in this bundle differs from the record IT already holds for device ${m.device.name} (${m.device.id}). ` +
+            "The laptop's log was rewritten or restored from an old backup. Nothing was imported; keep both and investigate.",
+        );
+      }
+    }
+    // The tree before the bundle must be the one IT holds (catches a rewritten prefix the overlap does not show).
+    const previousRoot = m.range.first === head.treeSize ? head.rootHash : foldRange(compactRange(this.storedLeaves(m.device.id, m.range.first))).toString("base64");
+    if (previousRoot !== m.previous.rootHash) {
+      throw new AppError("INTEGRITY_ERROR", `FORK DETECTED: the bundle's log before seq ${m.range.first} is not the log IT holds for this device. Nothing was imported.`);
+    }
+    if (m.treeSize < head.treeSize) {
+      throw new AppError(
+        "CONFLICT",
+        `Replay refused: this bundle ends at seq ${m.range.last}, but IT already holds this device's records up to seq ${head.treeSize - 1} from a later bundle. Nothing was imported.`,
+      );
+    }
+    const receiptPath = options.receiptOut ?? defaultReceiptPath(bundlePath);
+    if (m.treeSize === head.treeSize) {
+      // Everything is held: importing the same bundle (or a re-export of it) again changes nothing.
+      const receipt = this.cosign(bundle.checkpoint, await this.itKey());
+      writeFileSync(receiptPath, receipt);
+      return { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, enrolled: false, newRecords: 0, range: m.range, treeSize: m.treeSize, receiptPath, sealedFiles: [] };
+    }
+
+    const itKey = await this.itKey();
+    const receipt = this.cosign(bundle.checkpoint, itKey);
+    const fresh = result.records.filter((r) => r.seq >= head.treeSize);
+    const at = this.now().toISOString();
+    this.repo.transaction(() => {
+      if (!enrolled) {
+        this.repo.enrol({ deviceId: m.device.id, name: m.device.name, publicKey: bundle.devicePem, keyId: keyIdOf(bundleKey), fingerprint: bundleFingerprint, enrolledAt: at });
+      }
+      const bundleId = this.repo.insertBundle({ sha256: bundleSha, deviceId: m.device.id, firstSeq: m.range.first, lastSeq: m.range.last, treeSize: m.treeSize, rootHash: m.rootHash, receipt, importedAt: at });
+      this.repo.insertRecords(m.device.id, bundleId, fresh);
+      for (const r of fresh) this.repo.projector.applyParsed({ deviceId: m.device.id, seq: r.seq, recordedAt: r.recordedAt }, r.kind, r.data);
+      for (const [file, data] of bundle.sealed) this.repo.insertSealed(m.device.id, bundleId, file, sha256Hex(data), data);
+      const last = result.records[result.records.length - 1]!;
+      this.repo.setHead(m.device.id, { treeSize: m.treeSize, rootHash: m.rootHash, headHash: `sha256:${sha256Hex(last.payload)}`, peaks: result.peaks.map((p) => p.toString("base64")) }, at);
+    });
+    writeFileSync(receiptPath, receipt);
+    const sealedFiles = this.writeSealed(m.device.id, bundle.sealed);
+    return { status: "imported", deviceId: m.device.id, deviceName: m.device.name, enrolled: !enrolled, newRecords: fresh.length, range: m.range, treeSize: m.treeSize, receiptPath, sealedFiles };
+  }
+
+  private storedLeaves(deviceId: string, size: number): Buffer[] {
+    return this.repo.db
+      .prepare<[string, number], { leaf_hash: Buffer }>("SELECT leaf_hash FROM it_records WHERE device_id = ? AND seq < ? ORDER BY seq")
+      .all(deviceId, size)
+      .map((r) => r.leaf_hash);
+  }
+
+  private async itKey(): Promise<{ name: string; key: ReturnType<typeof privateKeyFromDer> }> {
+    const identity = this.repo.identity()!;
+    const der = passphraseProtector(await this.passphrase(), "IT passphrase").unprotect(identity.protectedKey);
+    return { name: identity.keyName, key: privateKeyFromDer(der) };
+  }
+
+  private cosign(checkpoint: string, it: { name: string; key: ReturnType<typeof privateKeyFromDer> }): string {
+    return cosign(parseNote(checkpoint), it.name, it.key, BigInt(Math.floor(this.now().getTime() / 1000)));
+  }
+
+  /** Sealed secrets as files IT opens with `age -d -i it-identity.txt FILE`. */
+  private writeSealed(deviceId: string, sealed: ReadonlyMap<string, Buffer>): string[] {
+    if (sealed.size === 0) return [];
+    const dir = join(this.itDir, "sealed", deviceId);
+    mkdirSync(dir, { recursive: true });
+    return [...sealed].map(([name, data]) => {
+      const path = join(dir, name.slice("sealed/".length));
+      if (!existsSync(path)) writeFileSync(path, data, { mode: 0o600 });
+      return path;
+    });
+  }
+}
+
+export function defaultReceiptPath(bundlePath: string): string {
+  return `${bundlePath.replace(/\.tar$/, "")}.receipt`;
+}
+
+function normalise(fingerprint: string): string {
+  return fingerprint.replace(/^SHA256:/i, "").replace(/[\s:]/g, "").toUpperCase();
+}
