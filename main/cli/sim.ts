@@ -1,0 +1,111 @@
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { DEFAULT_SEED, MAX_CONTROLLERS, startDemoPlant, type DemoPlant } from "../simulator";
+import type { CliIo } from "./io";
+
+export interface SimCommandContext {
+  readonly io: CliIo;
+  /** Resolves (with a reason) when the simulator should stop. Default: SIGINT or SIGTERM. Tests pass their own. */
+  readonly untilStopped?: () => Promise<string>;
+}
+
+interface SimOptions {
+  readonly controllers: number;
+  readonly seed: string;
+  readonly stateDir?: string;
+  readonly plantFile?: string;
+}
+
+/** `fieldproof sim`: runs a demo plant of simulated OPC UA controllers on 127.0.0.1 until stopped. */
+export function registerSimCommand(program: Command, ctx: SimCommandContext): Command {
+  return program
+    .command("sim")
+    .description("run a demo plant of simulated OPC UA controllers on 127.0.0.1 until Ctrl+C")
+    .option("--controllers <n>", `number of controllers (1-${MAX_CONTROLLERS})`, parseCount, 5)
+    .option("--seed <seed>", "seed the plant is generated from (same seed and size: same plant)", DEFAULT_SEED)
+    .option("--state-dir <dir>", "folder keeping ports, accounts and certificates across restarts (default: one per seed and size under the OS temp folder)")
+    .option("--plant-file <file>", "where to write the plant file to import (default: <state-dir>/plant.json)")
+    .action(async (opts: SimOptions) => {
+      const { io } = ctx;
+      const stateDir = resolve(opts.stateDir ?? defaultStateDir(opts.seed, opts.controllers));
+      const plantFile = resolve(opts.plantFile ?? join(stateDir, "plant.json"));
+      io.err(`Starting ${opts.controllers} simulated controller${opts.controllers === 1 ? "" : "s"} (state folder ${stateDir})...`);
+      const plant = await startDemoPlant({
+        controllers: opts.controllers,
+        seed: opts.seed,
+        stateDir,
+        onProgress: (done, total, label) => io.progress(done, total, label),
+      });
+      try {
+        await plant.writePlantFile(plantFile);
+        io.out(summary(plant, plantFile));
+        const reason = await (ctx.untilStopped ?? untilSignal)();
+        io.err(`Stopping the demo plant (${reason})...`);
+      } finally {
+        await plant.stop();
+      }
+      io.err("Demo plant stopped.");
+    });
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1 || count > MAX_CONTROLLERS) {
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONTROLLERS}`);
+  }
+  return count;
+}
+
+/** One folder per seed and size, so trying another size never trips over an existing plant. */
+export function defaultStateDir(seed: string, controllers: number): string {
+  const slug = seed.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "seed";
+  return join(tmpdir(), `fieldproof-demo-plant-${slug}-${controllers}`);
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((done) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      done(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+function summary(plant: DemoPlant, plantFile: string): string {
+  const { build } = plant;
+  const width = Math.max(...plant.controllers.map((controller) => controller.id.length));
+  const weakOn = new Map<string, string[]>();
+  for (const weakness of build.weaknesses) {
+    weakOn.set(weakness.controllerId, [...(weakOn.get(weakness.controllerId) ?? []), WEAKNESS_LABEL[weakness.kind]]);
+  }
+  const lines = [
+    `Demo plant ${build.site.name} (seed "${build.seed}"): ${plant.controllers.length} controllers on 127.0.0.1`,
+    "",
+    ...plant.controllers.map((controller) => {
+      const spec = controller.spec;
+      const weak = weakOn.get(controller.id);
+      return `  ${controller.id.padEnd(width)}  ${controller.endpointUrl}  ${spec.vendor} ${spec.model}, ${spec.line} / ${spec.cell}${weak ? `  [${weak.join(", ")}]` : ""}`;
+    }),
+    "",
+    `Plant file:   ${plantFile}`,
+    "              (holds the technician's initial SecurityAdmin password for each controller: import it, then delete it)",
+    `State folder: ${plant.stateDir}`,
+    ...(build.droppedWeaknesses.length > 0 ? [`Left out (too few controllers): ${build.droppedWeaknesses.map((kind) => WEAKNESS_LABEL[kind]).join(", ")}`] : []),
+    "",
+    "Press Ctrl+C to stop.",
+  ];
+  return lines.join("\n");
+}
+
+const WEAKNESS_LABEL = {
+  anonymousAccess: "anonymous access",
+  securityPolicyNone: "SecurityPolicy None",
+  shortLivedCertificate: "certificate expires within days",
+  noPart18: "no Part 18 (manual rotation)",
+  crossLineSharedPassword: "maintenance password shared with another line",
+  expiredVendorAccount: "expired vendor account",
+} as const;
