@@ -451,6 +451,94 @@ describe("Part 18 password changes", () => {
   });
 });
 
+describe("Part 18 account management", () => {
+  const addUser = (session: ClientSession, userName: string, password: string, configuration = 0) =>
+    session.call({
+      objectId: ObjectIds.UserManagement,
+      methodId: MethodIds.UserManagement_AddUser,
+      inputArguments: [
+        { dataType: DataType.String, value: userName },
+        { dataType: DataType.String, value: password },
+        { dataType: DataType.UInt32, value: configuration },
+        { dataType: DataType.String, value: "Contractor, work order 4711" },
+      ],
+    });
+  const removeUser = (session: ClientSession, userName: string) =>
+    session.call({ objectId: ObjectIds.UserManagement, methodId: MethodIds.UserManagement_RemoveUser, inputArguments: [{ dataType: DataType.String, value: userName }] });
+  const disableUser = (session: ClientSession, userName: string) =>
+    session.call({
+      objectId: ObjectIds.UserManagement,
+      methodId: MethodIds.UserManagement_ModifyUser,
+      inputArguments: [
+        { dataType: DataType.String, value: userName },
+        { dataType: DataType.Boolean, value: false },
+        { dataType: DataType.String, value: "" },
+        { dataType: DataType.Boolean, value: true },
+        { dataType: DataType.UInt32, value: 2 },
+        { dataType: DataType.Boolean, value: false },
+        { dataType: DataType.String, value: "" },
+      ],
+    });
+
+  it("adds, disables and removes accounts for a SecurityAdmin only, with the spec's refusals", async () => {
+    const id = ordinaryController();
+    const password = "Contractor-Pass-2026";
+    passwordsSet.push(password);
+    // The vendor account is a ConfigureAdmin, not a SecurityAdmin.
+    const vendor = spec(id).accounts.find((a) => a.flags.vendor)!;
+    const byVendor = await withSession(urlOf(id), user(vendor.userName, vendor.initialPassword), async (session) => (await addUser(session, "intruder", password)).statusCode);
+    expect(byVendor).toEqual(StatusCodes.BadUserAccessDenied);
+
+    const added = await withSession(urlOf(id), technician(id), async (session) => ({
+      add: (await addUser(session, "contractor1", password)).statusCode,
+      again: (await addUser(session, "contractor1", password)).statusCode,
+      weak: (await addUser(session, "contractor2", "short")).statusCode,
+      unsupported: (await addUser(session, "contractor3", password, 8)).statusCode,
+    }));
+    expect(added).toEqual({
+      add: StatusCodes.Good,
+      again: StatusCodes.BadAlreadyExists,
+      weak: StatusCodes.BadOutOfRange,
+      unsupported: StatusCodes.BadNotSupported,
+    });
+    expect(plant.controller(id).users().find((u) => u.userName === "contractor1")).toMatchObject({ roles: [], description: "Contractor, work order 4711" });
+
+    // Disabling a user closes its sessions (Part 18 5.2.6) and blocks new logins. node-opcua's client
+    // does not fail the next request: it tries to repair the session, which the server refuses.
+    const contractor = await open(urlOf(id), user("contractor1", password));
+    try {
+      const before = await contractor.session.read({ nodeId: VariableIds.Server_ServerStatus_State, attributeId: AttributeIds.Value });
+      expect(before.statusCode).toEqual(StatusCodes.Good);
+      const disabled = await withSession(urlOf(id), technician(id), async (session) => (await disableUser(session, "contractor1")).statusCode);
+      expect(disabled).toEqual(StatusCodes.Good);
+      const afterDisable = await Promise.race([
+        contractor.session
+          .read({ nodeId: VariableIds.Server_ServerStatus_State, attributeId: AttributeIds.Value })
+          .then((value) => value.statusCode.toString(), (error: unknown) => (error instanceof Error ? error.message : String(error))),
+        new Promise<string>((resolve) => setTimeout(resolve, 1_000, "no answer: the client is repairing its session")),
+      ]);
+      expect(afterDisable).not.toMatch(/^Good/);
+    } finally {
+      await contractor.client.disconnect();
+    }
+    expect(await tryLogin(urlOf(id), user("contractor1", password))).toMatch(/BadUserAccessDenied/);
+
+    const removed = await withSession(urlOf(id), technician(id), async (session) => ({
+      contractor: (await removeUser(session, "contractor1")).statusCode,
+      unknown: (await removeUser(session, "contractor1")).statusCode,
+      noDelete: (await removeUser(session, "breakglass")).statusCode,
+      self: (await removeUser(session, TECHNICIAN_USER)).statusCode,
+    }));
+    expect(removed).toEqual({
+      contractor: StatusCodes.Good,
+      unknown: StatusCodes.BadNotFound,
+      noDelete: StatusCodes.BadNotSupported,
+      self: StatusCodes.BadInvalidSelfReference,
+    });
+    expect(plant.controller(id).users().some((u) => u.userName === "contractor1")).toBe(false);
+  });
+});
+
 describe("fault injection", () => {
   // The faults run on a Part 18 controller the tests above leave alone, with its technician account.
   let id: string;
@@ -528,6 +616,15 @@ describe("fault injection", () => {
     }
     expect(await login(next)).toBe("ok");
     current = next;
+  });
+
+  it("hangOnChange with apply: false: the late answer is BadTimeout and nothing changed", async () => {
+    plant.controller(id).setFault({ kind: "hangOnChange", ms: 300, apply: false });
+    const next = fresh();
+    const status = await withSession(urlOf(id), user(TECHNICIAN_USER, current), async (session) => (await changePassword(session, current, next)).statusCode);
+    plant.controller(id).setFault(null);
+    expect(status).toEqual(StatusCodes.BadTimeout);
+    expect(await login(current)).toBe("ok");
   });
 
   for (const applyBefore of [true, false]) {
