@@ -2,7 +2,9 @@
 import { app, type BrowserWindow, dialog } from "electron";
 import { join } from "node:path";
 import { createDispatcher, createHandlers, createServices, type Services } from "../services";
+import { electronDialogs } from "./dialogs";
 import { registerIpc } from "./ipc";
+import { chooseKeyProtection } from "./keyProtection";
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from "./protocol";
 import { hardenSessions } from "./security";
 import { createMainWindow } from "./window";
@@ -32,7 +34,22 @@ async function start(): Promise<void> {
   hardenSessions(APP_ORIGIN);
   serveRenderer(join(distDir, "renderer"));
   const dataDir = process.env.FIELDPROOF_DATA_DIR ?? app.getPath("userData");
-  services = createServices({ dataDir, runtime: "electron" });
+  const protection = chooseKeyProtection();
+  services = createServices({
+    dataDir,
+    runtime: "electron",
+    ...protection,
+    dialogs: electronDialogs(() => mainWindow),
+  });
+  // With the OS keychain the device key can be made (or opened) now; with a passphrase the
+  // window asks for it first.
+  if (protection.keyProtector && services.identity.status().protector !== "passphrase") {
+    try {
+      services.identity.ensureDevice();
+    } catch (error) {
+      console.error("[fieldproof] device key not opened at start:", error instanceof Error ? error.message : error);
+    }
+  }
   registerIpc(
     createDispatcher(createHandlers(services), {
       trustedOrigin: APP_ORIGIN,

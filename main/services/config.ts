@@ -18,6 +18,19 @@ export interface ServicesConfig {
   readonly passphrase?: string;
   /** Shown when a signing operation finds the key locked: how to unlock in this runtime. */
   readonly lockedHint?: string;
+  /** The operating system's file dialogs (desktop app only). */
+  readonly dialogs?: FileDialogs;
+}
+
+export interface FileDialog {
+  readonly title: string;
+  readonly defaultName?: string | undefined;
+  readonly filters: readonly { name: string; extensions: string[] }[];
+}
+
+export interface FileDialogs {
+  save(options: FileDialog): Promise<string | null>;
+  open(options: FileDialog): Promise<string | null>;
 }
 
 export const STORE_FILE = "fieldproof.sqlite";

@@ -41,7 +41,7 @@ export function createServices(config: ServicesConfig): Services {
   });
   const evidence = new EvidenceService({ repo: journalRepo, identity, appVersion: APP_VERSION, now });
   const settings = new SettingsService(settingsRepo, identity);
-  const system = new SystemService(settings, evidence, { dataDir: config.dataDir, storePath }, config.runtime);
+  const system = new SystemService(settings, evidence, { dataDir: config.dataDir, storePath }, config.runtime, config.dialogs !== undefined);
 
   return {
     config,

@@ -9,6 +9,8 @@ export function createHandlers(services: Services): Handlers {
     "system.info": () => services.system.info(),
     "settings.get": () => services.settings.get(),
     "settings.update": (patch) => services.settings.update(patch),
+    "dialog.saveFile": async (options) => ({ path: await dialogs(services).save(options) }),
+    "dialog.openFile": async (options) => ({ path: await dialogs(services).open(options) }),
     "jobs.status": async ({ id }) => services.jobs.status(id),
     "jobs.cancel": async ({ id }) => services.jobs.cancel(id),
     "evidence.summary": () => services.evidence.summary(),
@@ -33,4 +35,10 @@ export function createHandlers(services: Services): Handlers {
       return services.identity.technician()!;
     },
   };
+}
+
+function dialogs(services: Services): NonNullable<Services["config"]["dialogs"]> {
+  const d = services.config.dialogs;
+  if (!d) throw new AppError("PRECONDITION_FAILED", "File dialogs are only available in the desktop app. Type the full path instead.");
+  return d;
 }

@@ -10,6 +10,7 @@ export class SystemService {
     private readonly evidence: EvidenceService,
     private readonly paths: { readonly dataDir: string; readonly storePath: string },
     private readonly runtime: Runtime,
+    private readonly nativeDialogs: boolean,
   ) {}
 
   async info(): Promise<SystemInfo> {
@@ -21,6 +22,7 @@ export class SystemService {
       dataDir: this.paths.dataDir,
       deviceName: settings.deviceName,
       runtime: this.runtime,
+      nativeDialogs: this.nativeDialogs,
       itSync: {
         state: summary.lastReceipt === null ? "never" : summary.recordsSinceReceipt === 0 ? "synced" : "behind",
         lastReceiptAt: summary.lastReceipt?.cosignedAt ?? null,

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { AppStateContext, type AppState } from "./appState";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
+import { UnlockDialog } from "./components/UnlockDialog";
 import { routeFromHash, ROUTES, type RouteId } from "./routes";
 import { EvidenceScreen } from "./screens/EvidenceScreen";
 import { IdentitiesScreen } from "./screens/IdentitiesScreen";
@@ -26,6 +27,9 @@ export function App(): React.JSX.Element {
   const [refreshKey, setRefreshKey] = useState(0);
   const settings = useApi("settings.get", {}, String(refreshKey));
   const info = useApi("system.info", {}, String(refreshKey));
+  const evidence = useApi("evidence.summary", {}, String(refreshKey));
+  const device = evidence.data?.device;
+  const needsPassphrase = device !== undefined && (device.state === "locked" || (device.state === "new" && device.protector === null));
   const theme = settings.data?.theme ?? "light";
 
   const navigate = useCallback((next: RouteId) => {
@@ -65,8 +69,8 @@ export function App(): React.JSX.Element {
   }, [route]);
 
   const appState = useMemo<AppState>(
-    () => ({ info: info.data, settings: settings.data, refresh: () => setRefreshKey((k) => k + 1) }),
-    [info.data, settings.data],
+    () => ({ info: info.data, settings: settings.data, evidence: evidence.data, refresh: () => setRefreshKey((k) => k + 1) }),
+    [info.data, settings.data, evidence.data],
   );
 
   const Screen = SCREENS[route];
@@ -82,6 +86,7 @@ export function App(): React.JSX.Element {
           <Screen key={route} />
         </main>
         <StatusBar info={info.data} error={info.error} />
+        {needsPassphrase && <UnlockDialog mode={device.state === "new" ? "new" : "locked"} onUnlocked={appState.refresh} />}
       </div>
     </OverlaysProvider>
     </AppStateContext.Provider>

@@ -1,14 +1,15 @@
 import { createContext, useContext } from "react";
-import type { Settings, SystemInfo } from "../../shared/contract";
+import type { EvidenceSummary, Settings, SystemInfo } from "../../shared/contract";
 
 export interface AppState {
   readonly info: SystemInfo | undefined;
   readonly settings: Settings | undefined;
+  readonly evidence: EvidenceSummary | undefined;
   /** Reload what the shell shows (status bar, theme) after a change elsewhere. */
   readonly refresh: () => void;
 }
 
-export const AppStateContext = createContext<AppState>({ info: undefined, settings: undefined, refresh: () => undefined });
+export const AppStateContext = createContext<AppState>({ info: undefined, settings: undefined, evidence: undefined, refresh: () => undefined });
 
 export function useAppState(): AppState {
   return useContext(AppStateContext);

@@ -18,6 +18,8 @@ export const SystemInfo = z.object({
   dataDir: z.string(),
   deviceName: z.string(),
   runtime: z.enum(["electron", "preview", "test", "cli"]),
+  /** Whether "Browse…" can open the operating system's file dialogs (desktop app only). */
+  nativeDialogs: z.boolean(),
   itSync: ItSyncState,
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
@@ -40,7 +42,19 @@ export const SettingsPatch = z.strictObject({
 
 const Empty = z.strictObject({});
 
+const FileFilter = z.object({ name: z.string().max(80), extensions: z.array(z.string().regex(/^[a-z0-9*]{1,10}$/)).max(10) });
+
 export const systemChannels = {
+  "dialog.saveFile": channel(
+    z.strictObject({ title: z.string().max(120), defaultName: z.string().max(255).optional(), filters: z.array(FileFilter).max(5).default([]) }),
+    z.object({ path: z.string().nullable() }),
+    "Ask where to save a file (native dialog; null when cancelled)",
+  ),
+  "dialog.openFile": channel(
+    z.strictObject({ title: z.string().max(120), filters: z.array(FileFilter).max(5).default([]) }),
+    z.object({ path: z.string().nullable() }),
+    "Ask which file to open (native dialog; null when cancelled)",
+  ),
   "system.info": channel(Empty, SystemInfo, "App version, store location, device name and IT sync state"),
   "settings.get": channel(Empty, Settings, "Read the technician-facing settings"),
   "settings.update": channel(SettingsPatch, Settings, "Change settings; returns the new settings"),

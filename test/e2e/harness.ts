@@ -45,7 +45,13 @@ export async function closeBrowser(): Promise<void> {
 export interface LaunchOptions {
   readonly viewport?: { width: number; height: number };
   readonly config?: Partial<ServicesConfig>;
+  /** Reuse a data folder (it is then not removed at close). */
+  readonly dataDir?: string;
+  /** The device key's passphrase; null starts locked so the unlock dialog shows. */
+  readonly passphrase?: string | null;
 }
+
+export const E2E_PASSPHRASE = "e2e passphrase for the bay";
 
 /**
  * FIELDPROOF_E2E_TARGET=electron drives the real desktop app (needs the Electron binary, i.e. a
@@ -58,7 +64,8 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppHandle>
   if (!existsSync(join(RENDERER_DIR, "index.html"))) {
     throw new Error(`The renderer is not built (${RENDERER_DIR}). Run \`npm run build\` (npm test does it first).`);
   }
-  const dir = tempDir("fieldproof-e2e-");
+  const dir = options.dataDir ? { path: options.dataDir, cleanup: () => undefined } : tempDir("fieldproof-e2e-");
+  const passphrase = options.passphrase === undefined ? { passphrase: E2E_PASSPHRASE } : options.passphrase === null ? {} : { passphrase: options.passphrase };
   const viewport = options.viewport ?? { width: 1280, height: 800 };
   let page: Page;
   let services: Services;
@@ -71,10 +78,10 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppHandle>
     });
     page = await electronApp.firstWindow();
     await page.setViewportSize(viewport);
-    services = createServices({ dataDir: dir.path, runtime: "test", ...options.config });
+    services = createServices({ dataDir: dir.path, runtime: "test", ...passphrase, ...options.config });
     closeTarget = () => electronApp.close();
   } else {
-    services = createServices({ dataDir: dir.path, runtime: "test", hostname: "bay-laptop-07", ...options.config });
+    services = createServices({ dataDir: dir.path, runtime: "test", hostname: "bay-laptop-07", ...passphrase, ...options.config });
     const dispatch = createDispatcher(createHandlers(services), {
       trustedOrigin: BRIDGE_ORIGIN,
       onInternalError: (channel, error) => console.error(`[e2e] ${channel}:`, error),
@@ -99,12 +106,15 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppHandle>
     call: (channel, request) =>
       page.evaluate(({ c, r }) => (window as unknown as { fieldproof: Record<string, (x: unknown) => Promise<never>> }).fieldproof[c]!(r), { c: channel, r: request }),
     async screenshot(name) {
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       const path = join(SCREENSHOT_DIR, `${name}.png`);
       await page.screenshot({ path, fullPage: false });
       return path;
     },
     async accessibilityViolations() {
+      // Let fades finish: half-transparent text in mid-transition is not what a technician reads.
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
       const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
       return results.violations
         .filter((v) => v.impact === "serious" || v.impact === "critical")

@@ -5,6 +5,8 @@ import { call } from "../api";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { useAppState } from "../appState";
 import { useApi } from "../useApi";
+import { ItTrustCard } from "./settings/ItTrustCard";
+import { TechnicianCard } from "./settings/TechnicianCard";
 
 export function SettingsScreen(): React.JSX.Element {
   const settings = useApi("settings.get", {});
@@ -19,13 +21,13 @@ export function SettingsScreen(): React.JSX.Element {
 
   async function save(patch: { theme?: Theme; deviceName?: string }): Promise<void> {
     setSaved(false);
+    setError(undefined);
     const result = await call("settings.update", patch);
     if (!result.ok) {
       setError(result.error);
       return;
     }
-    setError(undefined);
-    setSaved(true);
+    setSaved(patch.deviceName !== undefined);
     settings.reload();
     refresh();
   }
@@ -51,6 +53,8 @@ export function SettingsScreen(): React.JSX.Element {
             </Callout>
           )}
         </Card>
+        <TechnicianCard />
+        <ItTrustCard />
         <Card className="fp-card">
           <H2 className="fp-card-title">Display</H2>
           <FormGroup label="Theme" helperText="Light for a bright floor, dark for a dim control room.">
