@@ -1,4 +1,4 @@
-import { BrowserWindow, dialog } from "electron";
+import { type BrowserWindow, dialog } from "electron";
 import type { FileDialogs } from "../services";
 
 export function electronDialogs(window: () => BrowserWindow | undefined): FileDialogs {
