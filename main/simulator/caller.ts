@@ -1,4 +1,5 @@
-import { MessageSecurityMode, UserNameIdentityToken, WellKnownRoles, type ISessionContext } from "node-opcua";
+import type { ISessionContext } from "node-opcua";
+import type { Opcua } from "./opcua";
 
 /** Who is calling a method, as far as the simulator's rules care. */
 export interface Caller {
@@ -9,13 +10,13 @@ export interface Caller {
   readonly securityAdmin: boolean;
 }
 
-export function callerOf(context: ISessionContext): Caller {
+export function callerOf({ ua }: Opcua, context: ISessionContext): Caller {
   const token = context.session?.userIdentityToken;
-  const userName = token instanceof UserNameIdentityToken && typeof token.userName === "string" && token.userName ? token.userName : undefined;
+  const userName = token instanceof ua.UserNameIdentityToken && typeof token.userName === "string" && token.userName ? token.userName : undefined;
   return {
     context,
     userName,
-    encrypted: context.session?.channel?.securityMode === MessageSecurityMode.SignAndEncrypt,
-    securityAdmin: context.currentUserHasRole(WellKnownRoles.SecurityAdmin),
+    encrypted: context.session?.channel?.securityMode === ua.MessageSecurityMode.SignAndEncrypt,
+    securityAdmin: context.currentUserHasRole(ua.WellKnownRoles.SecurityAdmin),
   };
 }

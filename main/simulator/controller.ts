@@ -12,6 +12,7 @@ export interface ControllerHandleOptions {
   readonly store: ControllerStore;
   readonly policy: PasswordPolicy;
   readonly host: string;
+  readonly quiet: boolean;
 }
 
 /** One simulated controller that can be stopped and started again on the same port and state. */

@@ -1,20 +1,12 @@
-import {
-  MessageSecurityMode,
-  OPCUAServer,
-  SecurityPolicy,
-  UserNameIdentityToken,
-  nodesets,
-  type ISessionContext,
-  type ServerSession,
-} from "node-opcua";
-import { installPushCertificateManagementOnServer } from "node-opcua-server-configuration";
+import type { ISessionContext, OPCUAServer, ServerSession } from "node-opcua";
 import type { ControllerStore } from "./controllerStore";
 import type { FaultSwitch } from "./faults";
 import { installUserManagement, removeUserManagement } from "./part18";
 import { openControllerPki } from "./pki";
 import type { ControllerPaths } from "./state";
 import type { PasswordPolicy, SimControllerSpec } from "./types";
-import { SimUserManager } from "./userManager";
+import { createUserManager } from "./userManager";
+import { loadOpcua, type Opcua } from "./opcua";
 import { onCertificateChanged } from "./pushCertificates";
 
 export interface ControllerServerOptions {
@@ -25,6 +17,8 @@ export interface ControllerServerOptions {
   readonly faults: FaultSwitch;
   readonly policy: PasswordPolicy;
   readonly host: string;
+  /** Keep node-opcua's load-time warnings quiet (see opcua.ts). */
+  readonly quiet: boolean;
 }
 
 export interface RunningServer {
@@ -35,16 +29,17 @@ export interface RunningServer {
 /** The 2.157 server restarts its endpoints this long after ApplyChanges (a fixed setTimeout of 2 s). */
 const ENDPOINT_RESTART_MS = 2_000;
 
-/** Policies offered on every controller; None only where the build put that weakness. */
-const SECURE_POLICIES = [SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss];
-
 /** Starts one simulated controller: a node-opcua server on host:port with its PKI, accounts and faults. */
 export async function startControllerServer(options: ControllerServerOptions): Promise<RunningServer> {
+  const opcua = await loadOpcua({ quiet: options.quiet });
+  const { MessageSecurityMode, SecurityPolicy, nodesets } = opcua.ua;
   const { spec, store, paths, host } = options;
   const port = store.port;
-  const pki = await openControllerPki(paths, spec, options.siteName);
-  const userManager = new SimUserManager(store, spec.security.allowAnonymous);
-  const server = new OPCUAServer({
+  // Policies offered on every controller; None only where the build put that weakness.
+  const SECURE_POLICIES = [SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss];
+  const pki = await openControllerPki(opcua, paths, spec, options.siteName);
+  const userManager = createUserManager(opcua, store, spec.security.allowAnonymous);
+  const server: OPCUAServer = new opcua.ua.OPCUAServer({
     port,
     host,
     hostname: host,
@@ -79,7 +74,7 @@ export async function startControllerServer(options: ControllerServerOptions): P
     server.on("session_closed", (session: ServerSession) => sessions.delete(session));
 
     if (spec.security.part18) {
-      installUserManagement({
+      installUserManagement(opcua, {
         addressSpace,
         store,
         faults: options.faults,
@@ -89,16 +84,16 @@ export async function startControllerServer(options: ControllerServerOptions): P
           dropConnection: (context) => dropConnection(context),
           closeSessionsOf: (userName) => {
             for (const session of sessions) {
-              if (userNameOf(session) === userName) server.engine.closeSession(session.authenticationToken, true, "Terminated");
+              if (userNameOf(opcua, session) === userName) server.engine.closeSession(session.authenticationToken, true, "Terminated");
             }
           },
         },
       });
     } else {
-      removeUserManagement(addressSpace);
+      removeUserManagement(opcua, addressSpace);
     }
 
-    await installPushCertificateManagementOnServer(server);
+    await opcua.serverConfiguration.installPushCertificateManagementOnServer(server);
     onCertificateChanged(server, () => {
       lastCertificateChange = Date.now();
     });
@@ -123,9 +118,9 @@ export async function startControllerServer(options: ControllerServerOptions): P
   };
 }
 
-function userNameOf(session: ServerSession): string | undefined {
+function userNameOf({ ua }: Opcua, session: ServerSession): string | undefined {
   const token = session.userIdentityToken;
-  return token instanceof UserNameIdentityToken && typeof token.userName === "string" ? token.userName : undefined;
+  return token instanceof ua.UserNameIdentityToken && typeof token.userName === "string" ? token.userName : undefined;
 }
 
 /** The dropOnChange fault: cut the caller's TCP connection without a response. */
@@ -136,16 +131,18 @@ function dropConnection(context: ISessionContext): void {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
+    if (signal?.aborted) return resolve(false);
+    const timer = setTimeout(() => finish(true), ms);
+    const abort = (): void => finish(false);
+    function finish(elapsed: boolean): void {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
+      signal?.removeEventListener("abort", abort);
+      resolve(elapsed);
     }
-    signal?.addEventListener("abort", done, { once: true });
+    signal?.addEventListener("abort", abort, { once: true });
   });
 }
 

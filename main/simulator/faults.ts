@@ -31,8 +31,8 @@ export interface ChangeContext {
   apply(options: { keepOld: boolean }): Promise<void>;
   /** Destroys the caller's TCP connection (dropOnChange). */
   dropConnection(): void;
-  /** Resolves after `ms`, or early when the controller stops. */
-  sleep(ms: number): Promise<void>;
+  /** Resolves true after `ms`, or false early when the controller stops (then nothing is applied). */
+  sleep(ms: number): Promise<boolean>;
 }
 
 /** Runs one authorised, validated change through the controller's fault, if any. */
@@ -47,8 +47,7 @@ export async function runChange(fault: SimFault | null, context: ChangeContext):
       await context.apply({ keepOld: true });
       return "applied";
     case "hangOnChange":
-      await context.sleep(fault.ms);
-      if (fault.apply === false) return "notApplied";
+      if (!(await context.sleep(fault.ms)) || fault.apply === false) return "notApplied";
       await context.apply({ keepOld: false });
       return "applied";
     case "dropOnChange":

@@ -1,29 +1,19 @@
-import {
-  AccessRestrictionsFlag,
-  DataType,
-  DataTypeIds,
-  MethodIds,
-  ObjectIds,
-  Range,
-  StatusCodes,
+import type {
+  AddressSpace,
+  CallMethodResultOptions,
+  ISessionContext,
+  PermissionType,
+  StatusCode,
+  UAMethod,
+  UAVariable,
   Variant,
-  VariantArrayType,
-  VariableIds,
-  WellKnownRoles,
-  resolveNodeId,
-  type AddressSpace,
-  type CallMethodResultOptions,
-  type ISessionContext,
-  type PermissionType,
-  type StatusCode,
-  type UAMethod,
-  type UAVariable,
 } from "node-opcua";
 import { callerOf, type Caller } from "./caller";
 import type { ControllerStore, UserChange } from "./controllerStore";
 import { runChange, type ChangeContext, type ChangeOutcome, type FaultSwitch } from "./faults";
 import { describePolicy, policyViolation } from "./passwords";
 import { PASSWORD_OPTIONS, USER_CONFIGURATION, fromUserConfiguration, toUserConfiguration } from "./part18Masks";
+import type { Opcua } from "./opcua";
 import type { PasswordPolicy } from "./types";
 
 export interface UserManagementOptions {
@@ -44,12 +34,16 @@ export interface UserManagementOptions {
 // user could read the Users list over an unencrypted channel.
 /** Permission bits exactly as the nodeset writes them (e.g. 4097 = Browse | Call). */
 const bits = (value: number): PermissionType => value;
-const ENCRYPTED = AccessRestrictionsFlag.SigningRequired | AccessRestrictionsFlag.EncryptionRequired;
-const AUTHENTICATED = resolveNodeId(WellKnownRoles.AuthenticatedUser);
-const SECURITY_ADMIN = resolveNodeId(WellKnownRoles.SecurityAdmin);
+
+type StatusCodeTable = Opcua["ua"]["StatusCodes"];
 
 /** Binds Part 18 user management (Server/ServerConfiguration/UserManagement, i=24290) to the store. */
-export function installUserManagement(options: UserManagementOptions): void {
+export function installUserManagement(opcua: Opcua, options: UserManagementOptions): void {
+  const { AccessRestrictionsFlag, DataType, DataTypeIds, MethodIds, ObjectIds, Range, StatusCodes, Variant, VariantArrayType, VariableIds, WellKnownRoles, resolveNodeId } =
+    opcua.ua;
+  const ENCRYPTED = AccessRestrictionsFlag.SigningRequired | AccessRestrictionsFlag.EncryptionRequired;
+  const AUTHENTICATED = resolveNodeId(WellKnownRoles.AuthenticatedUser);
+  const SECURITY_ADMIN = resolveNodeId(WellKnownRoles.SecurityAdmin);
   const { addressSpace } = options;
   const node = addressSpace.findNode(ObjectIds.UserManagement);
   if (!node) throw new Error("the standard nodeset has no UserManagement object (i=24290)");
@@ -107,7 +101,7 @@ export function installUserManagement(options: UserManagementOptions): void {
     );
     uaMethod.setAccessRestrictions(ENCRYPTED);
     uaMethod.bindMethod(async (args: Variant[], context: ISessionContext): Promise<CallMethodResultOptions> => {
-      const caller = callerOf(context);
+      const caller = callerOf(opcua, context);
       // node-opcua checks the same before calling us; repeated so the rules live next to the handlers.
       if (!caller.encrypted) return { statusCode: StatusCodes.BadSecurityModeInsufficient };
       if (adminOnly && !caller.securityAdmin) return { statusCode: StatusCodes.BadUserAccessDenied };
@@ -117,6 +111,7 @@ export function installUserManagement(options: UserManagementOptions): void {
 
   const change = async (caller: Caller, apply: ChangeContext["apply"]): Promise<StatusCode> =>
     statusOf(
+      StatusCodes,
       await runChange(options.faults.take(), {
         apply,
         sleep: options.hooks.sleep,
@@ -150,7 +145,7 @@ export function installUserManagement(options: UserManagementOptions): void {
     }
     if (booleanArg(args, 3)) {
       const configuration = numberArg(args, 4);
-      const problem = configurationProblem(configuration);
+      const problem = configurationProblem(StatusCodes, configuration);
       if (problem) return problem;
       const flags = fromUserConfiguration(configuration);
       if (flags.disabled && userName === caller.userName) return StatusCodes.BadInvalidSelfReference;
@@ -170,7 +165,7 @@ export function installUserManagement(options: UserManagementOptions): void {
     const password = stringArg(args, 1);
     if (policyViolation(password, policy)) return StatusCodes.BadOutOfRange;
     const configuration = numberArg(args, 2);
-    const problem = configurationProblem(configuration);
+    const problem = configurationProblem(StatusCodes, configuration);
     if (problem) return problem;
     // Part 18 adds accounts without roles; roles come from RoleSet identities (not implemented here).
     const user = { userName, password, roles: [], description: stringArg(args, 3), ...fromUserConfiguration(configuration) };
@@ -190,12 +185,12 @@ export function installUserManagement(options: UserManagementOptions): void {
 }
 
 /** A controller without Part 18: the UserManagement object and its methods are gone (BadNodeIdUnknown). */
-export function removeUserManagement(addressSpace: AddressSpace): void {
-  const node = addressSpace.findNode(ObjectIds.UserManagement);
+export function removeUserManagement({ ua }: Opcua, addressSpace: AddressSpace): void {
+  const node = addressSpace.findNode(ua.ObjectIds.UserManagement);
   if (node) addressSpace.deleteNode(node);
 }
 
-function statusOf(outcome: ChangeOutcome): StatusCode {
+function statusOf(StatusCodes: StatusCodeTable, outcome: ChangeOutcome): StatusCode {
   switch (outcome) {
     case "applied":
       return StatusCodes.Good;
@@ -209,7 +204,7 @@ function statusOf(outcome: ChangeOutcome): StatusCode {
   }
 }
 
-function configurationProblem(configuration: number): StatusCode | null {
+function configurationProblem(StatusCodes: StatusCodeTable, configuration: number): StatusCode | null {
   if ((configuration & ~USER_CONFIGURATION.supported) !== 0) return StatusCodes.BadNotSupported;
   return null;
 }

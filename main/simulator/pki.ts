@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { OPCUACertificateManager } from "node-opcua";
+import type { OPCUACertificateManager } from "node-opcua";
+import type { Opcua } from "./opcua";
 import type { ControllerPaths } from "./state";
 import type { SimControllerSpec } from "./types";
 
@@ -26,11 +27,11 @@ export function certificateFile(paths: ControllerPaths): string {
  * self-signed certificate is made with the validity the plant build asks for; afterwards both are
  * reused as they are, including a certificate installed through Part 12.
  */
-export async function openControllerPki(paths: ControllerPaths, spec: SimControllerSpec, siteName: string): Promise<ControllerPki> {
+export async function openControllerPki({ ua }: Opcua, paths: ControllerPaths, spec: SimControllerSpec, siteName: string): Promise<ControllerPki> {
   // Any client certificate is accepted, like a controller in its factory "trust on first use" mode,
   // so a fresh laptop can connect without an operator trusting it on the panel first.
-  const server = new OPCUACertificateManager({ rootFolder: paths.pki, automaticallyAcceptUnknownCertificate: true });
-  const user = new OPCUACertificateManager({ rootFolder: paths.userPki });
+  const server = new ua.OPCUACertificateManager({ rootFolder: paths.pki, automaticallyAcceptUnknownCertificate: true });
+  const user = new ua.OPCUACertificateManager({ rootFolder: paths.userPki });
   await server.initialize();
   await user.initialize();
   const file = certificateFile(paths);

@@ -25,7 +25,8 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   if (!Number.isInteger(count) || count < 1 || count > MAX_CONTROLLERS) {
     throw new AppError("INVALID_REQUEST", `a demo plant has 1 to ${MAX_CONTROLLERS} controllers, not ${count}`);
   }
-  if (options.quiet !== false) quietOpcuaLogs();
+  const quiet = options.quiet !== false;
+  if (quiet) await quietOpcuaLogs();
   const host = options.host ?? "127.0.0.1";
   const seed = String(options.seed ?? DEFAULT_SEED);
   const state = await openPlantState(options.stateDir, seed, count, options.now ?? new Date());
@@ -40,7 +41,7 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       return port;
     });
     taken.add(store.port);
-    return new ControllerHandle({ spec, siteName: build.site.name, paths, store, policy: build.passwordPolicy, host });
+    return new ControllerHandle({ spec, siteName: build.site.name, paths, store, policy: build.passwordPolicy, host, quiet });
   });
 
   let done = 0;

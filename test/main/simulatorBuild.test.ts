@@ -1,3 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { PlantFile } from "../../shared/domain/plant";
 import { PLACED_WEAKNESSES, buildPlant, policyViolation } from "../../main/simulator";
@@ -50,5 +52,20 @@ describe("buildPlant", () => {
       expect(Date.parse(shifted.date) - Date.parse(date)).toBe(Date.parse("2027-03-01") - Date.parse("2026-11-22"));
       expect(shifted.expired).toBe(expired);
     }
+  });
+});
+
+describe("loading", () => {
+  it("imports node-opcua only when a controller starts, so other CLI commands never load it", async () => {
+    // A static value import would be hoisted into the CLI bundle: ~2 s more per command, and
+    // node-opcua's load-time warning W27 printed on stdout in the middle of --json output.
+    const folder = fileURLToPath(new URL("../../main/simulator/", import.meta.url));
+    const files = [...(await readdir(folder)).filter((name) => name.endsWith(".ts")).map((name) => folder + name), fileURLToPath(new URL("../../main/cli/sim.ts", import.meta.url))];
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const source = await readFile(file, "utf8");
+      expect(source, file).not.toMatch(/^import (?!type\b)[^;]*from "node-opcua[^"]*";/m);
+    }
+    expect(await readFile(folder + "opcua.ts", "utf8")).toMatch(/import\("node-opcua"\)/);
   });
 });
