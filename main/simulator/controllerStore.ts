@@ -35,13 +35,16 @@ export class ControllerStore {
     private state: ControllerState,
   ) {}
 
-  /** Loads the state file, or creates it from the seeded accounts with the given port. */
-  static async open(paths: ControllerPaths, id: string, accounts: readonly SimAccount[], newPort: () => Promise<number>): Promise<ControllerStore> {
+  /** The controller's saved state, or undefined if it has none yet. */
+  static async load(paths: ControllerPaths, id: string): Promise<ControllerStore | undefined> {
     const existing = await readJson(paths.stateFile, ControllerState);
-    if (existing) {
-      if (existing.id !== id) throw new Error(`${paths.stateFile} belongs to controller ${existing.id}, not ${id}`);
-      return new ControllerStore(paths, existing);
-    }
+    if (!existing) return undefined;
+    if (existing.id !== id) throw new Error(`${paths.stateFile} belongs to controller ${existing.id}, not ${id}`);
+    return new ControllerStore(paths, existing);
+  }
+
+  /** A new state file from the seeded accounts (passwords hashed here) and the port picked for it. */
+  static async create(paths: ControllerPaths, id: string, accounts: readonly SimAccount[], port: number): Promise<ControllerStore> {
     await mkdir(paths.folder, { recursive: true });
     const users = await Promise.all(
       accounts.map(
@@ -57,7 +60,7 @@ export class ControllerStore {
         }),
       ),
     );
-    const state: ControllerState = { format: "fieldproof-sim-controller/v1", id, port: await newPort(), users };
+    const state: ControllerState = { format: "fieldproof-sim-controller/v1", id, port, users };
     await writeJsonAtomic(paths.stateFile, state);
     return new ControllerStore(paths, state);
   }

@@ -32,15 +32,17 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   const state = await openPlantState(options.stateDir, seed, count, options.now ?? new Date());
   const build = buildPlant({ seed, controllers: count, createdAt: new Date(state.createdAt) });
 
-  const taken = new Set<number>();
-  const controllers = await mapLimit(build.controllers, 8, async (spec) => {
+  // Saved controllers first, so a port picked for a new one never collides with a saved one.
+  const saved = await mapLimit(build.controllers, 8, (spec) => ControllerStore.load(controllerPaths(options.stateDir, spec.id), spec.id));
+  const taken = new Set(saved.flatMap((store) => (store ? [store.port] : [])));
+  const controllers = await mapLimit(build.controllers, 8, async (spec, index) => {
     const paths = controllerPaths(options.stateDir, spec.id);
-    const store = await ControllerStore.open(paths, spec.id, spec.accounts, async () => {
+    let store = saved[index];
+    if (!store) {
       const port = await freePort(host, taken);
       taken.add(port);
-      return port;
-    });
-    taken.add(store.port);
+      store = await ControllerStore.create(paths, spec.id, spec.accounts, port);
+    }
     return new ControllerHandle({ spec, siteName: build.site.name, paths, store, policy: build.passwordPolicy, host, quiet });
   });
 
