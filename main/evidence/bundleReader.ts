@@ -14,6 +14,8 @@ export const DEFAULT_LIMITS: BundleLimits = { maxRecordsBytes: 1024 ** 3, maxSea
 export interface ParsedBundle {
   readonly manifest: BundleManifest;
   readonly envelopes: readonly Envelope[];
+  /** Each envelope's line exactly as it was in records.jsonl (what IT stores). */
+  readonly lines: readonly string[];
   readonly checkpoint: string;
   readonly devicePem: string;
   readonly sealed: ReadonlyMap<string, Buffer>;
@@ -54,6 +56,7 @@ export async function readBundle(path: string, limits: BundleLimits = DEFAULT_LI
   return {
     manifest: manifest.data,
     envelopes,
+    lines,
     checkpoint: entries.get(BUNDLE_ENTRIES.checkpoint)!.toString("utf8"),
     devicePem: entries.get(BUNDLE_ENTRIES.devicePem)!.toString("utf8"),
     sealed,

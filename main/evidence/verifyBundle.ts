@@ -4,9 +4,9 @@ import { isRecordKind, PAYLOAD_TYPE, RecordData, Statement, ZERO_HASH, type Enve
 import type { ParsedBundle } from "./bundleReader";
 import { ed25519Verify, keyIdOf, pemOf, publicKeyFromPem, sha256Hex } from "./crypto";
 import { pae } from "./dsse";
-import { extendCompactRange, foldRange, leafHash } from "./merkle";
+import { extendCompactRange, foldRange } from "./merkle";
 import { parseCheckpointText, parseNote, verifyNoteSignature } from "./note";
-import { verifyAll } from "./verifyPool";
+import { verifyEnvelopes } from "./verifyPool";
 
 /** What the verifier already trusts about the log before this bundle. */
 export interface Anchor {
@@ -101,53 +101,70 @@ export async function verifyBundle(bundle: ParsedBundle, options: VerifyOptions 
     }
     pass("device key", `${m.device.fingerprint}${options.deviceKey ? " (enrolled)" : " (from the bundle; compare with the laptop)"}`);
 
-    // Signatures (in parallel)
+    // Signatures and payload hashes run on worker threads while this thread parses the statements.
     const keyid = keyIdOf(deviceKey);
-    const payloads = bundle.envelopes.map((e) => Buffer.from(e.payload, "base64"));
     const jobs = bundle.envelopes.map((e, i) => {
       if (e.payloadType !== PAYLOAD_TYPE) fail("signatures", `record at line ${i + 1} has payload type "${e.payloadType.slice(0, 60)}", expected ${PAYLOAD_TYPE}`);
       const sig = e.signatures.find((s) => s.keyid === keyid);
       if (!sig) fail("signatures", `record at line ${i + 1} carries no signature by the device key`);
-      return { message: pae(e.payloadType, payloads[i]!), signature: Buffer.from(sig!.sig, "base64") };
+      return { payloadType: e.payloadType, payload: e.payload, signature: sig!.sig };
     });
     options.onProgress?.(0, jobs.length, "verifying signatures");
-    const bad = await verifyAll(pemOf(deviceKey), jobs, options.threads);
-    if (bad.length > 0) fail("signatures", `the device signature of the record at line ${bad[0]! + 1} (seq ${m.range.first + bad[0]!}) does not verify: it was altered after signing${bad.length > 1 ? ` (${bad.length} records in all)` : ""}`);
+    const verification = verifyEnvelopes(pemOf(deviceKey), jobs, options.threads);
+    verification.catch(() => undefined); // awaited below; do not let an early failure go unhandled
+
+    const anchor = options.anchor ?? manifestAnchor(bundle);
+    const techKeys = new Map(options.technicianKeys ?? []);
+    const parsed: { payload: Buffer; statement: Statement }[] = [];
+    let problem: { check: string; detail: string } | undefined;
+    const noteProblem = (check: string, detail: string): void => {
+      problem ??= { check, detail };
+    };
+    bundle.envelopes.forEach((_envelope, i) => {
+      if (problem) return;
+      const expectedSeq = m.range.first + i;
+      const payload = Buffer.from(bundle.envelopes[i]!.payload, "base64");
+      const statement = Statement.safeParse(safeJson(payload));
+      if (!statement.success) return noteProblem("statements", `record at line ${i + 1} is not a Fieldproof in-toto statement`);
+      const p = statement.data.predicate;
+      if (p.log.origin !== m.origin) return noteProblem("chain", `record at line ${i + 1} belongs to log "${p.log.origin}", not this device's`);
+      if (p.log.seq !== expectedSeq) return noteProblem("chain", `record at line ${i + 1} has seq ${p.log.seq} where seq ${expectedSeq} belongs: a record was dropped, reordered or duplicated`);
+      if (isRecordKind(p.kind)) {
+        const data = RecordData[p.kind].safeParse(p.data);
+        if (!data.success) return noteProblem("statements", `seq ${expectedSeq} (${p.kind}) carries malformed data: ${data.error.issues[0]?.message ?? "invalid"}`);
+      }
+      parsed.push({ payload, statement: statement.data });
+    });
+
+    const results = await verification;
+    if (results.bad.length > 0) {
+      const first = results.bad[0]!;
+      fail("signatures", `the device signature of the record at line ${first + 1} (seq ${m.range.first + first}) does not verify: it was altered after signing${results.bad.length > 1 ? ` (${results.bad.length} records in all)` : ""}`);
+    }
     pass("signatures", `${jobs.length} device signatures verify`);
     options.onProgress?.(jobs.length, jobs.length, "signatures verified");
+    if (problem) fail(problem.check, problem.detail);
 
-    // Statements and chain
-    const anchor = options.anchor ?? manifestAnchor(bundle);
+    // Chain: each prev is the hash the workers computed for the record before.
     if (anchor.treeSize !== m.range.first) {
       if (m.range.first > anchor.treeSize) fail("chain", `gap: ${anchor.source} holds records up to seq ${anchor.treeSize - 1}, this bundle starts at seq ${m.range.first}; records ${anchor.treeSize}..${m.range.first - 1} are missing. Import the earlier bundle first.`);
       fail("chain", `this bundle starts at seq ${m.range.first}, but ${anchor.source} already holds up to seq ${anchor.treeSize - 1}`);
     }
     let prev = anchor.headHash;
-    const techKeys = new Map(options.technicianKeys ?? []);
     let technicianSignatures = 0;
-    bundle.envelopes.forEach((envelope: Envelope, i) => {
-      const expectedSeq = m.range.first + i;
-      const payload = payloads[i]!;
-      const statement = Statement.safeParse(safeJson(payload));
-      if (!statement.success) fail("statements", `record at line ${i + 1} is not a Fieldproof in-toto statement`);
-      const p = statement.data!.predicate;
-      if (p.log.origin !== m.origin) fail("chain", `record at line ${i + 1} belongs to log "${p.log.origin}", not this device's`);
-      if (p.log.seq !== expectedSeq) {
-        fail("chain", `record at line ${i + 1} has seq ${p.log.seq} where seq ${expectedSeq} belongs: a record was dropped, reordered or duplicated`);
-      }
+    parsed.forEach(({ payload, statement }, i) => {
+      const seq = m.range.first + i;
+      const p = statement.predicate;
       if (p.log.prev !== prev) {
-        fail("chain", i === 0 ? `seq ${expectedSeq} does not follow the last record ${anchor.source} holds (prev hash differs): the log was rewritten or forked` : `seq ${expectedSeq} does not link to seq ${expectedSeq - 1} (prev hash differs)`);
-      }
-      if (isRecordKind(p.kind)) {
-        const data = RecordData[p.kind].safeParse(p.data);
-        if (!data.success) fail("statements", `seq ${expectedSeq} (${p.kind}) carries malformed data: ${data.error.issues[0]?.message ?? "invalid"}`);
+        fail("chain", i === 0 ? `seq ${seq} does not follow the last record ${anchor.source} holds (prev hash differs): the log was rewritten or forked` : `seq ${seq} does not link to seq ${seq - 1} (prev hash differs)`);
       }
       if (p.actor.technician?.keyid) {
+        const envelope: Envelope = bundle.envelopes[i]!;
         const techKey = techKeys.get(p.actor.technician.keyid);
         const sig = envelope.signatures.find((s) => s.keyid === p.actor.technician!.keyid);
-        if (!techKey) fail("technician signatures", `seq ${expectedSeq} names a technician key that no earlier record introduced`);
+        if (!techKey) fail("technician signatures", `seq ${seq} names a technician key that no earlier record introduced`);
         if (!sig || !ed25519Verify(techKey!, pae(envelope.payloadType, payload), Buffer.from(sig.sig, "base64"))) {
-          fail("technician signatures", `the technician signature on seq ${expectedSeq} does not verify`);
+          fail("technician signatures", `the technician signature on seq ${seq} does not verify`);
         }
         technicianSignatures++;
       }
@@ -155,15 +172,15 @@ export async function verifyBundle(bundle: ParsedBundle, options: VerifyOptions 
         const key = publicKeyFromPem(p.data.publicKeyPem);
         techKeys.set(keyIdOf(key), key);
       }
-      prev = `sha256:${sha256Hex(payload)}`;
+      prev = `sha256:${results.payloadHashes.toString("hex", i * 32, i * 32 + 32)}`;
       records.push({
-        seq: expectedSeq,
+        seq,
         kind: p.kind,
         recordedAt: p.recordedAt,
-        subject: statement.data!.subject[0]!.name,
+        subject: statement.subject[0]!.name,
         payload,
-        envelope: JSON.stringify(envelope),
-        leafHash: leafHash(payload),
+        envelope: bundle.lines[i]!,
+        leafHash: results.leafHashes.subarray(i * 32, i * 32 + 32),
         data: p.data,
       });
     });

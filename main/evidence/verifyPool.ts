@@ -1,89 +1,108 @@
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ed25519Verify, publicKeyFromPem } from "./crypto";
+import { pae } from "./dsse";
 
-export interface SignatureJob {
-  readonly message: Buffer;
-  readonly signature: Buffer;
+/** One envelope's signature to check, as found in the bundle (base64 strings). */
+export interface EnvelopeJob {
+  readonly payloadType: string;
+  readonly payload: string;
+  readonly signature: string;
 }
 
-/** Inline source so the pool works the same from the bundled CLI, the app and the tests. */
+export interface EnvelopeResults {
+  /** Indexes of envelopes whose signature does not verify. */
+  readonly bad: number[];
+  /** SHA-256 of each payload (32 bytes per envelope): the next record's `prev`. */
+  readonly payloadHashes: Buffer;
+  /** RFC 9162 leaf hash of each payload (32 bytes per envelope). */
+  readonly leafHashes: Buffer;
+}
+
+/**
+ * Worker source, inline so the pool runs the same from the bundled CLI, the app and the tests.
+ * Each worker decodes, builds the DSSE PAE, verifies, and hashes the payload: the main thread is
+ * left free to parse statements at the same time.
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { createPublicKey, verify } = require("node:crypto");
-parentPort.on("message", ({ pem, messages, signatures, offsets }) => {
-  const key = createPublicKey(pem);
+const { createPublicKey, createHash, hash, verify } = require("node:crypto");
+const sha256 = typeof hash === "function" ? (data) => hash("sha256", data, "buffer") : (data) => createHash("sha256").update(data).digest();
+let key, keyPem;
+const ZERO = Buffer.of(0);
+parentPort.on("message", ({ pem, start, jobs }) => {
+  if (pem !== keyPem) { key = createPublicKey(pem); keyPem = pem; }
   const bad = [];
-  for (let i = 0; i < offsets.length - 1; i++) {
-    const msg = Buffer.from(messages.buffer, messages.byteOffset + offsets[i], offsets[i + 1] - offsets[i]);
-    const sig = Buffer.from(signatures.buffer, signatures.byteOffset + i * 64, 64);
-    if (!verify(null, msg, key, sig)) bad.push(i);
+  const hashes = Buffer.from(new ArrayBuffer(jobs.length * 64));
+  for (let i = 0; i < jobs.length; i++) {
+    const [type, payloadB64, sigB64] = jobs[i];
+    const payload = Buffer.from(payloadB64, "base64");
+    const sig = Buffer.from(sigB64, "base64");
+    const typeBytes = Buffer.from(type, "utf8");
+    const msg = Buffer.concat([Buffer.from("DSSEv1 " + typeBytes.length + " "), typeBytes, Buffer.from(" " + payload.length + " "), payload]);
+    if (sig.length !== 64 || !verify(null, msg, key, sig)) bad.push(start + i);
+    sha256(payload).copy(hashes, i * 64);
+    sha256(Buffer.concat([ZERO, payload])).copy(hashes, i * 64 + 32);
   }
-  parentPort.postMessage(bad);
+  parentPort.postMessage({ start, count: jobs.length, bad, hashes }, [hashes.buffer]);
 });
 `;
 
 const INLINE_BELOW = 512;
+const CHUNK = 1000;
 
 /**
- * Verifies many Ed25519 signatures under one key, spread over worker threads (one per core).
- * Returns the indexes of the jobs whose signature does not verify. Signatures that are not 64 bytes
- * long are reported bad without being sent.
+ * Verifies many DSSE envelopes under one key across worker threads (one per core). All chunks are
+ * queued at once, so the workers keep going while the caller's thread is busy.
  */
-export async function verifyAll(pem: string, jobs: readonly SignatureJob[], threads = availableParallelism()): Promise<number[]> {
-  const malformed = jobs.flatMap((job, i) => (job.signature.length === 64 ? [] : [i]));
-  if (jobs.length < INLINE_BELOW || threads <= 1) {
-    const key = publicKeyFromPem(pem);
-    return jobs.flatMap((job, i) => (job.signature.length === 64 && ed25519Verify(key, job.message, job.signature) ? [] : [i]));
-  }
-  const chunkSize = Math.ceil(jobs.length / (threads * 4));
-  const chunks: { start: number; jobs: readonly SignatureJob[] }[] = [];
-  for (let start = 0; start < jobs.length; start += chunkSize) chunks.push({ start, jobs: jobs.slice(start, start + chunkSize) });
-  const workers = Array.from({ length: Math.min(threads, chunks.length) }, () => new Worker(WORKER_SOURCE, { eval: true }));
-  const bad: number[] = [...malformed];
-  try {
-    let next = 0;
-    await Promise.all(
-      workers.map(async (worker) => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++]!;
-          const result = await runChunk(worker, pem, chunk.jobs);
-          for (const i of result) if (chunk.jobs[i]!.signature.length === 64) bad.push(chunk.start + i);
+export function verifyEnvelopes(pem: string, jobs: readonly EnvelopeJob[], threads = availableParallelism()): Promise<EnvelopeResults> {
+  const n = jobs.length;
+  if (n < INLINE_BELOW || threads <= 1) return Promise.resolve(verifyInline(pem, jobs));
+  const payloadHashes = Buffer.alloc(n * 32);
+  const leafHashes = Buffer.alloc(n * 32);
+  const bad: number[] = [];
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const perWorker = Math.ceil(n / threads);
+  const done = workers.map(
+    (worker, w) =>
+      new Promise<void>((resolve, reject) => {
+        const from = w * perWorker;
+        const to = Math.min(n, from + perWorker);
+        let remaining = Math.ceil(Math.max(0, to - from) / CHUNK);
+        if (remaining === 0) return resolve();
+        worker.on("error", reject);
+        worker.on("message", (msg: { start: number; count: number; bad: number[]; hashes: Buffer }) => {
+          const hashes = Buffer.from(msg.hashes.buffer, msg.hashes.byteOffset, msg.hashes.byteLength);
+          for (let i = 0; i < msg.count; i++) {
+            hashes.copy(payloadHashes, (msg.start + i) * 32, i * 64, i * 64 + 32);
+            hashes.copy(leafHashes, (msg.start + i) * 32, i * 64 + 32, i * 64 + 64);
+          }
+          bad.push(...msg.bad);
+          if (--remaining === 0) resolve();
+        });
+        for (let start = from; start < to; start += CHUNK) {
+          const slice = jobs.slice(start, Math.min(to, start + CHUNK)).map((j) => [j.payloadType, j.payload, j.signature]);
+          worker.postMessage({ pem, start, jobs: slice });
         }
       }),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return [...new Set(bad)].sort((a, b) => a - b);
+  );
+  return Promise.all(done)
+    .then(() => ({ bad: bad.sort((a, b) => a - b), payloadHashes, leafHashes }))
+    .finally(() => Promise.all(workers.map((w) => w.terminate())));
 }
 
-function runChunk(worker: Worker, pem: string, jobs: readonly SignatureJob[]): Promise<number[]> {
-  const offsets = new Uint32Array(jobs.length + 1);
-  let total = 0;
+function verifyInline(pem: string, jobs: readonly EnvelopeJob[]): EnvelopeResults {
+  const key = publicKeyFromPem(pem);
+  const payloadHashes = Buffer.alloc(jobs.length * 32);
+  const leafHashes = Buffer.alloc(jobs.length * 32);
+  const bad: number[] = [];
   jobs.forEach((job, i) => {
-    offsets[i] = total;
-    total += job.message.length;
+    const payload = Buffer.from(job.payload, "base64");
+    const sig = Buffer.from(job.signature, "base64");
+    if (!ed25519Verify(key, pae(job.payloadType, payload), sig)) bad.push(i);
+    createHash("sha256").update(payload).digest().copy(payloadHashes, i * 32);
+    createHash("sha256").update(Buffer.of(0)).update(payload).digest().copy(leafHashes, i * 32);
   });
-  offsets[jobs.length] = total;
-  // Own ArrayBuffers (never Node's shared pool), since they are transferred to the worker.
-  const messages = Buffer.from(new ArrayBuffer(total));
-  const signatures = Buffer.from(new ArrayBuffer(jobs.length * 64));
-  jobs.forEach((job, i) => {
-    job.message.copy(messages, offsets[i]);
-    if (job.signature.length === 64) job.signature.copy(signatures, i * 64);
-  });
-  return new Promise((resolve, reject) => {
-    const onMessage = (result: number[]): void => {
-      worker.off("error", onError);
-      resolve(result);
-    };
-    const onError = (error: Error): void => {
-      worker.off("message", onMessage);
-      reject(error);
-    };
-    worker.once("message", onMessage);
-    worker.once("error", onError);
-    worker.postMessage({ pem, messages, signatures, offsets }, [messages.buffer, signatures.buffer]);
-  });
+  return { bad, payloadHashes, leafHashes };
 }
