@@ -4,6 +4,7 @@ import { APP_VERSION } from "../version";
 import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
+import { registerSimCommand } from "./sim";
 
 /** Runs the `fieldproof` command line; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     });
 
   registerEvidenceCommands(program, ctx);
+  registerSimCommand(program, { io });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
