@@ -44,7 +44,7 @@ const OEM_NAMES: Readonly<Record<string, string>> = {
   siemens: "Siemens", rockwell: "Rockwell Automation", allenbradley: "Rockwell Automation", abb: "ABB", schneider: "Schneider Electric",
   honeywell: "Honeywell", emerson: "Emerson", yokogawa: "Yokogawa", mitsubishi: "Mitsubishi Electric", omron: "Omron", beckhoff: "Beckhoff",
   wago: "WAGO", phoenix: "Phoenix Contact", phoenixcontact: "Phoenix Contact", bosch: "Bosch Rexroth", rexroth: "Bosch Rexroth", kuka: "KUKA",
-  fanuc: "FANUC", yaskawa: "Yaskawa", danfoss: "Danfoss", festo: "Festo", hima: "HIMA", pilz: "Pilz", kepware: "Kepware", aveva: "AVEVA",
+  fanuc: "FANUC", yaskawa: "Yaskawa", danfoss: "Danfoss", festo: "Festo", hima: "HIMA", pilz: "Pilz", aveva: "AVEVA",
   osisoft: "OSIsoft", keyence: "Keyence", lenze: "Lenze", krones: "Krones", hitachi: "Hitachi", toshiba: "Toshiba", bachmann: "Bachmann",
 };
 

@@ -5,17 +5,17 @@ import { isCalendarDate } from "./time";
  * 5 Dec 2026", "exp. 05.12.2026", "gültig bis 05.12.2026". OPC UA has no field for an account's
  * expiry, so the description is where plants (and the demo plant) keep it.
  *
- * Only a date that follows an expiry word is taken, so "installed 2024-03-01, expires 2026-12-05"
- * gives the right one. Day-first and month-first numbers with slashes or dashes are read only when
+ * Only a date that directly follows an expiry word (with at most punctuation and "on", "the", "by"
+ * between) is taken, so "installed 2024-03-01, expires 2026-12-05" gives the right one. Day-first and month-first numbers with slashes or dashes are read only when
  * they cannot be confused (one part above 12, or both equal); dotted dates are day-first, as
  * everywhere dots are used. Anything unclear gives null: a guessed expiry would invent or hide a
  * finding.
  */
 
 const MAX_TEXT = 4000;
-/** How far after the expiry word the date may start ("expires on: ", "valid until the "). */
-const MAX_GAP = 16;
 const WINDOW = 48;
+/** What may stand between the expiry word and the date: punctuation and a few filler words ("expires on: ", "valid until the "). */
+const GAP = /^[\s:,=(\-–—]*(?:(?:on|the|at|by|is|date|am|per|of)(?![a-z])[\s:,=(\-–—]*)*$/;
 
 const KEYWORD =
   /\b(?:expire[sd]?|expiry|expiring|expiration|exp\.?|valid\s+(?:until|till|til|thru|through|to)|until|till|ends?(?:\s+on)?|end\s+date|good\s+(?:until|through|thru)|g(?:ü|ue)ltig\s+bis|ablauf(?:datum)?|l(?:ä|ae)uft\s+ab(?:\s+am)?)(?![a-z])/g;
@@ -75,7 +75,7 @@ function dateAt(text: string, start: number): [number, number, number] | null {
   let best: { index: number; ymd: [number, number, number] } | null = null;
   for (const pattern of PATTERNS) {
     const m = pattern.re.exec(window);
-    if (!m || m.index > MAX_GAP) continue;
+    if (!m || !GAP.test(window.slice(0, m.index))) continue;
     const ymd = pattern.read(m);
     if (!ymd || !isCalendarDate(ymd[0], ymd[1], ymd[2])) continue;
     if (!best || m.index < best.index) best = { index: m.index, ymd };
