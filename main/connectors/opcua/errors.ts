@@ -1,0 +1,101 @@
+import { AppError, type ErrorCode } from "../../../shared/contract/result";
+import { cleanText } from "./text";
+
+/** Where in a call something went wrong. */
+export type Stage = "validate" | "discover" | "connect" | "session" | "read" | "call";
+
+export interface OpcUaErrorDetails {
+  readonly stage: Stage;
+  /** The OPC UA status name when the controller gave one (e.g. "BadUserAccessDenied"). */
+  readonly statusCode?: string | null;
+  /**
+   * True when a change request (ChangePassword, ModifyUser) was sent and no answer came back: the
+   * controller may or may not have applied it. The caller must find out (e.g. tryLogin) before retrying.
+   */
+  readonly outcomeUnknown?: boolean;
+}
+
+/**
+ * An AppError with what a caller needs to decide what to do next. The dispatcher only passes
+ * code and message across IPC; these fields are for main-process callers (the rotation service).
+ */
+export class OpcUaError extends AppError {
+  readonly stage: Stage;
+  readonly statusCode: string | null;
+  readonly outcomeUnknown: boolean;
+
+  constructor(code: ErrorCode, message: string, details: OpcUaErrorDetails) {
+    super(code, message);
+    this.name = "OpcUaError";
+    this.stage = details.stage;
+    this.statusCode = details.statusCode ?? null;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
+  }
+}
+
+export interface ClassifyContext {
+  readonly url: string;
+  readonly stage: Stage;
+  /** What was being done, after "while" in a message: "reading the endpoints", "calling ChangePassword". */
+  readonly action: string;
+  readonly userName?: string;
+  readonly timeoutMs: number;
+  /** A change request is in flight: a cut or a timeout leaves its outcome unknown. */
+  readonly changeInFlight?: boolean;
+  /** Strings that must never appear in a message (the passwords of this call). */
+  readonly secrets: readonly string[];
+}
+
+const STATUS_NAME = /\b((?:Bad|Uncertain)[A-Za-z0-9]+)\b/;
+const CUT = /disconnected by third party|ECONNRESET|EPIPE|socket hang up|premature|Connection Break|BadConnectionClosed|BadSecureChannelClosed|connection (?:was )?(?:closed|aborted)|aborted|Secure Channel Closed|has been closed|socket closed/i;
+const UNREACHABLE = /ECONNREFUSED|cannot be established|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL|not reachable/i;
+const TIMED_OUT = /timed? ?out|ETIMEDOUT|BadTimeout|BadRequestTimeout/i;
+const LOGIN_REFUSED = new Set(["BadUserAccessDenied", "BadIdentityTokenInvalid", "BadIdentityTokenRejected", "BadUserSignatureInvalid"]);
+const CERTIFICATE = /BadCertificate|BadSecurityChecksFailed|BadSecurityPolicyRejected|BadNoValidCertificates/;
+
+/** The status name carried in a node-opcua error message, if any. */
+export function statusNameIn(message: string): string | null {
+  return STATUS_NAME.exec(message)?.[1] ?? null;
+}
+
+/** Turns whatever node-opcua threw into an OpcUaError with a message that says what to do. */
+export function classify(error: unknown, context: ClassifyContext): OpcUaError {
+  if (error instanceof OpcUaError) return error;
+  if (error instanceof AppError) return new OpcUaError(error.code, error.message, { stage: context.stage });
+  const raw = redact(error instanceof Error ? error.message : String(error), context.secrets);
+  const status = statusNameIn(raw);
+  const detail = cleanText(raw.replace(/\s+/g, " "), 300).text;
+  const { url, action } = context;
+  const unknown = context.changeInFlight === true;
+  const make = (code: ErrorCode, message: string): OpcUaError =>
+    new OpcUaError(code, message, { stage: context.stage, statusCode: status, outcomeUnknown: unknown });
+  const afterChange = unknown ? " The change may or may not have been applied: check with a login before trying again." : "";
+
+  if (context.stage === "session" && status && LOGIN_REFUSED.has(status)) {
+    return make("ACCESS_DENIED", `The controller refused the login for ${context.userName ?? "this account"} (${status}). Check the user name and password for ${url}.`);
+  }
+  if (UNREACHABLE.test(raw)) {
+    return make("UNREACHABLE", `Cannot connect to ${url}: nothing answers on that port (${detail}). Check that the controller is on, the address and port are right and the network path is open.`);
+  }
+  if (TIMED_OUT.test(raw)) {
+    return make("TIMEOUT", `${url} did not answer within ${context.timeoutMs} ms while ${action}.${afterChange}`);
+  }
+  if (CUT.test(raw)) {
+    return make("UNREACHABLE", `The connection to ${url} was cut while ${action} (${detail}).${afterChange || " Try again; if it keeps happening, check the network and the controller's session limits."}`);
+  }
+  if (status && CERTIFICATE.test(status)) {
+    return make(
+      "PROTOCOL_ERROR",
+      `The secure channel to ${url} could not be opened (${status}): the controller may not trust Fieldproof's certificate yet (accept it in the controller's trust list), or its own certificate does not match the one offered.`,
+    );
+  }
+  if (status) return make("PROTOCOL_ERROR", `${url} answered with ${status} while ${action} (${detail}).${afterChange}`);
+  return make("PROTOCOL_ERROR", `Failed while ${action} on ${url}: ${detail}.${afterChange}`);
+}
+
+/** Removes every secret from a message, however it got there. */
+export function redact(message: string, secrets: readonly string[]): string {
+  let out = message;
+  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join("***");
+  return out;
+}

@@ -1,0 +1,84 @@
+import { mkdir } from "node:fs/promises";
+import type * as NodeOpcua from "node-opcua";
+import type { OPCUACertificateManager } from "node-opcua";
+
+export type Ua = typeof NodeOpcua;
+
+let loading: Promise<Ua> | undefined;
+
+/** node-opcua's LogLevel.Error. */
+const ERRORS_ONLY = "3";
+
+/**
+ * Loads node-opcua on first use, never at import time: esbuild bundles this module into the CLI, and
+ * a static import would cost ~2 s on every command and print node-opcua's load-time warning W27 on
+ * stdout (in the middle of --json output). node-opcua logs with console.log; unless the process says
+ * otherwise, keep it to errors (the level is read once, when node-opcua loads).
+ */
+export function loadOpcua(): Promise<Ua> {
+  if (!loading) {
+    process.env.NODEOPCUA_LOG_LEVEL ??= ERRORS_ONLY;
+    loading = import("node-opcua");
+  }
+  return loading;
+}
+
+/**
+ * The connector's own PKI: one certificate manager and one application certificate for all its
+ * clients, in `pkiDir` (never node-opcua's shared ~/.config default). Created once; the key pair is
+ * generated the first time a folder is used (the slow part of a cold start).
+ */
+export class ClientPki {
+  private ready: Promise<OPCUACertificateManager> | undefined;
+  private manager: OPCUACertificateManager | undefined;
+
+  constructor(
+    private readonly pkiDir: string,
+    private readonly applicationName: string,
+  ) {}
+
+  /** The initialised manager, with the client certificate in place. */
+  open(ua: Ua): Promise<OPCUACertificateManager> {
+    this.ready ??= this.create(ua);
+    return this.ready;
+  }
+
+  /**
+   * node-opcua's client disposes its certificate manager on disconnect unless the manager's
+   * reference counter is above zero, and two clients disposing at once throw "Already disposing"
+   * from a promise nobody awaits. Each client therefore holds a reference, which its disconnect
+   * gives back.
+   */
+  retain(manager: OPCUACertificateManager): void {
+    manager.referenceCounter += 1;
+  }
+
+  async dispose(): Promise<void> {
+    const manager = this.manager ?? (await this.ready?.catch(() => undefined));
+    this.ready = undefined;
+    this.manager = undefined;
+    if (!manager) return;
+    manager.referenceCounter = 0;
+    await manager.dispose().catch(() => undefined);
+  }
+
+  private async create(ua: Ua): Promise<OPCUACertificateManager> {
+    await mkdir(this.pkiDir, { recursive: true, mode: 0o700 });
+    // Server certificates are not trusted through this manager's folders: every channel that carries a
+    // password is pinned to a certificate the caller trusts (see session.ts). Unknown ones are not
+    // copied into trusted/ either.
+    const manager = new ua.OPCUACertificateManager({ rootFolder: this.pkiDir, automaticallyAcceptUnknownCertificate: false });
+    try {
+      await manager.initialize();
+      // Create the application certificate once, before concurrent clients race to do it.
+      const client = ua.OPCUAClient.create({ applicationName: this.applicationName, clientCertificateManager: manager });
+      await client.createDefaultCertificate();
+    } catch (error) {
+      await manager.dispose().catch(() => undefined);
+      this.ready = undefined;
+      throw error;
+    }
+    this.manager = manager;
+    return manager;
+  }
+}

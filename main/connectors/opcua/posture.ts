@@ -1,0 +1,121 @@
+import type { ClientSession } from "node-opcua";
+import { ControllerPosture } from "../../../shared/domain/posture";
+import { attachRoles, readAccounts, readRoles } from "./accounts";
+import { describeEndpoints } from "./discovery";
+import { OpcUaError, classify } from "./errors";
+import { GapList } from "./gaps";
+import type { CallGuard } from "./guard";
+import { pinnedEndpoint } from "./pin";
+import { readServerFacts, readSessions } from "./reads";
+import { fetchEndpoints, openPinnedSession, type ClientEnv } from "./session";
+import { TruncationTally } from "./text";
+import type { Login } from "./types";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * One visit: discovery, then (with a login) a pinned session that reads what the login may read.
+ * Each failure becomes a gap; only CANCELLED (and the caller's own INVALID_REQUEST) is thrown.
+ */
+export async function collectPosture(env: ClientEnv, guard: CallGuard, login: Login | null, expected: string | undefined): Promise<ControllerPosture> {
+  const posture: Mutable<ControllerPosture> = {
+    endpointUrl: guard.url,
+    observedAt: new Date().toISOString(),
+    reachable: false,
+    serverTime: null,
+    applicationUri: null,
+    productName: null,
+    softwareVersion: null,
+    endpoints: [],
+    certificate: null,
+    anonymousAllowed: false,
+    userManagement: { available: false, passwordPolicy: null },
+    pushManagement: { available: false },
+    accounts: null,
+    sessions: null,
+    gaps: [],
+  };
+  let gaps = new GapList();
+  try {
+    const described = describeEndpoints(guard.url, await fetchEndpoints(env, guard));
+    gaps = described.gaps;
+    const { discovery } = described;
+    Object.assign(posture, {
+      reachable: true,
+      applicationUri: discovery.applicationUri,
+      endpoints: discovery.endpoints,
+      certificate: discovery.certificate,
+      anonymousAllowed: discovery.anonymousAllowed,
+    });
+    if (!login) {
+      gaps.add("session", "NO_LOGIN", "No login was given: accounts, roles, sessions, password policy and the controller's clock were not read.");
+    } else {
+      const endpoint = pinnedEndpoint(guard.url, described, expected);
+      const secrets = [login.password];
+      const opened = await openPinnedSession(env, guard, endpoint, login, secrets);
+      try {
+        await readInSession(env, opened.session, guard, posture, gaps, secrets);
+      } finally {
+        await opened.close();
+      }
+    }
+  } catch (error) {
+    const failure = classify(error, { url: guard.url, stage: "session", action: "opening a session", timeoutMs: guard.timeoutMs, secrets: login ? [login.password] : [] });
+    if (failure.code === "CANCELLED" || failure.code === "INVALID_REQUEST") throw failure;
+    gaps.add(posture.reachable ? "session" : "connect", failure.code, failure.message);
+  }
+  posture.gaps = gaps.toArray();
+  const parsed = ControllerPosture.safeParse(posture);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new OpcUaError("INTERNAL", `The posture read from ${guard.url} does not fit the schema (${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "?"}).`, { stage: "read" });
+  }
+  return parsed.data;
+}
+
+/**
+ * The reads of a session, each its own step. A read the login may not do is a gap; a lost connection
+ * ends the visit (every further read would only wait for its own timeout).
+ */
+async function readInSession(env: ClientEnv, session: ClientSession, guard: CallGuard, posture: Mutable<ControllerPosture>, gaps: GapList, secrets: readonly string[]): Promise<void> {
+  const tally = new TruncationTally();
+  const attempt = async (stage: "capabilities" | "accounts" | "roles" | "sessions", action: string, work: () => Promise<void>): Promise<boolean> => {
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      const failure = classify(error, { url: guard.url, stage: "read", action, timeoutMs: guard.timeoutMs, secrets });
+      if (failure.code === "CANCELLED") throw failure;
+      gaps.add(stage, failure.statusCode ?? failure.code, failure.message);
+      return failure.code !== "TIMEOUT" && failure.code !== "UNREACHABLE";
+    }
+  };
+  const going = await attempt("capabilities", "reading the server status", async () => {
+    const facts = await readServerFacts(session, guard, gaps);
+    posture.serverTime = facts.serverTime;
+    posture.productName = facts.productName;
+    posture.softwareVersion = facts.softwareVersion;
+    posture.userManagement = { available: facts.part18, passwordPolicy: facts.passwordPolicy };
+    posture.pushManagement = { available: facts.part12 };
+  });
+  const accountsRead =
+    going &&
+    (await attempt("accounts", "reading the accounts", async () => {
+      posture.accounts = await readAccounts(session, guard, gaps, tally);
+    }));
+  const rolesRead =
+    accountsRead &&
+    (posture.accounts === null ||
+      (await attempt("roles", "reading the roles", async () => {
+        const roles = await readRoles(env.ua, session, guard, gaps);
+        if (roles && posture.accounts) posture.accounts = attachRoles(posture.accounts, roles);
+      })));
+  if (rolesRead) {
+    await attempt("sessions", "reading the sessions", async () => {
+      posture.sessions = await readSessions(session, guard, gaps, tally);
+    });
+  }
+  if (tally.truncated > 0) {
+    gaps.add("accounts", "TEXT_TRUNCATED", `${tally.truncated} name(s) or description(s) from the controller were longer than Fieldproof keeps and were cut.`);
+  }
+}

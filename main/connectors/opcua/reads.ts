@@ -1,0 +1,144 @@
+import type { ClientSession, DataValue } from "node-opcua";
+import type { PasswordPolicyInfo, SessionInfo } from "../../../shared/domain/posture";
+import type { GapList } from "./gaps";
+import type { CallGuard } from "./guard";
+import { cleanOptional, type TruncationTally } from "./text";
+
+// Standard node ids (OPC 10000-5 / -12 / -18, namespace 0): fixed by the specification.
+export const NODE = {
+  currentTime: 2258,
+  productName: 2261,
+  softwareVersion: 2264,
+  sessionDiagnostics: 3707,
+  sessionSecurityDiagnostics: 3708,
+  userManagement: 24290,
+  users: 24301,
+  passwordLength: 24302,
+  passwordOptions: 24303,
+  passwordRestrictions: 24291,
+  changePassword: 24310,
+  modifyUser: 24306,
+  createSigningRequest: 12737,
+  updateCertificate: 13737,
+  applyChanges: 12740,
+  roleSet: 15606,
+} as const;
+
+const ATTRIBUTE = { browseName: 3, value: 13, executable: 21 } as const;
+export const MAX_SESSIONS = 10_000;
+
+export interface ServerFacts {
+  readonly serverTime: string | null;
+  readonly productName: string | null;
+  readonly softwareVersion: string | null;
+  readonly part18: boolean;
+  readonly part12: boolean;
+  readonly passwordPolicy: PasswordPolicyInfo | null;
+}
+
+const read = (nodeId: number, attributeId: number = ATTRIBUTE.value) => ({ nodeId, attributeId });
+const good = (value: DataValue | undefined): value is DataValue => value?.statusCode.isGood() === true;
+
+/** One request: the clock, the build info, Part 18 / Part 12 availability and the password policy. */
+export async function readServerFacts(session: ClientSession, guard: CallGuard, gaps: GapList): Promise<ServerFacts> {
+  const values = await guard.step({ stage: "read", action: "reading the server status" }, () =>
+    session.read([
+      read(NODE.currentTime),
+      read(NODE.productName),
+      read(NODE.softwareVersion),
+      read(NODE.userManagement, ATTRIBUTE.browseName),
+      read(NODE.changePassword, ATTRIBUTE.executable),
+      read(NODE.createSigningRequest, ATTRIBUTE.executable),
+      read(NODE.updateCertificate, ATTRIBUTE.executable),
+      read(NODE.applyChanges, ATTRIBUTE.executable),
+      read(NODE.passwordLength),
+      read(NODE.passwordOptions),
+      read(NODE.passwordRestrictions),
+    ]),
+  );
+  const [time, product, version, userManagement, changePassword, csr, update, apply, length, options, restrictions] = values;
+  const executable = (value: DataValue | undefined): boolean => good(value) && value.value.value === true;
+
+  let serverTime: string | null = null;
+  const clock: unknown = time?.value.value;
+  if (good(time) && clock instanceof Date && !Number.isNaN(clock.getTime())) serverTime = clock.toISOString();
+  else gaps.add("clock", time?.statusCode.name ?? "MISSING", "The controller's clock (Server_ServerStatus_CurrentTime) could not be read.");
+
+  // Available means present and bound to an implementation (Executable), not just in the nodeset.
+  const part18 = good(userManagement) && executable(changePassword);
+  const part12 = executable(csr) && executable(update) && executable(apply);
+  for (const [name, value] of [["ChangePassword", changePassword], ["CreateSigningRequest", csr]] as const) {
+    const status = value?.statusCode.name ?? "MISSING";
+    if (!good(value) && status !== "BadNodeIdUnknown") gaps.add("capabilities", status, `Whether ${name} can be called could not be read (${status}).`);
+  }
+
+  return {
+    serverTime,
+    productName: good(product) ? cleanOptional(product.value.value, 500) : null,
+    softwareVersion: good(version) ? cleanOptional(version.value.value, 200) : null,
+    part18,
+    part12,
+    passwordPolicy: part18 ? passwordPolicy(length, options, restrictions, gaps) : null,
+  };
+}
+
+function passwordPolicy(length: DataValue | undefined, options: DataValue | undefined, restrictions: DataValue | undefined, gaps: GapList): PasswordPolicyInfo | null {
+  const range: unknown = length?.value.value;
+  const low = good(length) ? count((range as { low?: unknown } | null)?.low) : null;
+  const high = good(length) ? count((range as { high?: unknown } | null)?.high) : null;
+  if (low === null || high === null) {
+    gaps.add("policy", length?.statusCode.name ?? "MISSING", "The password length limits (Part 18 PasswordLength) could not be read.");
+    return null;
+  }
+  const text: unknown = good(restrictions) ? restrictions.value.value : null;
+  return {
+    minLength: low,
+    maxLength: high,
+    options: good(options) ? (count(options.value.value) ?? 0) : 0,
+    restrictions: cleanOptional((text as { text?: unknown } | null)?.text ?? text, 2000),
+  };
+}
+
+/** A non-negative integer from a decoded number, or null. */
+export function count(value: unknown): number | null {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
+  return Math.min(Math.round(value), Number.MAX_SAFE_INTEGER);
+}
+
+/** Open sessions on the controller, without Fieldproof's own. */
+export async function readSessions(session: ClientSession, guard: CallGuard, gaps: GapList, tally: TruncationTally): Promise<SessionInfo[] | null> {
+  const [list, security] = await guard.step({ stage: "read", action: "reading the sessions" }, () =>
+    session.read([read(NODE.sessionDiagnostics), read(NODE.sessionSecurityDiagnostics)]),
+  );
+  if (!good(list) || !Array.isArray(list.value.value)) {
+    gaps.add("sessions", list?.statusCode.name ?? "MISSING", `The open sessions (SessionDiagnosticsArray) could not be read (${list?.statusCode.name ?? "no value"}).`);
+    return null;
+  }
+  const users = new Map<string, string>();
+  // Often empty or refused (it needs an administrator); the user of a session is then unknown.
+  if (good(security) && Array.isArray(security.value.value)) {
+    for (const entry of security.value.value as unknown[]) {
+      const item = entry as { sessionId?: { toString(): string }; clientUserIdOfSession?: unknown } | null;
+      if (item?.sessionId && typeof item.clientUserIdOfSession === "string") users.set(item.sessionId.toString(), item.clientUserIdOfSession);
+    }
+  }
+  const own = session.sessionId?.toString();
+  const sessions: SessionInfo[] = [];
+  const entries = list.value.value as unknown[];
+  for (const entry of entries) {
+    const item = entry as { sessionId?: { toString(): string }; sessionName?: unknown; clientDescription?: { applicationName?: { text?: unknown } } } | null;
+    const id = item?.sessionId?.toString();
+    if (!item || (id !== undefined && id === own)) continue;
+    if (sessions.length >= MAX_SESSIONS) {
+      gaps.add("sessions", "TRUNCATED", `The controller listed ${entries.length} sessions; the first ${MAX_SESSIONS} are kept.`);
+      break;
+    }
+    const user = id ? users.get(id) : undefined;
+    sessions.push({
+      sessionName: tally.take(item.sessionName, 500),
+      clientName: tally.take(item.clientDescription?.applicationName?.text, 500),
+      userName: user ? tally.take(user, 500) || null : null,
+    });
+  }
+  return sessions;
+}
