@@ -60,6 +60,13 @@ const SERVICE_NAME_WORDS = new Set([
   "collector", "sync", "backup", "agent", "monitoring", "monitor", "datalogger", "logger", "kepware", "ignition",
 ]);
 
+/**
+ * Names of a team or a function rather than a person. Maintenance accounts are in: the whole crew
+ * uses them (the demo plant's `maint` is one, and a controller without Part 18 shows no description
+ * to say so). OPC UA role names (`operator`, `engineer`) are not: plants also give them to one person.
+ */
+const SHARED_NAME_WORDS = new Set(["shared", "team", "shift", "crew", "group", "common", "generic", "pool", "maint", "maintenance", "instandhaltung"]);
+
 /** Split a user name into lower-case words: `acme-support`, `AcmeSupport`, `OPCUAHistorian`, `svc_hist01`. */
 function nameWords(userName: string): readonly string[] {
   return userName
@@ -158,9 +165,9 @@ export function classifyAccount(account: AccountToClassify, context: ClassifyCon
   if (!notShared && /\bshared\b|\b(?:common|team|group|generic|shift|pool(?:ed)?|crew)\s+(?:account|login|user)\b|used\s+by\s+(?:all|every|several|multiple|the\s+whole)\b/.test(lower)) {
     shared = true;
     reasons.push("shared: the description says it is shared by several people");
-  } else if (!notShared && words.some((w) => w === "shared" || w === "team" || w === "shift" || w === "crew" || w === "group" || w === "common" || w === "generic" || w === "pool")) {
+  } else if (!notShared && words.some((w) => SHARED_NAME_WORDS.has(w))) {
     shared = true;
-    reasons.push("shared: the account name marks a team / shift account");
+    reasons.push("shared: the account name marks a team, shift or maintenance account");
   }
   if (sharedOn >= 2) {
     if (!shared) reasons.push(`shared: the same credential is used on ${Math.floor(sharedOn)} controllers`);

@@ -113,6 +113,9 @@ describe("classifyAccount on real-world accounts", () => {
     expect(flagsOf("nightshift", "Shared by the night shift").shared).toBe(true);
     expect(flagsOf("shift-a").shared).toBe(true);
     expect(flagsOf("team_press").shared).toBe(true);
+    expect(flagsOf("maint").shared).toBe(true);
+    expect(flagsOf("Maintenance2").shared).toBe(true);
+    expect(flagsOf("operator").shared).toBe(false);
     expect(flagsOf("hmi1", "Common account used by all operators").shared).toBe(true);
     expect(classifyAccount(acct("plc-eng"), { sharedOnControllers: 3 }).flags.shared).toBe(true);
     expect(classifyAccount(acct("plc-eng"), { sharedOnControllers: 1 }).flags.shared).toBe(false);
