@@ -94,7 +94,7 @@ function vendorKeywords(vendor: string): readonly string[] {
 /** "Vendor remote support — Acme Automation, expires ..." → "Acme Automation". */
 function vendorNameFromDescription(description: string): string | undefined {
   const m =
-    /(?:[Ss]upport|[Aa]ccess|[Ss]ervice|[Mm]aintenance|[Vv]endor|[Cc]ontractor|[Ii]ntegrator)\s*(?:[—–:-]|\bfor\b|\bby\b|\bfrom\b|\bof\b)\s*([A-Z][A-Za-z0-9&.'-]*(?:[ \t]+[A-Z&][A-Za-z0-9&.'-]*){0,4})/.exec(description);
+    /(?:[Ss]upport|[Aa]ccess|[Ss]ervice|[Mm]aintenance|[Vv]endor|[Cc]ontractor|[Ii]ntegrator)\s*(?:[—–:(-]|\bfor\b|\bby\b|\bfrom\b|\bof\b)\s*([A-Z][A-Za-z0-9&.'-]*(?:[ \t]+[A-Z&][A-Za-z0-9&.'-]*){0,4})/.exec(description);
   const name = m?.[1]?.replace(/[.,'-]+$/, "").trim();
   return name && name.length >= 2 && name.length <= 80 ? name : undefined;
 }

@@ -65,14 +65,20 @@ describe("classifyAccount on real-world accounts", () => {
     ["integrator", "", undefined],
     ["kuka", "", "KUKA"],
     ["jsmith", "Remote access for Rockwell service engineer", "Rockwell"],
-    ["ext01", "Third-party contractor (Delta Controls), valid until 5 Dec 2026", undefined],
+    ["ext01", "Third-party contractor (Delta Controls), valid until 5 Dec 2026", "Delta Controls"],
   ])("%s %s is a vendor account", (userName, description, vendorName) => {
     const result = classifyAccount(acct(userName, description));
     expect(result.flags.vendor).toBe(true);
     if (vendorName) expect(result.vendorName).toBe(vendorName);
   });
 
-  it("does not take a vendor's default admin for a vendor support account", () => {
+  it("reads a contractor's name and expiry from a free-text description", () => {
+    const result = classifyAccount(acct("ext01", "Third-party contractor (Delta Controls), valid until 5 Dec 2026"));
+    expect(result).toMatchObject({ vendorName: "Delta Controls", vendorExpiresAt: "2026-12-05" });
+    expect(classifyAccount(acct("jdoe", "Valid until 5 Dec 2026")).vendorExpiresAt).toBeUndefined();
+  });
+
+    it("does not take a vendor's default admin for a vendor support account", () => {
     expect(flagsOf("admin", "Vendor default administrator").vendor).toBe(false);
     expect(flagsOf("admin", "Vendor default administrator").default).toBe(true);
   });
