@@ -16,6 +16,7 @@ import {
   nodesets,
   resolveNodeId,
   DataTypeIds,
+  makeRoles,
   type StatusCode,
   type UAVariable,
 } from "node-opcua";
@@ -37,6 +38,10 @@ export interface TestServerOptions {
   readonly accounts?: () => readonly TestAccount[];
   /** ChangePassword answers this status without checking anything. */
   readonly changePasswordStatus?: StatusCode;
+  /** BuildInfo.ProductName, however hostile. */
+  readonly productName?: string;
+  /** Accept any client certificate (default), or reject the unknown ones like a locked-down controller. */
+  readonly trustClients?: boolean;
 }
 
 export interface TestServer {
@@ -51,7 +56,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
-  const manager = new OPCUACertificateManager({ rootFolder: options.pkiDir, automaticallyAcceptUnknownCertificate: true });
+  const manager = new OPCUACertificateManager({ rootFolder: options.pkiDir, automaticallyAcceptUnknownCertificate: options.trustClients !== false });
   await manager.initialize();
   const loginAttempts: string[] = [];
   let created = 0;
@@ -66,11 +71,14 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     securityModes: [...options.securityModes],
     allowAnonymous: false,
     isAuditing: false,
+    ...(options.productName === undefined ? {} : { buildInfo: { productName: options.productName } }),
     userManager: {
       isValidUser: (userName: string, password: string) => {
         loginAttempts.push(userName);
         return options.users[userName] === password;
       },
+      // Everyone who logs in here is a SecurityAdmin, so every read is allowed and the data is what is tested.
+      getUserRoles: () => makeRoles("AuthenticatedUser;SecurityAdmin"),
     },
   });
   await server.initialize();
@@ -91,7 +99,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     );
   }
   const status = options.changePasswordStatus;
-  if (status) addressSpace.findMethod(MethodIds.UserManagement_ChangePassword)!.bindMethod(async () => ({ statusCode: status }));
+  // node-opcua tells an async handler from a callback one by its declared parameter count.
+  if (status) addressSpace.findMethod(MethodIds.UserManagement_ChangePassword)!.bindMethod(async (_args: unknown, _context: unknown) => ({ statusCode: status }));
   server.on("create_session", () => {
     created += 1;
   });
@@ -180,10 +189,11 @@ export function blackHole(): Promise<SocketServer> {
 }
 
 /**
- * Forwards to `target` and resets the `cutConnection`-th connection (1-based) once `afterBytes`
- * bytes have come back from the server: a controller that drops mid-answer.
+ * Forwards to `targetPort` and, on its `cutConnection`-th connection (1-based), lets `keepMessages`
+ * service responses (MSG chunks) through, then sends half of the next one and resets the connection:
+ * a controller that drops mid-answer.
  */
-export function cuttingProxy(targetPort: number, cutConnection: number, afterBytes: number): Promise<SocketServer> {
+export function cuttingProxy(targetPort: number, cutConnection: number, keepMessages: number): Promise<SocketServer> {
   const sockets = new Set<Socket>();
   let seen = 0;
   const server = createServer((client) => {
@@ -191,19 +201,19 @@ export function cuttingProxy(targetPort: number, cutConnection: number, afterByt
     const cutThis = seen === cutConnection;
     const upstream = connect(targetPort, "127.0.0.1");
     sockets.add(upstream);
-    let returned = 0;
+    let messages = 0;
     upstream.on("data", (chunk: Buffer) => {
-      if (!cutThis) return void client.write(chunk);
-      const room = afterBytes - returned;
-      if (room > 0) client.write(chunk.subarray(0, room));
-      returned += chunk.length;
-      if (returned >= afterBytes) {
+      if (cutThis && chunk.subarray(0, 3).toString() === "MSG" && ++messages > keepMessages) {
+        client.write(chunk.subarray(0, chunk.length >> 1));
         client.resetAndDestroy();
         upstream.destroy();
+        return;
       }
+      client.write(chunk);
     });
     client.on("data", (chunk: Buffer) => upstream.write(chunk));
     client.on("close", () => upstream.destroy());
+    client.on("error", () => undefined);
     upstream.on("close", () => client.destroy());
     upstream.on("error", () => undefined);
   });

@@ -21,7 +21,11 @@ const EXPLAIN: Record<string, string> = {
 export async function readAccounts(session: ClientSession, guard: CallGuard, gaps: GapList, tally: TruncationTally): Promise<AccountInfo[] | null> {
   const value = await guard.step({ stage: "read", action: "reading the accounts" }, () => session.read({ nodeId: NODE.users, attributeId: 13 }));
   const status = value.statusCode.name;
-  if (!value.statusCode.isGood() || !Array.isArray(value.value.value)) {
+  if (value.statusCode.isGood() && !Array.isArray(value.value.value)) {
+    gaps.add("accounts", "NO_VALUE", "The controller has a Part 18 Users node but gives no account list (user management is not implemented there).");
+    return null;
+  }
+  if (!value.statusCode.isGood()) {
     const why = EXPLAIN[status] ?? `the controller answered ${status}`;
     gaps.add("accounts", status, `The accounts (Part 18 UserManagement Users) could not be read: ${why}.`);
     return null;

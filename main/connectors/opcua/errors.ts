@@ -77,6 +77,13 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
   if (UNREACHABLE.test(raw)) {
     return make("UNREACHABLE", `Cannot connect to ${url}: nothing answers on that port (${detail}). Check that the controller is on, the address and port are right and the network path is open.`);
   }
+  if (context.stage === "connect" && /rejected by server/.test(raw)) {
+    // node-opcua's wording for a secure channel the server closed during the handshake.
+    return make(
+      "PROTOCOL_ERROR",
+      `${url} refused the encrypted channel (${detail}). Nothing was sent. The controller may not trust Fieldproof's application certificate yet (accept it in the controller's certificate settings), or the certificate it listed is not the one it holds.`,
+    );
+  }
   if (TIMED_OUT.test(raw)) {
     return make("TIMEOUT", `${url} did not answer within ${context.timeoutMs} ms while ${action}.${afterChange}`);
   }

@@ -114,6 +114,9 @@ async function readInSession(env: ClientEnv, session: ClientSession, guard: Call
     await attempt("sessions", "reading the sessions", async () => {
       posture.sessions = await readSessions(session, guard, gaps, tally);
     });
+  } else {
+    const missed = [going ? null : "accounts", accountsRead ? null : "roles", "sessions"].filter(Boolean).join(", ");
+    gaps.add("session", "NOT_READ", `Not read (${missed}): the connection was lost or a read timed out before.`);
   }
   if (tally.truncated > 0) {
     gaps.add("accounts", "TEXT_TRUNCATED", `${tally.truncated} name(s) or description(s) from the controller were longer than Fieldproof keeps and were cut.`);

@@ -96,9 +96,11 @@ export async function openPinnedSession(env: ClientEnv, guard: CallGuard, endpoi
     if (session) await settle(session.close(true));
     await settle(client.disconnect());
   };
+  let stage: "connect" | "session" = "connect";
   try {
-    await guard.step({ stage: "connect", action: "opening the secure channel" }, () => client.connect(guard.url));
-    session = await guard.step({ stage: "session", action: "opening a session" }, () =>
+    await guard.step({ stage, action: "opening the secure channel" }, () => client.connect(guard.url));
+    stage = "session";
+    session = await guard.step({ stage, action: "opening a session" }, () =>
       client.createSession({ type: ua.UserTokenType.UserName, userName: login.userName, password: login.password }),
     );
     const used = client.endpoint;
@@ -107,7 +109,8 @@ export async function openPinnedSession(env: ClientEnv, guard: CallGuard, endpoi
   } catch (error) {
     await close();
     if (check.refusal) throw check.refusal;
-    throw classify(error, { url: guard.url, stage: "session", action: "opening a session", userName: login.userName, timeoutMs: guard.timeoutMs, secrets });
+    const action = stage === "connect" ? "opening the secure channel" : "opening a session";
+    throw classify(error, { url: guard.url, stage, action, userName: login.userName, timeoutMs: guard.timeoutMs, secrets });
   }
 }
 
