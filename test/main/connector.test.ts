@@ -1,3 +1,4 @@
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { OPCUACertificateManager, OPCUAClient, MessageSecurityMode, SecurityPolicy, UserTokenType, type ClientSession } from "node-opcua";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +90,20 @@ describe("readPosture", () => {
       });
       const expected = spec(id).accounts.map((a) => ({ userName: a.userName, description: a.description, userConfiguration: a.noDelete ? 1 : 0, roles: [...a.roles].sort() }));
       expect(posture.accounts!.map((a) => ({ ...a, roles: [...a.roles].sort() }))).toEqual(expected);
+    }
+  });
+
+  it("serves concurrent calls from a fresh connector: one certificate, created once, no interference", async () => {
+    const pkiDir = join(dir.path, "fresh-pki");
+    const fresh = createOpcUaConnector({ pkiDir, timeoutMs: 5_000 });
+    try {
+      const round = () => Promise.all(plant.controllers.map((c) => fresh.readPosture(c.endpointUrl, technician(c.id), pin(c.id))));
+      for (const postures of [await round(), await round()]) {
+        expect(postures.map((p) => p.accounts?.length ?? null)).toEqual(plant.controllers.map((c) => (c.id === weak("noPart18") ? null : 6)));
+      }
+      expect((await readdir(join(pkiDir, "own", "certs"))).filter((name) => name.endsWith(".pem"))).toEqual(["client_certificate.pem"]);
+    } finally {
+      await fresh.close();
     }
   });
 

@@ -85,6 +85,26 @@ describe("text from controllers", () => {
     expect(leafCertificate(Buffer.from([0x30, 0x05, 1]))).toBeNull();
   });
 
+  it("classifies node-opcua's failures by what happened, not by the words it happens to use", () => {
+    const base = { url: "opc.tcp://plc:4840", stage: "discover" as const, action: "connecting", timeoutMs: 500, secrets: [] };
+    const cases: [string, string, RegExp][] = [
+      ["The connection may have been rejected by server,\nErr = (getaddrinfo ENOTFOUND plc)", "UNREACHABLE", /host name does not resolve \(ENOTFOUND\)/],
+      ["The connection cannot be established with server opc.tcp://plc:4840 .\nErr = (connect ECONNREFUSED 10.0.0.5:4840)", "UNREACHABLE", /nothing listens on that port \(ECONNREFUSED\)/],
+      ["connect EHOSTUNREACH 10.0.0.5:4840", "UNREACHABLE", /no route to the host/],
+      // "timeout was = 2500 ms" is node-opcua's setting, printed when the socket failed at once.
+      ["The connection may have been rejected by server,\nErr = (ERROR in waiting for data on socket ( timeout was = 2500 ms) hadErrortrue)", "UNREACHABLE", /closed before the controller answered/],
+      ["Transaction has timed out ( timeout = 500 ms , request = ReadRequest)", "TIMEOUT", /did not answer within 500 ms while connecting/],
+      ["ClientTCP_transport3: socket has been disconnected by third party", "UNREACHABLE", /was cut while connecting/],
+    ];
+    for (const [raw, code, message] of cases) expect(classify(new Error(raw), base), raw).toMatchObject({ code, message: expect.stringMatching(message) });
+    expect(classify(new Error("Error BadUserAccessDenied (0x801f0000)"), { ...base, stage: "session", userName: "maint" })).toMatchObject({
+      code: "ACCESS_DENIED",
+      statusCode: "BadUserAccessDenied",
+      message: expect.stringMatching(/refused the login for maint \(BadUserAccessDenied\)/),
+    });
+    expect(classify(new Error("socket has been disconnected by third party"), { ...base, stage: "call", changeInFlight: true })).toMatchObject({ code: "UNREACHABLE", outcomeUnknown: true });
+  });
+
   it("never lets a password into an error message", () => {
     const error = classify(new Error("BadSomething: user tech password Secret-123 rejected"), { url: "opc.tcp://x:1", stage: "call", action: "calling ModifyUser", timeoutMs: 1, secrets: ["Secret-123"] });
     expect(error.message).not.toContain("Secret-123");

@@ -47,9 +47,15 @@ export interface ClassifyContext {
 }
 
 const STATUS_NAME = /\b((?:Bad|Uncertain)[A-Za-z0-9]+)\b/;
+const ERRNO = /\b(EAI_[A-Z]+|E[A-Z]{4,})\b/;
+const NOT_FOUND = /ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL/;
+const REFUSED = /ECONNREFUSED|cannot be established/;
+const NO_ROUTE = /EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL/;
+// node-opcua's wording when the socket fails or closes before the handshake completes ("timeout was"
+// in it is the configured value, not what happened).
+const CLOSED_EARLY = /waiting for data on socket/;
 const CUT = /disconnected by third party|ECONNRESET|EPIPE|socket hang up|premature|Connection Break|BadConnectionClosed|BadSecureChannelClosed|connection (?:was )?(?:closed|aborted)|aborted|Secure Channel Closed|has been closed|socket closed/i;
-const UNREACHABLE = /ECONNREFUSED|cannot be established|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL|not reachable/i;
-const TIMED_OUT = /timed? ?out|ETIMEDOUT|BadTimeout|BadRequestTimeout/i;
+const TIMED_OUT = /timed out|ETIMEDOUT|BadTimeout|BadRequestTimeout/i;
 const LOGIN_REFUSED = new Set(["BadUserAccessDenied", "BadIdentityTokenInvalid", "BadIdentityTokenRejected", "BadUserSignatureInvalid"]);
 const CERTIFICATE = /BadCertificate|BadSecurityChecksFailed|BadSecurityPolicyRejected|BadNoValidCertificates/;
 
@@ -74,8 +80,18 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
   if (context.stage === "session" && status && LOGIN_REFUSED.has(status)) {
     return make("ACCESS_DENIED", `The controller refused the login for ${context.userName ?? "this account"} (${status}). Check the user name and password for ${url}.`);
   }
-  if (UNREACHABLE.test(raw)) {
-    return make("UNREACHABLE", `Cannot connect to ${url}: nothing answers on that port (${detail}). Check that the controller is on, the address and port are right and the network path is open.`);
+  const errno = ERRNO.exec(raw)?.[1] ?? null;
+  if (NOT_FOUND.test(raw)) {
+    return make("UNREACHABLE", `Cannot connect to ${url}: the host name does not resolve (${errno ?? "not found"}). Check the name, or use the controller's IP address.`);
+  }
+  if (REFUSED.test(raw)) {
+    return make("UNREACHABLE", `Cannot connect to ${url}: nothing listens on that port (${errno ?? "refused"}). Check that the controller is on and the port is right (OPC UA usually uses 4840).`);
+  }
+  if (NO_ROUTE.test(raw)) {
+    return make("UNREACHABLE", `Cannot reach ${url}: no route to the host (${errno}). Check the laptop's network connection and the controller's address.`);
+  }
+  if (CLOSED_EARLY.test(raw)) {
+    return make("UNREACHABLE", `Cannot connect to ${url}: the connection closed before the controller answered (${detail}). Check the address and port: is an OPC UA server listening there?`);
   }
   if (context.stage === "connect" && /rejected by server/.test(raw)) {
     // node-opcua's wording for a secure channel the server closed during the handshake.

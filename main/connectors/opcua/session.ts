@@ -59,11 +59,18 @@ function newClient(env: ClientEnv, guard: CallGuard, channel: { mode: "None" } |
 /** GetEndpoints over an unsecured channel (what discovery is for); no session, nothing secret sent. */
 export async function fetchEndpoints(env: ClientEnv, guard: CallGuard): Promise<EndpointDescription[]> {
   const client = newClient(env, guard, { mode: "None" });
+  // connect() already asks for the endpoints; keep that answer instead of asking a second time.
+  let listed: EndpointDescription[] | undefined;
+  client.on("receive_response", (response: unknown) => {
+    if (response instanceof env.ua.GetEndpointsResponse) listed = response.endpoints ?? [];
+  });
+  let action = "connecting";
   try {
-    await guard.step({ stage: "connect", action: "connecting" }, () => client.connect(guard.url));
-    return await guard.step({ stage: "discover", action: "reading the endpoints" }, () => client.getEndpoints());
+    await guard.step({ stage: "connect", action }, () => client.connect(guard.url));
+    action = "reading the endpoints";
+    return listed ?? (await guard.step({ stage: "discover", action }, () => client.getEndpoints()));
   } catch (error) {
-    throw classify(error, { url: guard.url, stage: "discover", action: "reading the endpoints", timeoutMs: guard.timeoutMs, secrets: [] });
+    throw classify(error, { url: guard.url, stage: "discover", action, timeoutMs: guard.timeoutMs, secrets: [] });
   } finally {
     await settle(client.disconnect());
   }
