@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { leafCertificate, normalizeThumbprint } from "../../main/connectors/opcua/certificate";
 import { parseEndpointUrl } from "../../main/connectors/opcua/endpointUrl";
 import { allowsPassword, pickSecureEndpoint } from "../../main/connectors/opcua/endpoints";
+import { describeEndpoints } from "../../main/connectors/opcua/discovery";
 import { classify } from "../../main/connectors/opcua/errors";
 import { cleanText } from "../../main/connectors/opcua/text";
 
@@ -51,6 +52,29 @@ describe("when a password may be sent", () => {
     const unusable = endpoint(Sign, SecurityPolicy.Aes256_Sha256_RsaPss, [userName()], 255);
     expect(pickSecureEndpoint([unusable, weak, strong])).toBe(strong);
     expect(pickSecureEndpoint([unusable])).toBeNull();
+  });
+});
+
+describe("discovery of a hostile endpoint list", () => {
+  it("cleans the strings, keeps 100 endpoints and 50 token policies, and says so", () => {
+    const noisy = new EndpointDescription({
+      endpointUrl: `opc.tcp://plc:4840/\u0000${"p".repeat(3_000)}`,
+      securityMode: SignAndEncrypt,
+      securityPolicyUri: SecurityPolicy.Basic256Sha256,
+      userIdentityTokens: Array.from({ length: 80 }, (_, i) => ({ policyId: `<img src=x>\u001b${i}`, tokenType: UserTokenType.UserName })),
+      server: { applicationUri: "urn:x\u202e", applicationName: { text: "PLC\u0007" } },
+    });
+    const many = Array.from({ length: 150 }, () => endpoint(Sign, SecurityPolicy.Basic256Sha256, [userName()]));
+    const { discovery, gaps } = describeEndpoints("opc.tcp://plc:4840", [noisy, ...many]);
+    expect(discovery.endpoints).toHaveLength(100);
+    expect(discovery.endpoints[0]!.url).toHaveLength(1000);
+    expect(discovery.endpoints[0]!.userTokens).toHaveLength(50);
+    expect(discovery.endpoints[0]!.userTokens[0]!.policyId).toBe("<img src=x>0");
+    expect(discovery).toMatchObject({ applicationUri: "urn:x", applicationName: "PLC", certificate: null, secureEndpoint: expect.objectContaining({ securityMode: "SignAndEncrypt" }) });
+    expect(gaps.toArray().map((gap) => gap.message)).toEqual([
+      "The controller listed 151 endpoints; the first 100 are kept.",
+      "An endpoint listed 80 user token policies; the first 50 are kept.",
+    ]);
   });
 });
 
