@@ -110,7 +110,8 @@ describe("connections cut mid-answer", () => {
     }
   });
 
-  it("during the session's reads: the posture keeps what discovery gave and says the connection was cut", async () => {
+  it("during the session's reads: the posture keeps what discovery gave, says the connection was cut, and nothing retries", async () => {
+    server.loginAttempts.length = 0;
     // Connection 2 is the secure one: GetEndpoints, CreateSession and ActivateSession get through, the first read is cut.
     const proxy = await cuttingProxy(server.server.endpoints[0]!.port, 2, 3);
     try {
@@ -122,6 +123,11 @@ describe("connections cut mid-answer", () => {
         expect.objectContaining({ stage: "capabilities", code: "UNREACHABLE", message: expect.stringMatching(/was cut while reading the server status/) }),
         expect.objectContaining({ stage: "session", code: "NOT_READ", message: expect.stringContaining("accounts, roles, sessions") }),
       ]);
+      // A node-opcua client with a retrying strategy, or one left open, re-creates a dropped channel and
+      // re-activates its session with the stored password. Nothing of the sort: no new connection, no second login.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(proxy.connections()).toBe(2);
+      expect(server.loginAttempts).toEqual([USER.userName]);
     } finally {
       await proxy.close();
     }

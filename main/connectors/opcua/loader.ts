@@ -68,6 +68,11 @@ export class ClientPki {
     // password is pinned to a certificate the caller trusts (see session.ts). Unknown ones are not
     // copied into trusted/ either.
     const manager = new ua.OPCUACertificateManager({ rootFolder: this.pkiDir, automaticallyAcceptUnknownCertificate: false });
+    // node-opcua asks the manager about a server certificate only when it fetches one by itself: when it
+    // re-creates a dropped channel and the old certificate fails. Whatever sits in trusted/, that path
+    // must never move a session (and its password) to another certificate than the caller's pin.
+    const refuseAll = async (): Promise<unknown> => ua.StatusCodes.BadCertificateUntrusted;
+    (manager as unknown as { checkCertificate: () => Promise<unknown> }).checkCertificate = refuseAll;
     try {
       await manager.initialize();
       // Create the application certificate once, before concurrent clients race to do it.

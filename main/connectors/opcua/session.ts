@@ -43,7 +43,9 @@ function newClient(env: ClientEnv, guard: CallGuard, channel: { mode: "None" } |
     ...(secure ? { serverCertificate: channel.endpoint.serverCertificate } : {}),
     // The controller may list itself under another host name than the one dialled.
     endpointMustExist: false,
-    // Short-lived clients: fail fast, never retry in the background.
+    // Short-lived clients: fail fast, never retry in the background. maxRetry 0 also turns off
+    // node-opcua's re-creation of a dropped channel, which would re-activate the session (re-sending the
+    // password) on its own.
     connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
     keepSessionAlive: false,
     // Idle time before the controller drops a session; short, because a session whose connection was
@@ -100,7 +102,9 @@ export async function openPinnedSession(env: ClientEnv, guard: CallGuard, endpoi
   });
   let session: ClientSession | undefined;
   const close = async (): Promise<void> => {
-    if (session) await settle(session.close(true));
+    // A client that lost its channel is trying to re-create it (node-opcua retries forever); closing the
+    // session would wait for that. Disconnect at once: the controller drops the session on its timeout.
+    if (session && !client.isReconnecting) await settle(session.close(true));
     await settle(client.disconnect());
   };
   let stage: "connect" | "session" = "connect";
