@@ -139,10 +139,10 @@ export class ItRepository {
       : (this.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM it_records").get()?.n ?? 0);
   }
 
-  /** Known technician keys of a device (projection), for checking co-signatures. */
+  /** Co-signer keys known before a bundle: the device's technicians and every approver's (projections). */
   technicianKeys(deviceId: string): string[] {
     return this.db
-      .prepare<[string], { public_key: string | null }>("SELECT public_key FROM p_technicians WHERE device_id = ?")
+      .prepare<[string], { public_key: string | null }>("SELECT public_key FROM p_technicians WHERE device_id = ? UNION SELECT public_key FROM p_people")
       .all(deviceId)
       .flatMap((r) => (r.public_key ? [r.public_key] : []));
   }

@@ -69,6 +69,12 @@ export class Identity {
     return this.createDevice(protector);
   }
 
+  /** The protector of the (opened) device key, for sealing other local secrets the same way. */
+  keyProtector(): KeyProtector {
+    this.ensureDevice();
+    return this.requireProtector();
+  }
+
   deviceId(): string {
     return this.ensureDevice().id;
   }

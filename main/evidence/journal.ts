@@ -40,8 +40,8 @@ export class Journal {
     private readonly now: () => Date,
   ) {}
 
-  append<K extends RecordKind>(kind: K, subjects: readonly SubjectRef[], data: RecordDataOf<K>): AppendedRecord {
-    return this.repo.transaction(() => this.appendInTransaction(kind, subjects, data));
+  append<K extends RecordKind>(kind: K, subjects: readonly SubjectRef[], data: RecordDataOf<K>, coSigners: readonly Signer[] = []): AppendedRecord {
+    return this.repo.transaction(() => this.appendInTransaction(kind, subjects, data, coSigners));
   }
 
   /** Several records in one transaction (one fsync): a scan's observations, a bulk assignment. */
@@ -57,7 +57,8 @@ export class Journal {
     return this.repo.transaction(fn);
   }
 
-  appendInTransaction<K extends RecordKind>(kind: K, subjects: readonly SubjectRef[], data: RecordDataOf<K>): AppendedRecord {
+  /** `coSigners` (approvers) add their signatures to the envelope, after the device's and the technician's. */
+  appendInTransaction<K extends RecordKind>(kind: K, subjects: readonly SubjectRef[], data: RecordDataOf<K>, coSigners: readonly Signer[] = []): AppendedRecord {
     const checked = RecordData[kind].safeParse(data);
     if (!checked.success) {
       throw new AppError("INTERNAL", `Refusing to sign a ${kind} record that does not match its schema: ${checked.error.issues[0]?.message ?? "invalid"}`);
@@ -87,6 +88,7 @@ export class Journal {
     const payload = Buffer.from(JSON.stringify(statement), "utf8");
     const signers: Signer[] = [active.device];
     if (active.technician?.signer) signers.push(active.technician.signer);
+    for (const co of coSigners) if (!signers.some((s) => s.keyid === co.keyid)) signers.push(co);
     const envelope = signEnvelope(PAYLOAD_TYPE, payload, signers);
     const record: StoredRecord = {
       seq: head.size,

@@ -50,7 +50,7 @@ export interface VerifyOptions {
   readonly deviceKey?: KeyObject;
   /** What the log looked like before; by default the manifest's claim. */
   readonly anchor?: Anchor;
-  /** Technicians' keys known before this bundle, by key id. */
+  /** Co-signers' keys (technicians, approvers) known before this bundle, by key id. */
   readonly technicianKeys?: ReadonlyMap<string, KeyObject>;
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number, label: string) => void;
@@ -158,17 +158,24 @@ export async function verifyBundle(bundle: ParsedBundle, options: VerifyOptions 
       if (p.log.prev !== prev) {
         fail("chain", i === 0 ? `seq ${seq} does not follow the last record ${anchor.source} holds (prev hash differs): the log was rewritten or forked` : `seq ${seq} does not link to seq ${seq - 1} (prev hash differs)`);
       }
-      if (p.actor.technician?.keyid) {
-        const envelope: Envelope = bundle.envelopes[i]!;
-        const techKey = techKeys.get(p.actor.technician.keyid);
-        const sig = envelope.signatures.find((s) => s.keyid === p.actor.technician!.keyid);
-        if (!techKey) fail("technician signatures", `seq ${seq} names a technician key that no earlier record introduced`);
-        if (!sig || !ed25519Verify(techKey!, pae(envelope.payloadType, payload), Buffer.from(sig.sig, "base64"))) {
-          fail("technician signatures", `the technician signature on seq ${seq} does not verify`);
-        }
+      // Co-signatures: the technician's and any approver's. Each named co-signer must have signed,
+      // and every signature besides the device's must verify under a key an earlier record published.
+      const named = [
+        ...(p.actor.technician?.keyid ? [p.actor.technician.keyid] : []),
+        ...(p.kind === "rotation.pending" && Array.isArray(p.data.approvals) ? (p.data.approvals as { keyid: string }[]).map((a) => a.keyid) : []),
+      ];
+      const envelope: Envelope = bundle.envelopes[i]!;
+      for (const keyidNamed of named) {
+        if (!envelope.signatures.some((sig) => sig.keyid === keyidNamed)) fail("co-signatures", `seq ${seq} names co-signer ${keyidNamed.slice(0, 16)}… but carries no signature by that key`);
+      }
+      for (const sig of envelope.signatures) {
+        if (sig.keyid === keyid) continue;
+        const coKey = techKeys.get(sig.keyid);
+        if (!coKey) fail("co-signatures", `seq ${seq} carries a signature by key ${sig.keyid.slice(0, 16)}… that no earlier record introduced`);
+        if (!ed25519Verify(coKey!, pae(envelope.payloadType, payload), Buffer.from(sig.sig, "base64"))) fail("co-signatures", `a co-signature on seq ${seq} does not verify`);
         technicianSignatures++;
       }
-      if (p.kind === "technician.set" && typeof p.data.publicKeyPem === "string") {
+      if ((p.kind === "technician.set" || p.kind === "person.upserted") && typeof p.data.publicKeyPem === "string") {
         const key = publicKeyFromPem(p.data.publicKeyPem);
         techKeys.set(keyIdOf(key), key);
       }
@@ -186,7 +193,7 @@ export async function verifyBundle(bundle: ParsedBundle, options: VerifyOptions 
     });
     pass("statements", `${records.length} in-toto statements with known kinds and well-formed data`);
     pass("chain", `seq ${m.range.first}..${m.range.last} without gaps, each linked to the one before${m.range.first > 0 ? ` and to the head ${anchor.source} holds` : ""}`);
-    if (technicianSignatures > 0) pass("technician signatures", `${technicianSignatures} technician co-signatures verify`);
+    if (technicianSignatures > 0) pass("co-signatures", `${technicianSignatures} technician or approver co-signatures verify`);
 
     // Merkle tree and checkpoint
     if (!foldRange(anchor.peaks).equals(anchor.rootHash)) fail("merkle", `the previous tree in ${anchor.source} does not hash to its root`);

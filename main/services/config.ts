@@ -1,6 +1,7 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import type { KeyProtector } from "../evidence/protector";
+import type { ControllerConnector } from "./connectorPort";
 
 export type Runtime = "electron" | "preview" | "test" | "cli";
 
@@ -20,6 +21,10 @@ export interface ServicesConfig {
   readonly lockedHint?: string;
   /** The operating system's file dialogs (desktop app only). */
   readonly dialogs?: FileDialogs;
+  /** Per-call timeout towards controllers. */
+  readonly controllerTimeoutMs?: number;
+  /** A connector to use instead of the OPC UA one (tests of services in isolation). */
+  readonly connector?: ControllerConnector;
 }
 
 export interface FileDialog {

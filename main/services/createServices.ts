@@ -1,12 +1,28 @@
 import { join } from "node:path";
+import { DEFAULT_GENERATOR_POLICY } from "../../shared/domain/passwordPolicy";
+import { DEFAULT_POLICY, diffPosture } from "../../shared/findings";
+import { createOpcUaConnector } from "../connectors/opcua";
 import { MIGRATIONS, openDatabase, SettingsRepository, type Database } from "../db";
 import { JournalRepository } from "../db/journalRepository";
+import { OwnersRepository } from "../db/ownersRepository";
+import { PlantRepository } from "../db/plantRepository";
+import { RotationRepository } from "../db/rotationRepository";
+import { VaultRepository } from "../db/vaultRepository";
 import { Identity } from "../evidence/identity";
 import { passphraseProtector } from "../evidence/protector";
+import { Vault } from "../evidence/vault";
 import { APP_VERSION } from "../version";
-import { EvidenceService } from "./evidenceService";
 import { defaultDeviceName, STORE_FILE, type ServicesConfig } from "./config";
+import type { ControllerConnector } from "./connectorPort";
+import { DemoService } from "./demoService";
+import { EvidenceService } from "./evidenceService";
+import { InventoryService } from "./inventoryService";
 import { JobRegistry } from "./jobs";
+import { OwnersService } from "./ownersService";
+import { PlantService } from "./plantService";
+import { RotationRunner } from "./rotation/runner";
+import { RotationService } from "./rotation/rotationService";
+import { ScanService } from "./scanService";
 import { SettingsService } from "./settingsService";
 import { SystemService } from "./systemService";
 
@@ -18,6 +34,15 @@ export interface Services {
   readonly system: SystemService;
   readonly identity: Identity;
   readonly evidence: EvidenceService;
+  readonly plant: PlantService;
+  readonly scan: ScanService;
+  readonly inventory: InventoryService;
+  readonly owners: OwnersService;
+  readonly rotations: RotationService;
+  readonly demo: DemoService;
+  readonly vault: Vault;
+  /** Repositories, for tests that compare projections and look inside the store. */
+  readonly repos: { readonly journal: JournalRepository; readonly plant: PlantRepository; readonly owners: OwnersRepository; readonly rotations: RotationRepository };
   /** The journal's repository (tests compare projections with it). */
   readonly journalRepo: JournalRepository;
   close(): Promise<void>;
@@ -31,6 +56,9 @@ export function createServices(config: ServicesConfig): Services {
   const jobs = new JobRegistry(now);
   const settingsRepo = new SettingsRepository(db);
   const journalRepo = new JournalRepository(db);
+  const plantRepo = new PlantRepository(db);
+  const ownersRepo = new OwnersRepository(db);
+  const rotationRepo = new RotationRepository(db);
   const identity = new Identity({
     repo: journalRepo,
     now,
@@ -39,9 +67,45 @@ export function createServices(config: ServicesConfig): Services {
     protector: config.keyProtector ?? (config.passphrase !== undefined ? passphraseProtector(config.passphrase) : undefined),
     lockedHint: config.lockedHint,
   });
-  const evidence = new EvidenceService({ repo: journalRepo, identity, appVersion: APP_VERSION, now });
+  const vault = new Vault(new VaultRepository(db), () => identity.keyProtector(), now);
+
+  // One OPC UA client per store, made on first use (node-opcua loads lazily), with its own PKI folder.
+  let connector: ControllerConnector | undefined;
+  const getConnector = (): ControllerConnector => (connector ??= config.connector ?? createOpcUaConnector({ pkiDir: join(config.dataDir, "pki") }));
+
+  const evidence = new EvidenceService({
+    repo: journalRepo,
+    identity,
+    appVersion: APP_VERSION,
+    now,
+    sealedForExport: () => rotationRepo.sealedForExport(),
+    onReceipt: (treeSize) => rotationRepo.releaseSealed(treeSize),
+  });
   const settings = new SettingsService(settingsRepo, identity);
   const system = new SystemService(settings, evidence, { dataDir: config.dataDir, storePath }, config.runtime, config.dialogs !== undefined);
+  const plant = new PlantService(plantRepo, identity, vault);
+  const scan = new ScanService(plantRepo, plant, identity, getConnector, (prev, next) => diffPosture(prev, next), now);
+  const inventory = new InventoryService(plantRepo, ownersRepo, rotationRepo, () => DEFAULT_POLICY, now);
+  const owners = new OwnersService(ownersRepo, plantRepo, identity, now);
+  const timeoutMs = config.controllerTimeoutMs ?? 10_000;
+  const basePolicy = () => DEFAULT_GENERATOR_POLICY;
+  const runner = new RotationRunner({ identity, vault, plant, rotations: rotationRepo, connector: getConnector, now, timeoutMs, basePolicy });
+  const rotations = new RotationService({
+    plantRepo,
+    rotations: rotationRepo,
+    owners,
+    identity,
+    vault,
+    runner,
+    connector: getConnector,
+    now,
+    timeoutMs,
+    dualControl: () => settings.dualControl(),
+    basePolicy,
+    plant,
+    itRecipient: (deviceId) => journalRepo.itTrust(deviceId)?.ageRecipient,
+  });
+  const demo = new DemoService(config.dataDir, plant);
 
   return {
     config,
@@ -51,8 +115,18 @@ export function createServices(config: ServicesConfig): Services {
     system,
     identity,
     evidence,
+    plant,
+    scan,
+    inventory,
+    owners,
+    rotations,
+    demo,
+    vault,
+    repos: { journal: journalRepo, plant: plantRepo, owners: ownersRepo, rotations: rotationRepo },
     journalRepo,
     async close() {
+      await demo.stop();
+      await connector?.close();
       db.close();
     },
   };

@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import type { ChannelSpec } from "./channel";
 import { evidenceChannels } from "./evidence";
+import { identityChannels } from "./identities";
 import { jobChannels } from "./jobs";
+import { plantChannels } from "./plant";
+import { rotationChannels } from "./rotations";
 import { systemChannels } from "./system";
 
 export * from "./channel";
@@ -9,12 +12,18 @@ export * from "./result";
 export * from "./system";
 export * from "./jobs";
 export * from "./evidence";
+export * from "./plant";
+export * from "./rotations";
+export * from "./identities";
 
 /** The whole IPC surface: channel name -> request and response schemas. Declared once, here. */
 export const contract = {
   ...systemChannels,
   ...jobChannels,
   ...evidenceChannels,
+  ...plantChannels,
+  ...rotationChannels,
+  ...identityChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

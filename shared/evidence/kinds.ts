@@ -1,4 +1,41 @@
 import { z } from "zod";
+import { ControllerKind, OpcUaEndpointUrl } from "../domain/plant";
+import { CertificateInfo, ControllerPosture } from "../domain/posture";
+
+const ControllerDecl = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: ControllerKind,
+  vendor: z.string(),
+  model: z.string(),
+  area: z.string(),
+  line: z.string(),
+  cell: z.string(),
+  endpointUrl: OpcUaEndpointUrl,
+  /** Whether a technician login for it went into the laptop's vault (the password itself never does into a record). */
+  hasLogin: z.boolean(),
+});
+
+const PersonId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "ids are lower-case letters, digits, dots, dashes");
+export const OwnerRef = z.object({ type: z.enum(["person", "team"]), id: PersonId });
+export const OwnershipTarget = z.object({ type: z.enum(["identity", "line", "cell"]), id: z.string().max(300) });
+export const AuthorityAction = z.enum(["approve", "revoke", "pause", "override"]);
+
+export const RotationReason = z.enum(["schedule", "holder-left", "break-glass-used", "suspected-exposure", "commissioning", "vendor-session-ended"]);
+export const OperationalState = z.enum(["normal", "maintenance-window", "emergency", "commissioning", "vendor-session"]);
+export const RotationMethod = z.enum(["opcua-part18", "manual"]);
+const Probe = z.object({ accepted: z.boolean(), statusCode: z.string(), at: z.string() });
+
+export const Approval = z.object({
+  personId: PersonId,
+  name: z.string(),
+  /** Key id of the approver's personal key; their signature is on this record's envelope. */
+  keyid: z.string(),
+  authority: z.enum(["approve", "override"]),
+  approvedAt: z.string(),
+});
+
+export const PostureChangeRecord = z.object({ kind: z.string(), severity: z.string(), text: z.string() });
 
 /**
  * What each kind of record carries. The journal refuses to sign data that does not match, and the
@@ -21,6 +58,115 @@ export const RecordData = {
     publicKey: z.string(),
     fingerprint: z.string(),
     ageRecipient: z.string(),
+  }),
+  "plant.loaded": z.object({
+    site: z.object({ id: z.string(), name: z.string() }),
+    source: z.string(),
+    controllers: z.array(ControllerDecl).max(10_000),
+  }),
+  "controller.trusted": z.object({
+    controllerId: z.string(),
+    endpointUrl: z.string(),
+    certificate: CertificateInfo,
+    /** first-use: accepted on first contact; re-trusted: accepted after a change was verified; rejected: refused. */
+    decision: z.enum(["first-use", "re-trusted", "rejected"]),
+    previousThumbprint: z.string().nullable(),
+    note: z.string().max(2000),
+  }),
+  "controller.observed": z.object({
+    controllerId: z.string(),
+    posture: ControllerPosture,
+    /** What changed since the previous visit, in plain words. */
+    changes: z.array(PostureChangeRecord).max(1000),
+    /** How the scan logged in (never the password). */
+    login: z.object({ userName: z.string(), securityPolicy: z.string(), securityMode: z.string() }).nullable(),
+  }),
+  "team.upserted": z.object({ teamId: PersonId, name: z.string().min(1).max(200), description: z.string().max(2000) }),
+  "person.upserted": z.object({
+    personId: PersonId,
+    name: z.string().min(1).max(200),
+    role: z.string().max(200),
+    employer: z.enum(["staff", "contractor", "vendor"]),
+    company: z.string().max(200),
+    teamId: PersonId.nullable(),
+    /** Their personal key, when they approve on this laptop with a PIN (verifies their co-signatures). */
+    publicKeyPem: z.string().nullable(),
+  }),
+  "person.left": z.object({ personId: PersonId, leftAt: z.string() }),
+  "ownership.set": z.object({
+    target: OwnershipTarget,
+    owner: OwnerRef.nullable(),
+    purpose: z.string().max(2000),
+    scope: z.string().max(2000),
+    expiresAt: z.string().nullable(),
+  }),
+  "holder.added": z.object({ identityId: z.string().max(300), personId: PersonId, since: z.string() }),
+  "holder.removed": z.object({ identityId: z.string().max(300), personId: PersonId, at: z.string() }),
+  "usage.attested": z.object({
+    identityId: z.string().max(300),
+    personId: PersonId,
+    controllerId: z.string().max(64),
+    workOrder: z.string().max(200),
+    from: z.string(),
+    to: z.string().nullable(),
+    breakGlass: z.boolean(),
+  }),
+  "authority.set": z.object({
+    line: z.string().max(200),
+    /** null: the whole line. */
+    cell: z.string().max(200).nullable(),
+    action: AuthorityAction,
+    /** In escalation order: the first is asked first, the rest are backups. */
+    people: z.array(PersonId).max(20),
+  }),
+  "rotation.pending": z.object({
+    rotationId: z.string().max(64),
+    batchId: z.string().max(64).nullable(),
+    identityId: z.string().max(300),
+    userName: z.string().max(500),
+    controllerId: z.string().max(64),
+    endpointUrl: z.string().max(1000),
+    /** The certificate the change will be made against (pinned). */
+    controllerThumbprint: z.string(),
+    method: RotationMethod,
+    /** ChangePassword (own account), ModifyUser (as SecurityAdmin) or manual (vendor tool). */
+    call: z.enum(["ChangePassword", "ModifyUser", "manual"]),
+    actingUser: z.string().max(500),
+    reason: RotationReason,
+    workOrder: z.string().max(200),
+    operationalState: OperationalState,
+    approvals: z.array(Approval).max(10),
+    /** The new password sealed to IT (age): the bundle entry and the SHA-256 of its bytes. Never the password. */
+    sealed: z.object({ file: z.string(), sha256: z.string(), recipient: z.string() }),
+    policy: z.object({ length: z.number().int(), classes: z.array(z.string()) }),
+  }),
+  "rotation.committed": z.object({
+    rotationId: z.string().max(64),
+    changeStatus: z.string(),
+    proof: z.object({ newPassword: Probe, oldPassword: Probe }),
+    securityPolicy: z.string(),
+    securityMode: z.string(),
+    controllerClock: z.string().nullable(),
+  }),
+  "rotation.failed": z.object({
+    rotationId: z.string().max(64),
+    stage: z.enum(["change", "proof-new", "proof-old", "connect"]),
+    statusCode: z.string(),
+    message: z.string().max(2000),
+    /** What the controller holds now, as far as Fieldproof could tell. */
+    controllerHolds: z.enum(["old", "new", "new-and-old", "unknown"]),
+    proof: z.object({ newPassword: Probe.nullable(), oldPassword: Probe.nullable() }),
+  }),
+  "rotation.resolved": z.object({
+    rotationId: z.string().max(64),
+    /** After an interruption: which password the controller accepts, found by probing. */
+    outcome: z.enum(["completed", "not-applied", "new-and-old", "unreachable", "neither"]),
+    proof: z.object({ newPassword: Probe.nullable(), oldPassword: Probe.nullable() }),
+  }),
+  "secret.revealed": z.object({
+    rotationId: z.string().max(64),
+    purpose: z.enum(["manual-rotation"]),
+    controllerId: z.string().max(64),
   }),
   "receipt.imported": z.object({
     itKeyName: z.string(),

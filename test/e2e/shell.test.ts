@@ -40,6 +40,8 @@ describe("app shell in Chromium", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Evidence");
     await page.keyboard.press("Control+1");
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Plant");
+    // From the top of the page: skip link, then the screens in order.
+    await page.getByRole("link", { name: "Skip to content" }).focus();
     const focused: string[] = [];
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press("Tab");

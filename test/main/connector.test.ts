@@ -76,8 +76,14 @@ describe("readPosture", () => {
       expect(posture.certificate!.thumbprintSha256).toBe(pins.get(id));
       if (id === weak("noPart18")) {
         expect(posture.userManagement).toEqual({ available: false, passwordPolicy: null });
-        expect(posture.accounts).toBeNull();
-        expect(posture.gaps).toEqual([expect.objectContaining({ stage: "accounts", code: "BadNodeIdUnknown" })]);
+        // No Part 18 Users: the RoleSet's UserName mappings still name every account, with its roles.
+        expect(posture.accounts!.map((a) => ({ userName: a.userName, roles: [...a.roles].sort(), description: a.description }))).toEqual(
+          [...spec(id).accounts].sort((a, b) => a.userName.localeCompare(b.userName)).map((a) => ({ userName: a.userName, roles: [...a.roles].sort(), description: "" })),
+        );
+        expect(posture.gaps).toEqual([
+          expect.objectContaining({ stage: "accounts", code: "BadNodeIdUnknown" }),
+          expect.objectContaining({ stage: "accounts", code: "FROM_ROLESET" }),
+        ]);
         continue;
       }
       expect(posture.gaps).toEqual([]);
@@ -99,7 +105,7 @@ describe("readPosture", () => {
     try {
       const round = () => Promise.all(plant.controllers.map((c) => fresh.readPosture(c.endpointUrl, technician(c.id), pin(c.id))));
       for (const postures of [await round(), await round()]) {
-        expect(postures.map((p) => p.accounts?.length ?? null)).toEqual(plant.controllers.map((c) => (c.id === weak("noPart18") ? null : 6)));
+        expect(postures.map((p) => p.accounts?.length ?? null)).toEqual(plant.controllers.map(() => 6));
       }
       expect((await readdir(join(pkiDir, "own", "certs"))).filter((name) => name.endsWith(".pem"))).toEqual(["client_certificate.pem"]);
     } finally {
@@ -134,7 +140,10 @@ describe("readPosture", () => {
     const id = ordinary();
     const posture = await connector.readPosture(urlOf(id), login(id, "operator"), pin(id));
     expect(posture.accounts).toBeNull();
-    expect(posture.gaps).toEqual([expect.objectContaining({ stage: "accounts", code: "BadUserAccessDenied" })]);
+    expect(posture.gaps).toEqual([
+      expect.objectContaining({ stage: "accounts", code: "BadUserAccessDenied" }),
+      expect.objectContaining({ stage: "roles", code: "BadUserAccessDenied" }),
+    ]);
     expect(posture.userManagement.passwordPolicy?.minLength).toBe(12);
   });
 });

@@ -106,3 +106,12 @@ export function attachRoles(accounts: AccountInfo[], roles: Map<string, string[]
   for (const [user, held] of roles) cleaned.set(cleanText(user, 500).text, held);
   return accounts.map((account) => ({ ...account, roles: cleaned.get(account.userName) ?? [] }));
 }
+
+/** Accounts named only by RoleSet UserName mappings: roles known, description and status not. */
+export function accountsFromRoles(roles: Map<string, string[]>): AccountInfo[] {
+  return [...roles]
+    .slice(0, 10_000)
+    .map(([user, held]) => ({ userName: cleanText(user, 500).text, description: "", userConfiguration: 0, roles: held.slice(0, 100) }))
+    .filter((a) => a.userName.length > 0)
+    .sort((a, b) => a.userName.localeCompare(b.userName));
+}

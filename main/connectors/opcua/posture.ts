@@ -1,6 +1,6 @@
 import type { ClientSession } from "node-opcua";
 import { ControllerPosture } from "../../../shared/domain/posture";
-import { attachRoles, readAccounts, readRoles } from "./accounts";
+import { accountsFromRoles, attachRoles, readAccounts, readRoles } from "./accounts";
 import { describeEndpoints } from "./discovery";
 import { OpcUaError, classify } from "./errors";
 import { GapList } from "./gaps";
@@ -105,11 +105,15 @@ async function readInSession(env: ClientEnv, session: ClientSession, guard: Call
     }));
   const rolesRead =
     accountsRead &&
-    (posture.accounts === null ||
-      (await attempt("roles", "reading the roles", async () => {
-        const roles = await readRoles(env.ua, session, guard, gaps);
-        if (roles && posture.accounts) posture.accounts = attachRoles(posture.accounts, roles);
-      })));
+    (await attempt("roles", "reading the roles", async () => {
+      const roles = await readRoles(env.ua, session, guard, gaps);
+      if (roles && posture.accounts) posture.accounts = attachRoles(posture.accounts, roles);
+      // Without Part 18 Users, the RoleSet's UserName mappings still name the accounts (no descriptions).
+      else if (roles && roles.size > 0) {
+        posture.accounts = accountsFromRoles(roles);
+        gaps.add("accounts", "FROM_ROLESET", `The account list comes from the RoleSet's role mappings (no Part 18 Users on this controller): ${roles.size} account name(s), without descriptions or status.`);
+      }
+    }));
   if (rolesRead) {
     await attempt("sessions", "reading the sessions", async () => {
       posture.sessions = await readSessions(session, guard, gaps, tally);

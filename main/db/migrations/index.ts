@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { m001Settings } from "./001-settings";
 import { m002Journal } from "./002-journal";
+import { m003Plant } from "./003-plant";
 
 export interface Migration {
   readonly version: number;
@@ -9,6 +10,6 @@ export interface Migration {
 }
 
 /** Numbered, append-only. Never edit a released migration: add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Settings, m002Journal];
+export const MIGRATIONS: readonly Migration[] = [m001Settings, m002Journal, m003Plant];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

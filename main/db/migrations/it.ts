@@ -1,4 +1,4 @@
-import { createEvidenceProjections } from "../projections/schema";
+import { createEvidenceProjections, createOwnerProjections, createPlantProjections, createRotationProjections } from "../projections/schema";
 import type { Migration } from "./index";
 
 /** IT's evidence store: enrolled devices, their heads, every imported record, bundles and receipts. */
@@ -76,4 +76,14 @@ const it001: Migration = {
   },
 };
 
-export const IT_MIGRATIONS: readonly Migration[] = [it001];
+const it002: Migration = {
+  version: 2,
+  name: "plant-and-owner-projections",
+  up: (db) => {
+    createPlantProjections(db);
+    createOwnerProjections(db);
+    createRotationProjections(db);
+  },
+};
+
+export const IT_MIGRATIONS: readonly Migration[] = [it001, it002];

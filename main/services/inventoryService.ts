@@ -1,0 +1,216 @@
+import { AppError, type ControllerSummary, type IdentityDetail, type IdentityRow, type PlantTree } from "../../shared/contract";
+import type { Finding, Severity } from "../../shared/domain/identity";
+import { resolveOwner, type EffectiveOwner } from "../../shared/domain/ownership";
+import { classifyAccount, controllerFindings, dueDate, identityFindings, severityRank, type FindingPolicy, type IdentityFacts } from "../../shared/findings";
+import type { OwnersRepository } from "../db/ownersRepository";
+import type { AccountRow, ControllerRow, PlantRepository } from "../db/plantRepository";
+import type { RotationRepository } from "../db/rotationRepository";
+
+const DISABLED = 2;
+
+interface Snapshot {
+  readonly controllers: Map<string, ControllerRow>;
+  readonly accounts: Map<string, AccountRow[]>;
+  readonly links: Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>;
+  readonly owners: ReturnType<OwnersRepository["ownerships"]>;
+  readonly people: Map<string, { name: string; leftAt: string | null }>;
+  readonly teams: Map<string, string>;
+  readonly holders: ReturnType<OwnersRepository["holders"]>;
+  readonly usages: ReturnType<OwnersRepository["usages"]>;
+  readonly rotated: Map<string, string>;
+}
+
+/**
+ * The inventory the Plant and Identities screens show: projections joined with ownership and
+ * rotations, run through the pure findings rules (shared/findings) at read time, so a finding
+ * clears as soon as the record that fixes it is written.
+ */
+export class InventoryService {
+  constructor(
+    private readonly plant: PlantRepository,
+    private readonly owners: OwnersRepository,
+    private readonly rotations: RotationRepository,
+    private readonly policy: () => FindingPolicy,
+    private readonly now: () => Date,
+  ) {}
+
+  async tree(): Promise<PlantTree> {
+    const rows = this.plant.controllers();
+    const first = rows.find((c) => c.siteId !== "unassigned") ?? rows[0];
+    return {
+      site: first ? { id: first.siteId, name: first.siteName } : null,
+      controllers: rows.map((c) => this.summary(c)),
+    };
+  }
+
+  controllerSummary(id: string): ControllerSummary {
+    const row = this.plant.controller(id);
+    if (!row) throw new AppError("NOT_FOUND", `No controller ${id} in this plant.`);
+    return this.summary(row);
+  }
+
+  private summary(c: ControllerRow): ControllerSummary {
+    const posture = c.posture;
+    const observed = posture?.certificate?.thumbprintSha256 ?? null;
+    const trust = c.trustDecision === "rejected" ? "rejected" : c.trustedThumbprint === null ? "unknown" : observed && observed !== c.trustedThumbprint ? "changed" : "trusted";
+    return {
+      id: c.id,
+      name: c.name,
+      kind: c.kind as ControllerSummary["kind"],
+      vendor: c.vendor,
+      model: c.model,
+      area: c.area,
+      line: c.line,
+      cell: c.cell,
+      endpointUrl: c.endpointUrl,
+      hasLogin: c.hasLogin,
+      trust,
+      trustedThumbprint: c.trustedThumbprint,
+      observedThumbprint: observed,
+      certificate: posture?.certificate ? { subject: posture.certificate.subject, notAfter: posture.certificate.notAfter, selfSigned: posture.certificate.selfSigned } : null,
+      lastObservedAt: c.lastObservedAt,
+      reachable: c.reachable,
+      accounts: posture?.accounts ? posture.accounts.length : null,
+      part18: posture ? posture.userManagement.available : null,
+      findings: [...controllerFindings({ id: c.id, name: c.name, posture, trustedThumbprintSha256: c.trustedThumbprint }, this.policy(), this.now())],
+      changes: [...c.changes],
+      gaps: posture ? posture.gaps.map((g) => ({ stage: g.stage, code: g.code, message: g.message })) : [],
+    };
+  }
+
+  async identities(): Promise<IdentityRow[]> {
+    const snap = this.snapshot();
+    const policy = this.policy();
+    const now = this.now();
+    const rows: IdentityRow[] = [];
+    for (const [id] of snap.links) rows.push(this.row(id, snap, policy, now).row);
+    return rows;
+  }
+
+  async identity(id: string): Promise<IdentityDetail> {
+    const snap = this.snapshot();
+    if (!snap.links.has(id)) throw new AppError("NOT_FOUND", `No identity ${id} is known. Scan the plant first.`);
+    const { row, findings, owner, description, reasons } = this.row(id, snap, this.policy(), this.now());
+    const link = snap.links.get(id)!;
+    const ownerEntry = owner.status === "owned" ? owner.entry : null;
+    return {
+      row,
+      owner: {
+        status: owner.status,
+        name: row.owner,
+        ownerType: owner.status === "owned" ? owner.ownerType : null,
+        ownerId: owner.status === "owned" ? owner.ownerId : null,
+        source: owner.status === "owned" ? owner.source : null,
+        why: owner.why,
+        purpose: ownerEntry?.purpose ?? "",
+        scope: ownerEntry?.scope ?? "",
+        expiresAt: ownerEntry?.expiresAt ?? null,
+      },
+      description,
+      classification: [...reasons],
+      controllers: link.controllerIds.map((cid) => {
+        const c = snap.controllers.get(cid)!;
+        const account = (snap.accounts.get(cid) ?? []).find((a) => `user/${a.userName}` === id);
+        return {
+          id: cid,
+          name: c.name,
+          line: c.line,
+          cell: c.cell,
+          roles: [...(account?.roles ?? [])],
+          description: account?.description ?? "",
+          disabled: account ? (account.userConfiguration & DISABLED) !== 0 : false,
+          lastRotatedAt: snap.rotated.get(`${id}\u0000${cid}`) ?? null,
+        };
+      }),
+      holders: snap.holders
+        .filter((h) => h.identityId === id)
+        .map((h) => ({ personId: h.personId, name: snap.people.get(h.personId)?.name ?? h.personId, since: h.since, removedAt: h.removedAt, leftAt: snap.people.get(h.personId)?.leftAt ?? null })),
+      uses: snap.usages
+        .filter((u) => u.identityId === id)
+        .map((u) => ({ personName: snap.people.get(u.personId)?.name ?? u.personId, controllerId: u.controllerId, workOrder: u.workOrder, from: u.from, to: u.to, breakGlass: u.breakGlass })),
+      findings: [...findings],
+    };
+  }
+
+  private snapshot(): Snapshot {
+    const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
+    const accounts = new Map<string, AccountRow[]>();
+    for (const a of this.plant.accounts()) accounts.set(a.controllerId, [...(accounts.get(a.controllerId) ?? []), a]);
+    const links = new Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>();
+    for (const l of this.plant.identityLinks()) {
+      const entry = links.get(l.identityId) ?? { kind: l.kind, name: l.name, firstSeenAt: l.firstSeenAt, controllerIds: [] };
+      entry.controllerIds.push(l.controllerId);
+      links.set(l.identityId, entry);
+    }
+    return {
+      controllers,
+      accounts,
+      links,
+      owners: this.owners.ownerships(),
+      people: new Map(this.owners.people().map((p) => [p.personId, { name: p.name, leftAt: p.leftAt }])),
+      teams: new Map(this.owners.teams().map((t) => [t.teamId, t.name])),
+      holders: this.owners.holders(),
+      usages: this.owners.usages(),
+      rotated: new Map(this.rotations.lastCommitted().map((r) => [`${r.identityId}\u0000${r.controllerId}`, r.at])),
+    };
+  }
+
+  private row(id: string, snap: Snapshot, policy: FindingPolicy, now: Date) {
+    const link = snap.links.get(id)!;
+    const places = link.controllerIds.map((cid) => snap.controllers.get(cid)!).filter(Boolean);
+    const accountRows = link.kind === "user" ? places.flatMap((c) => (snap.accounts.get(c.id) ?? []).filter((a) => a.userName === link.name)) : [];
+    const description = accountRows.find((a) => a.description)?.description ?? "";
+    const roles = [...new Set(accountRows.flatMap((a) => a.roles))];
+    const classification =
+      link.kind === "user"
+        ? classifyAccount({ userName: link.name, description, roles }, { vendor: places[0]?.vendor ?? "" })
+        : { kind: "certificate" as const, flags: { shared: false, breakGlass: false, vendor: false, default: false }, reasons: ["application instance certificate"] };
+    const owner = resolveOwner(id, places.map((c) => ({ line: c.line, cell: c.cell })), snap.owners);
+    const ownerName = owner.status === "owned" ? (owner.ownerType === "team" ? (snap.teams.get(owner.ownerId) ?? owner.ownerId) : (snap.people.get(owner.ownerId)?.name ?? owner.ownerId)) : null;
+    const holders = snap.holders.filter((h) => h.identityId === id);
+    const perController = places.map((c) => snap.rotated.get(`${id}\u0000${c.id}`) ?? null);
+    const lastRotatedAt = perController.length > 0 && perController.every((d) => d !== null) ? perController.reduce((a, b) => (a < b ? a : b)) : null;
+    const cert = link.kind === "certificate" ? places[0]?.posture?.certificate : null;
+    const ownershipExpiry = owner.status === "owned" ? owner.entry.expiresAt : null;
+    const facts: IdentityFacts = {
+      id,
+      kind: classification.kind,
+      name: link.name,
+      flags: classification.flags,
+      siteId: places[0]?.siteId ?? null,
+      controllers: places.map((c) => ({ id: c.id, line: c.line, cell: c.cell })),
+      effectiveOwner: ownerName ? { name: ownerName, source: (owner as Extract<EffectiveOwner, { status: "owned" }>).source } : null,
+      holders: holders.map((h) => ({ name: snap.people.get(h.personId)?.name ?? h.personId, leftAt: h.removedAt ?? snap.people.get(h.personId)?.leftAt ?? null })),
+      firstSeenAt: link.firstSeenAt,
+      lastRotatedAt,
+      credentialSetAt: cert?.notBefore ?? null,
+      credentialExpiresAt: cert?.notAfter ?? null,
+      breakGlassUses: snap.usages.filter((u) => u.identityId === id && u.breakGlass).map((u) => ({ at: u.from, by: snap.people.get(u.personId)?.name ?? u.personId, workOrder: u.workOrder })),
+      vendorName: "vendorName" in classification ? (classification.vendorName ?? null) : null,
+      vendorExpiresAt: ownershipExpiry && classification.flags.vendor ? ownershipExpiry : ("vendorExpiresAt" in classification ? (classification.vendorExpiresAt ?? null) : null),
+      defaultPasswordConfirmed: false,
+      enabled: accountRows.length === 0 || accountRows.some((a) => (a.userConfiguration & DISABLED) === 0),
+    };
+    const findings = identityFindings(facts, policy, now);
+    const due = dueDate(facts, policy);
+    const worst = findings.reduce<Severity | null>((w, f) => (w === null || severityRank(f.severity) < severityRank(w) ? f.severity : w), null);
+    const row: IdentityRow = {
+      id,
+      kind: classification.kind,
+      name: link.name,
+      flags: classification.flags,
+      controllers: places.length,
+      controllerNames: places.slice(0, 3).map((c) => c.name),
+      lines: [...new Set(places.map((c) => c.line))].sort(),
+      cells: [...new Set(places.map((c) => `${c.line} › ${c.cell}`))].sort(),
+      owner: ownerName,
+      ownerStatus: owner.status,
+      holders: holders.filter((h) => h.removedAt === null).map((h) => snap.people.get(h.personId)?.name ?? h.personId),
+      lastRotatedAt,
+      due: due ? { date: due.date, reason: due.reason, why: due.why } : null,
+      findings: findings.map((f: Finding) => ({ code: f.code, severity: f.severity, title: f.title })),
+      worst,
+    };
+    return { row, facts, findings, owner, description, reasons: classification.reasons };
+  }
+}

@@ -1,0 +1,114 @@
+import { readFileSync, statSync } from "node:fs";
+import { AppError } from "../../shared/contract";
+import { PlantFile } from "../../shared/domain/plant";
+import type { CertificateInfo } from "../../shared/domain/posture";
+import type { PlantRepository } from "../db/plantRepository";
+import type { Identity } from "../evidence/identity";
+import { loginRef, type Vault } from "../evidence/vault";
+
+export interface PlantImportSummary {
+  readonly site: string;
+  readonly controllers: number;
+  readonly logins: number;
+}
+
+const MAX_PLANT_FILE = 16 * 1024 * 1024;
+
+/** Declaring the plant (from a plant file) and the technician's trust decisions on certificates. */
+export class PlantService {
+  constructor(
+    private readonly repo: PlantRepository,
+    private readonly identity: Identity,
+    private readonly vault: Vault,
+  ) {}
+
+  async importPlantFile(path: string): Promise<PlantImportSummary> {
+    let text: string;
+    try {
+      if (statSync(path).size > MAX_PLANT_FILE) throw new AppError("INVALID_REQUEST", `${path} is larger than 16 MiB: not a plant file.`);
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError("IO_ERROR", `Cannot read the plant file ${path}: ${(error as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AppError("INVALID_REQUEST", `${path} is not JSON, so not a plant file. Nothing was imported.`);
+    }
+    const parsed = PlantFile.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError("INVALID_REQUEST", `${path} is not a valid plant file: ${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"}. Nothing was imported.`);
+    }
+    return this.importPlant(parsed.data, path);
+  }
+
+  /** One record declares the controllers; the logins go to the vault in the same transaction. */
+  async importPlant(plant: PlantFile, source: string): Promise<PlantImportSummary> {
+    const ids = new Set<string>();
+    for (const c of plant.controllers) {
+      if (ids.has(c.id)) throw new AppError("INVALID_REQUEST", `The plant file lists controller ${c.id} twice. Nothing was imported.`);
+      ids.add(c.id);
+    }
+    this.identity.ensureDevice();
+    let logins = 0;
+    this.identity.journal.transaction(() => {
+      for (const c of plant.controllers) {
+        if (c.technicianLogin) {
+          const login = { userName: c.technicianLogin.username, password: c.technicianLogin.password };
+          this.vault.put(loginRef(c.id, login.userName), JSON.stringify(login));
+          logins++;
+        }
+      }
+      this.identity.journal.appendInTransaction("plant.loaded", [{ name: `fieldproof:site/${plant.site.id}` }], {
+        site: plant.site,
+        source: source.slice(0, 500),
+        controllers: plant.controllers.map((c) => ({
+          id: c.id,
+          name: c.name,
+          kind: c.kind,
+          vendor: c.vendor,
+          model: c.model,
+          area: c.area,
+          line: c.line,
+          cell: c.cell,
+          endpointUrl: c.endpointUrl,
+          hasLogin: c.technicianLogin !== undefined,
+        })),
+      });
+    });
+    return { site: plant.site.name, controllers: plant.controllers.length, logins };
+  }
+
+  /** The technician's login on a controller, from the vault (never leaves main). */
+  login(controllerId: string): { userName: string; password: string } | null {
+    const ref = this.vault.refs(`login/${controllerId}/`)[0];
+    if (!ref) return null;
+    const value = this.vault.get(ref);
+    return value ? (JSON.parse(value) as { userName: string; password: string }) : null;
+  }
+
+  /** Stores (or replaces) the technician's login for a controller. */
+  setLogin(controllerId: string, userName: string, password: string): void {
+    if (!this.repo.controller(controllerId)) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
+    this.identity.ensureDevice();
+    for (const ref of this.vault.refs(`login/${controllerId}/`)) this.vault.delete(ref);
+    this.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password }));
+  }
+
+  /** Records a trust decision on a controller's certificate, as the technician made it. */
+  trust(controllerId: string, certificate: CertificateInfo, decision: "first-use" | "re-trusted" | "rejected", note: string): void {
+    const controller = this.repo.controller(controllerId);
+    if (!controller) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
+    this.identity.journal.append("controller.trusted", [{ name: `fieldproof:controller/${controllerId}`, sha256: certificate.thumbprintSha256 }], {
+      controllerId,
+      endpointUrl: controller.endpointUrl,
+      certificate,
+      decision,
+      previousThumbprint: controller.trustedThumbprint,
+      note,
+    });
+  }
+}

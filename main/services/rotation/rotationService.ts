@@ -1,0 +1,241 @@
+import { randomBytes } from "node:crypto";
+import { AppError, type RotationRequest, type RotationRowView } from "../../../shared/contract";
+import type { GeneratorPolicy } from "../../../shared/domain/passwordPolicy";
+import type { PlantRepository } from "../../db/plantRepository";
+import type { RotationRepository, RotationRow } from "../../db/rotationRepository";
+import type { Identity } from "../../evidence/identity";
+import { generatePassword } from "../../evidence/passwordGenerator";
+import type { Vault } from "../../evidence/vault";
+import type { JobContext } from "../jobs";
+import type { OwnersService } from "../ownersService";
+import { mapPool } from "../pool";
+import { asProof, holdsFrom, probe } from "./probe";
+import { assertRecipient, pendingRef, type RotationRunner } from "./runner";
+import type { ControllerRotationResult, RotationPlan } from "./types";
+import type { ControllerConnector } from "../connectorPort";
+import type { PlantService } from "../plantService";
+
+export interface RotationServiceDeps {
+  readonly plantRepo: PlantRepository;
+  readonly rotations: RotationRepository;
+  readonly owners: OwnersService;
+  readonly identity: Identity;
+  readonly vault: Vault;
+  readonly runner: RotationRunner;
+  readonly connector: () => ControllerConnector;
+  readonly now: () => Date;
+  readonly timeoutMs: number;
+  /** When an approval is required: every rotation, shared and break-glass accounts only, or never. */
+  readonly dualControl: () => "always" | "shared-and-break-glass" | "off";
+  readonly basePolicy: () => GeneratorPolicy;
+  readonly plant: PlantService;
+  /** IT's age recipient for this device, if an IT key is trusted. */
+  readonly itRecipient: (deviceId: string) => string | undefined;
+}
+
+export class RotationService {
+  constructor(private readonly d: RotationServiceDeps) {}
+
+  /** Checks everything that can be checked before any controller is touched. */
+  plan(request: RotationRequest): RotationPlan {
+    const userName = request.identityId.startsWith("user/") ? request.identityId.slice("user/".length) : null;
+    if (!userName) throw new AppError("INVALID_REQUEST", `${request.identityId} is not an account: only account passwords are rotated here.`);
+    const links = this.d.plantRepo.identityLinks().filter((l) => l.identityId === request.identityId);
+    if (links.length === 0) throw new AppError("NOT_FOUND", `No controller has the account ${userName}. Scan the plant first.`);
+    const all = this.d.plantRepo.controllers();
+    const onIdentity = links.map((l) => all.find((c) => c.id === l.controllerId)!).filter(Boolean);
+    const controllers = request.controllerIds
+      ? request.controllerIds.map((id) => {
+          const c = onIdentity.find((x) => x.id === id);
+          if (!c) throw new AppError("INVALID_REQUEST", `The account ${userName} does not live on controller ${id}.`);
+          return c;
+        })
+      : onIdentity;
+    const deviceId = this.d.identity.deviceId();
+    const recipient = assertRecipient(this.d.itRecipient(deviceId));
+
+    const placements = controllers.map((c) => ({ line: c.line, cell: c.cell }));
+    const needsApproval = this.requiresApproval(userName, onIdentity.length, request.operationalState);
+    const approvals: RotationPlan["approvals"][number][] = [];
+    const coSigners = [];
+    if (request.approval) {
+      const action = request.approval.emergency || request.operationalState === "emergency" ? "override" : "approve";
+      const person = this.d.owners.person(request.approval.personId);
+      const technician = this.d.identity.technician();
+      if (technician && technician.name.trim().toLowerCase() === person.name.trim().toLowerCase()) {
+        throw new AppError("FORBIDDEN", `${person.name} is the technician making the change; dual control needs a second person to approve.`);
+      }
+      const allowed = this.d.owners.check(person.personId, action, placements);
+      if (!allowed.allowed) throw new AppError("FORBIDDEN", `Approval refused: ${allowed.reason}.`);
+      const signer = this.d.owners.approverSigner(person.personId, request.approval.pin);
+      approvals.push({ personId: person.personId, name: person.name, keyid: signer.keyid, authority: action, approvedAt: this.d.now().toISOString() });
+      coSigners.push(signer);
+    } else if (needsApproval) {
+      throw new AppError("FORBIDDEN", `Rotating ${userName} needs an approval (dual control for shared and break-glass accounts). Ask someone with authority for ${[...new Set(placements.map((p) => p.line))].join(", ")} to confirm with their PIN.`);
+    }
+    return {
+      batchId: `batch-${randomBytes(6).toString("hex")}`,
+      identityId: request.identityId,
+      userName,
+      controllers,
+      request,
+      approvals,
+      coSigners,
+      recipient,
+      sharedPassword: request.passwordScope === "shared" ? generatePassword(this.d.basePolicy()) : null,
+    };
+  }
+
+  async run(plan: RotationPlan, job?: JobContext): Promise<ControllerRotationResult[]> {
+    let done = 0;
+    job?.progress(0, plan.controllers.length, `Rotating ${plan.userName} on ${plan.controllers.length} controller(s)`);
+    return mapPool(
+      plan.controllers,
+      plan.request.concurrency,
+      job?.signal,
+      async (controller) => {
+        let result: ControllerRotationResult;
+        try {
+          result = await this.d.runner.run(plan, controller);
+        } catch (error) {
+          result = { rotationId: null, controllerId: controller.id, state: "refused", message: error instanceof Error ? error.message : String(error) };
+        }
+        job?.progress(++done, plan.controllers.length, `${controller.name}: ${result.state}`);
+        return result;
+      },
+      (controller) => ({ rotationId: null, controllerId: controller.id, state: "refused", message: "Not started: the batch was cancelled." }),
+    );
+  }
+
+  /** A new batch over only the controllers where this batch did not commit. */
+  retryPlan(batchId: string, currentPassword: string | undefined, approval: RotationRequest["approval"]): RotationPlan {
+    const rows = this.d.rotations.batch(batchId);
+    if (rows.length === 0) throw new AppError("NOT_FOUND", `No rotation batch ${batchId}.`);
+    const committed = new Set(rows.filter((r) => r.state === "committed").map((r) => r.controllerId));
+    const failed = [...new Set(rows.filter((r) => !committed.has(r.controllerId)).map((r) => r.controllerId))];
+    if (failed.length === 0) throw new AppError("PRECONDITION_FAILED", "Every controller of this batch is done; nothing to retry.");
+    const first = rows[0]!;
+    return this.plan({
+      identityId: first.identityId,
+      controllerIds: failed,
+      reason: first.reason as RotationRequest["reason"],
+      workOrder: first.workOrder,
+      operationalState: first.opState as RotationRequest["operationalState"],
+      currentPassword,
+      approval,
+      passwordScope: "per-controller",
+      concurrency: 8,
+    });
+  }
+
+  /** After an interruption: probe each pending rotation's controller and record what it accepts. */
+  async resolvePending(job?: JobContext): Promise<{ rotationId: string; outcome: string }[]> {
+    const pending = this.d.rotations.pending();
+    const results: { rotationId: string; outcome: string }[] = [];
+    let done = 0;
+    for (const row of pending) {
+      if (job?.signal.aborted) break;
+      results.push({ rotationId: row.rotationId, outcome: await this.resolveOne(row) });
+      job?.progress(++done, pending.length, `${row.controllerId}: resolved`);
+    }
+    return results;
+  }
+
+  private async resolveOne(row: RotationRow): Promise<string> {
+    const controller = this.d.plantRepo.controller(row.controllerId);
+    const newer = this.d.vault.get(pendingRef(row.rotationId, "new"));
+    const old = this.d.vault.get(pendingRef(row.rotationId, "old"));
+    if (!controller || !controller.trustedThumbprint || newer === undefined || old === undefined) return "skipped";
+    const connector = this.d.connector();
+    const n = await probe(connector, controller.endpointUrl, { userName: row.userName, password: newer }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
+    const o = await probe(connector, controller.endpointUrl, { userName: row.userName, password: old }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
+    const holds = holdsFrom(n, o);
+    const outcome = n.unknown || o.unknown ? "unreachable" : holds === "new" ? "completed" : holds === "old" ? "not-applied" : holds === "new-and-old" ? "new-and-old" : "neither";
+    const own = this.d.plant.login(row.controllerId)?.userName === row.userName;
+    this.d.identity.journal.transaction(() => {
+      this.d.identity.journal.appendInTransaction("rotation.resolved", [{ name: `fieldproof:rotation/${row.rotationId}` }], {
+        rotationId: row.rotationId,
+        outcome,
+        proof: { newPassword: asProof(n), oldPassword: asProof(o) },
+      });
+      if (outcome === "completed") {
+        if (own) this.d.runner.updateLogin(row.controllerId, row.userName, newer);
+        this.d.runner.forget(row.rotationId, false);
+      } else if (outcome === "not-applied") {
+        if (own) this.d.runner.updateLogin(row.controllerId, row.userName, old);
+        this.d.runner.forget(row.rotationId, true);
+      }
+    });
+    return outcome;
+  }
+
+  /** The one sanctioned way a password reaches the screen: a manual rotation, recorded. */
+  revealManual(rotationId: string): { password: string; controllerName: string; userName: string } {
+    const row = this.d.rotations.get(rotationId);
+    if (!row || row.state !== "pending" || row.method !== "manual") throw new AppError("PRECONDITION_FAILED", "Only a pending manual rotation's password can be shown.");
+    const password = this.d.vault.get(pendingRef(rotationId, "new"));
+    if (password === undefined) throw new AppError("NOT_FOUND", "The new password of this rotation is no longer on this laptop.");
+    this.d.identity.journal.append("secret.revealed", [{ name: `fieldproof:rotation/${rotationId}` }], { rotationId, purpose: "manual-rotation", controllerId: row.controllerId });
+    return { password, controllerName: this.d.plantRepo.controller(row.controllerId)?.name ?? row.controllerId, userName: row.userName };
+  }
+
+  async confirmManual(rotationId: string): Promise<ControllerRotationResult> {
+    const row = this.d.rotations.get(rotationId);
+    if (!row || row.state !== "pending" || row.method !== "manual") throw new AppError("PRECONDITION_FAILED", "This is not a pending manual rotation.");
+    const controller = this.d.plantRepo.controller(row.controllerId)!;
+    const newer = this.d.vault.get(pendingRef(rotationId, "new"));
+    const old = this.d.vault.get(pendingRef(rotationId, "old"));
+    if (newer === undefined || old === undefined) throw new AppError("NOT_FOUND", "The passwords of this rotation are no longer on this laptop.");
+    const own = this.d.plant.login(row.controllerId)?.userName === row.userName;
+    return this.d.runner.prove(rotationId, controller, row.userName, newer, old, own, null, "manual");
+  }
+
+  view(rows: readonly RotationRow[]): RotationRowView[] {
+    const names = new Map(this.d.plantRepo.controllers().map((c) => [c.id, c.name]));
+    return rows.map((r) => toView(r, names.get(r.controllerId) ?? r.controllerId));
+  }
+
+  private requiresApproval(userName: string, controllers: number, _state: string): boolean {
+    const mode = this.d.dualControl();
+    if (mode === "off") return false;
+    if (mode === "always") return true;
+    return controllers > 1 || /break.?glass|emergency|firecall/i.test(userName);
+  }
+}
+
+function toView(r: RotationRow, controllerName: string): RotationRowView {
+  const d = r.detail as { proof?: { newPassword?: { accepted: boolean; statusCode: string } | null; oldPassword?: { accepted: boolean; statusCode: string } | null }; approvals?: { name: string; authority: string }[]; message?: string; outcome?: string };
+  const proof = d.proof
+    ? {
+        newAccepted: d.proof.newPassword ? d.proof.newPassword.accepted : null,
+        newStatus: d.proof.newPassword?.statusCode ?? null,
+        oldRejected: d.proof.oldPassword ? !d.proof.oldPassword.accepted : null,
+        oldStatus: d.proof.oldPassword?.statusCode ?? null,
+      }
+    : null;
+  return {
+    rotationId: r.rotationId,
+    batchId: r.batchId,
+    identityId: r.identityId,
+    userName: r.userName,
+    controllerId: r.controllerId,
+    controllerName,
+    method: r.method,
+    reason: r.reason,
+    workOrder: r.workOrder,
+    state: r.state,
+    summary: summary(r, d.message),
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    proof,
+    approvals: (d.approvals ?? []).map((a) => ({ name: a.name, authority: a.authority })),
+    needsManualChange: r.state === "pending" && r.method === "manual",
+  };
+}
+
+function summary(r: RotationRow, message: string | undefined): string {
+  if (r.state === "committed") return "Rotated: new password accepted, old refused.";
+  if (r.state === "pending") return r.method === "manual" ? "Waiting: set the new password in the vendor tool, then confirm." : "Interrupted: probe the controller to resolve it.";
+  if (r.state.startsWith("resolved:")) return `Resolved after an interruption: ${r.state.slice("resolved:".length)}.`;
+  return message ?? r.state;
+}

@@ -1,0 +1,202 @@
+import { randomBytes } from "node:crypto";
+import { AppError } from "../../../shared/contract";
+import { DEFAULT_GENERATOR_POLICY, policyForController, type GeneratorPolicy } from "../../../shared/domain/passwordPolicy";
+import type { ControllerRow } from "../../db/plantRepository";
+import type { RotationRepository } from "../../db/rotationRepository";
+import { sha256Hex } from "../../evidence/crypto";
+import { sealToIt } from "../../evidence/escrow";
+import type { Identity } from "../../evidence/identity";
+import { generatePassword } from "../../evidence/passwordGenerator";
+import { loginRef, type Vault } from "../../evidence/vault";
+import type { ControllerConnector, Login } from "../connectorPort";
+import type { PlantService } from "../plantService";
+import { crashPoint } from "./crashPoint";
+import { asProof, holdsFrom, probe, type ProbeResult } from "./probe";
+import type { ControllerRotationResult, RotationPlan } from "./types";
+
+export interface RunnerDeps {
+  readonly identity: Identity;
+  readonly vault: Vault;
+  readonly plant: PlantService;
+  readonly rotations: RotationRepository;
+  readonly connector: () => ControllerConnector;
+  readonly now: () => Date;
+  readonly timeoutMs: number;
+  readonly basePolicy: () => GeneratorPolicy;
+}
+
+export const pendingRef = (rotationId: string, which: "new" | "old"): string => `pending/${rotationId}/${which}`;
+
+/**
+ * One controller's rotation, designed against lock-out first: the new password is sealed to IT
+ * and kept (encrypted) on the laptop, with a pending record, before the controller is touched; the
+ * rotation commits only once the new password is accepted and the old one refused.
+ */
+export class RotationRunner {
+  constructor(private readonly d: RunnerDeps) {}
+
+  async run(plan: RotationPlan, controller: ControllerRow): Promise<ControllerRotationResult> {
+    const login = this.d.plant.login(controller.id);
+    if (!login) return refused(controller, "No technician login is stored for this controller: load it from the plant file or set it first.");
+    if (!controller.trustedThumbprint || controller.trustDecision === "rejected") return refused(controller, "Its certificate is not trusted: scan it and trust its certificate first.");
+    const own = login.userName === plan.userName;
+    const old = own ? login.password : plan.request.currentPassword;
+    if (!old) return refused(controller, `The current password of ${plan.userName} is needed to prove it stops working.`);
+    const part18 = controller.posture?.userManagement.available !== false;
+    const policy = policyForController(controller.posture?.userManagement.passwordPolicy ?? null, this.d.basePolicy());
+    const newPassword = plan.sharedPassword ?? generatePassword(policy);
+    const rotationId = `rot-${randomBytes(8).toString("hex")}`;
+    const file = `sealed/${rotationId}.age`;
+    const sealed = await sealToIt(
+      JSON.stringify({ fieldproof: "sealed-secret/v1", rotationId, controllerId: controller.id, endpointUrl: controller.endpointUrl, userName: plan.userName, password: newPassword }),
+      plan.recipient,
+    );
+    const call = !part18 ? "manual" : own ? "ChangePassword" : "ModifyUser";
+
+    // Durable before the controller is touched: sealed secret, local copies, pending record.
+    this.d.identity.journal.transaction(() => {
+      const seq = this.d.identity.journal.appendInTransaction(
+        "rotation.pending",
+        [{ name: `fieldproof:controller/${controller.id}/account/${plan.userName}` }],
+        {
+          rotationId,
+          batchId: plan.batchId,
+          identityId: plan.identityId,
+          userName: plan.userName,
+          controllerId: controller.id,
+          endpointUrl: controller.endpointUrl,
+          controllerThumbprint: controller.trustedThumbprint!,
+          method: part18 ? "opcua-part18" : "manual",
+          call,
+          actingUser: own || !part18 ? plan.userName : login.userName,
+          reason: plan.request.reason,
+          workOrder: plan.request.workOrder,
+          operationalState: plan.request.operationalState,
+          approvals: [...plan.approvals],
+          sealed: { file, sha256: sha256Hex(sealed), recipient: plan.recipient },
+          policy: { length: newPassword.length, classes: classesOf(newPassword) },
+        },
+        plan.coSigners,
+      ).seq;
+      this.d.rotations.insertSealed(file, rotationId, sealed, sha256Hex(sealed), this.d.now().toISOString(), seq);
+      this.d.vault.put(pendingRef(rotationId, "new"), newPassword);
+      this.d.vault.put(pendingRef(rotationId, "old"), old);
+    });
+    await crashPoint("sealed");
+    if (!part18) return { rotationId, controllerId: controller.id, state: "pending-manual", message: "No Part 18 on this controller: show the new password, set it in the vendor tool, then confirm." };
+
+    const connector = this.d.connector();
+    const opts = { expectedThumbprint: controller.trustedThumbprint, timeoutMs: this.d.timeoutMs };
+    let outcome;
+    try {
+      outcome = own
+        ? await connector.changePassword(controller.endpointUrl, { userName: plan.userName, password: old }, newPassword, opts)
+        : await connector.setUserPassword(controller.endpointUrl, login, plan.userName, newPassword, opts);
+    } catch (error) {
+      // The call was cut: whether the change happened is unknown. Ask the controller.
+      return this.prove(rotationId, controller, plan.userName, newPassword, old, own, error instanceof Error ? error.message : String(error));
+    }
+    if (!outcome.good) {
+      this.fail(rotationId, "change", outcome.statusCode, `The controller refused the change (${outcome.statusCode}).`, "old", null, null);
+      this.forget(rotationId, true);
+      return { rotationId, controllerId: controller.id, state: "failed", message: `The controller refused the change: ${outcome.statusCode}. Its password is unchanged.` };
+    }
+    await crashPoint("changed");
+    return this.prove(rotationId, controller, plan.userName, newPassword, old, own, null, outcome.statusCode);
+  }
+
+  /** New accepted and old refused: commit. Anything else: record what the controller holds. */
+  async prove(rotationId: string, controller: ControllerRow, userName: string, newPassword: string, old: string, own: boolean, interrupted: string | null, changeStatus = "Good"): Promise<ControllerRotationResult> {
+    const connector = this.d.connector();
+    const thumbprint = controller.trustedThumbprint!;
+    const newer = await probe(connector, controller.endpointUrl, { userName, password: newPassword }, thumbprint, this.d.now, this.d.timeoutMs);
+    await crashPoint("proved-new");
+    const older = await probe(connector, controller.endpointUrl, { userName, password: old }, thumbprint, this.d.now, this.d.timeoutMs);
+    await crashPoint("proved-old");
+    if (newer.accepted && !older.accepted && !older.unknown) {
+      this.commit(rotationId, controller, userName, newPassword, own, changeStatus, newer, older);
+      await crashPoint("committed");
+      return { rotationId, controllerId: controller.id, state: "committed", message: `Done: new password accepted (${newer.statusCode}), old refused (${older.statusCode}).` };
+    }
+    const holds = holdsFrom(newer, older);
+    const stage = interrupted ? "connect" : newer.accepted ? "proof-old" : "proof-new";
+    const message = describeFailure(holds, newer, older, interrupted);
+    this.fail(rotationId, stage, stage === "proof-old" ? older.statusCode : newer.statusCode, message, holds, newer, older);
+    if (holds === "old") this.forget(rotationId, true);
+    if (holds === "new" && own) this.updateLogin(controller.id, userName, newPassword);
+    return { rotationId, controllerId: controller.id, state: "failed", message };
+  }
+
+  private commit(rotationId: string, controller: ControllerRow, userName: string, newPassword: string, own: boolean, changeStatus: string, newer: ProbeResult, older: ProbeResult): void {
+    const secure = controller.posture?.endpoints.find((e) => e.securityMode === "SignAndEncrypt" && e.securityPolicy !== "None");
+    this.d.identity.journal.transaction(() => {
+      this.d.identity.journal.appendInTransaction("rotation.committed", [{ name: `fieldproof:controller/${controller.id}/account/${userName}` }], {
+        rotationId,
+        changeStatus,
+        proof: { newPassword: asProof(newer)!, oldPassword: asProof(older)! },
+        securityPolicy: secure?.securityPolicy ?? "unknown",
+        securityMode: secure?.securityMode ?? "SignAndEncrypt",
+        controllerClock: controller.posture?.serverTime ?? null,
+      });
+      // The laptop forgets the password once IT has it sealed, except the technician's own login.
+      if (own) this.updateLogin(controller.id, userName, newPassword);
+      this.forget(rotationId, false);
+    });
+  }
+
+  fail(rotationId: string, stage: "change" | "proof-new" | "proof-old" | "connect", statusCode: string, message: string, holds: "old" | "new" | "new-and-old" | "unknown", newer: ProbeResult | null, older: ProbeResult | null): void {
+    this.d.identity.journal.append("rotation.failed", [{ name: `fieldproof:rotation/${rotationId}` }], {
+      rotationId,
+      stage,
+      statusCode,
+      message: message.slice(0, 2000),
+      controllerHolds: holds,
+      proof: { newPassword: asProof(newer), oldPassword: asProof(older) },
+    });
+  }
+
+  /** Drops the laptop's copies. `voidSealed`: the new password never took effect, so IT need not get it. */
+  forget(rotationId: string, voidSealed: boolean): void {
+    this.d.vault.delete(pendingRef(rotationId, "new"));
+    this.d.vault.delete(pendingRef(rotationId, "old"));
+    if (voidSealed) this.d.rotations.deleteSealed(rotationId);
+  }
+
+  updateLogin(controllerId: string, userName: string, password: string): void {
+    this.d.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password } satisfies Login));
+  }
+}
+
+function refused(controller: ControllerRow, message: string): ControllerRotationResult {
+  return { rotationId: null, controllerId: controller.id, state: "refused", message };
+}
+
+function classesOf(password: string): string[] {
+  return [/[A-Z]/.test(password) && "upper", /[a-z]/.test(password) && "lower", /[0-9]/.test(password) && "digit", /[^A-Za-z0-9]/.test(password) && "special"].filter((c): c is string => typeof c === "string");
+}
+
+function describeFailure(holds: string, newer: ProbeResult, older: ProbeResult, interrupted: string | null): string {
+  const prefix = interrupted ? `The change was interrupted (${interrupted.slice(0, 200)}). ` : "";
+  switch (holds) {
+    case "new-and-old":
+      return `${prefix}Proof failed: the controller accepts the new password (${newer.statusCode}) but still accepts the old one too. The new password is sealed for IT; report the controller.`;
+    case "new":
+      return `${prefix}The new password works (${newer.statusCode}) but the old one could not be tested (${older.statusCode}). The new password is sealed for IT; prove it again later.`;
+    case "old":
+      return `${prefix}The controller still has the old password (new refused: ${newer.statusCode}). Nothing changed on it.`;
+    default:
+      return `${prefix}The controller could not be asked which password it accepts (new: ${newer.statusCode}, old: ${older.statusCode}). Both are kept on this laptop; resolve it when the controller is reachable.`;
+  }
+}
+
+export function assertRecipient(recipient: string | undefined): string {
+  if (!recipient) {
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      "Rotation refused: no IT key is trusted on this laptop, so the new password could not be sealed to IT. Install IT's it-public.json (Settings › IT keys, or `fieldproof it trust FILE`), then try again.",
+    );
+  }
+  return recipient;
+}
+
+export { DEFAULT_GENERATOR_POLICY };

@@ -1,0 +1,25 @@
+import type { RotationRequest } from "../../../shared/contract";
+import type { Approval } from "../../../shared/evidence/kinds";
+import type { z } from "zod";
+import type { ControllerRow } from "../../db/plantRepository";
+import type { Signer } from "../../evidence/dsse";
+
+export interface RotationPlan {
+  readonly batchId: string;
+  readonly identityId: string;
+  readonly userName: string;
+  readonly controllers: readonly ControllerRow[];
+  readonly request: RotationRequest;
+  readonly approvals: readonly z.infer<typeof Approval>[];
+  readonly coSigners: readonly Signer[];
+  readonly recipient: string;
+  /** One password for every controller when the site asks for it; else one each. */
+  readonly sharedPassword: string | null;
+}
+
+export interface ControllerRotationResult {
+  readonly rotationId: string | null;
+  readonly controllerId: string;
+  readonly state: "committed" | "failed" | "pending-manual" | "pending" | "refused";
+  readonly message: string;
+}

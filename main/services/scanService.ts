@@ -1,0 +1,181 @@
+import { AppError, type ScanOutcome } from "../../shared/contract";
+import type { ControllerPosture } from "../../shared/domain/posture";
+import { controllerIdForUrl, expandTargets } from "../../shared/domain/targets";
+import type { ControllerRow, PlantRepository } from "../db/plantRepository";
+import type { Identity } from "../evidence/identity";
+import type { ControllerConnector } from "./connectorPort";
+import type { JobContext } from "./jobs";
+import type { PlantService } from "./plantService";
+import { mapPool } from "./pool";
+
+export interface ScanOptions {
+  readonly controllerIds?: readonly string[] | undefined;
+  readonly targets?: readonly string[] | undefined;
+  readonly ports?: readonly number[] | undefined;
+  readonly trustNewCertificates: boolean;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+}
+
+export type PostureDiff = (previous: ControllerPosture | null, next: ControllerPosture) => readonly { kind: string; severity: string; text: string }[];
+
+/**
+ * Visits controllers with bounded concurrency: discovers each endpoint, checks its certificate
+ * against the trusted one (trust on first use only when asked), reads the posture with the
+ * technician's login over an encrypted channel, and records one `controller.observed` per visit.
+ */
+export class ScanService {
+  constructor(
+    private readonly repo: PlantRepository,
+    private readonly plant: PlantService,
+    private readonly identity: Identity,
+    private readonly connector: () => ControllerConnector,
+    private readonly diff: PostureDiff,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Resolves what to scan: plant controllers by id, or typed hosts/URLs (declared as ad-hoc controllers). */
+  resolveTargets(options: Pick<ScanOptions, "controllerIds" | "targets" | "ports">): ControllerRow[] {
+    if (options.targets && options.targets.length > 0) {
+      const expanded = expandTargets(options.targets, options.ports ?? [4840]);
+      if (!expanded.ok) throw new AppError("INVALID_REQUEST", `Cannot scan: ${expanded.error}.`);
+      const unknown = expanded.urls.filter((url) => !this.repo.controllerByUrl(url));
+      if (unknown.length > 0) {
+        this.identity.ensureDevice();
+        this.identity.journal.append("plant.loaded", [{ name: "fieldproof:site/unassigned" }], {
+          site: { id: "unassigned", name: "Unassigned endpoints" },
+          source: "scan targets",
+          controllers: unknown.map((url) => ({ id: controllerIdForUrl(url), name: url.replace(/^opc\.tcp:\/\//, ""), kind: "plc" as const, vendor: "", model: "", area: "Unassigned", line: "Unassigned", cell: "Unassigned", endpointUrl: url, hasLogin: false })),
+        });
+      }
+      return expanded.urls.map((url) => this.repo.controllerByUrl(url)!);
+    }
+    const all = this.repo.controllers();
+    if (!options.controllerIds) return all;
+    return options.controllerIds.map((id) => {
+      const row = all.find((c) => c.id === id);
+      if (!row) throw new AppError("NOT_FOUND", `No controller ${id} in this plant.`);
+      return row;
+    });
+  }
+
+  async scan(options: ScanOptions, job?: JobContext): Promise<ScanOutcome[]> {
+    const controllers = this.resolveTargets(options);
+    if (controllers.length === 0) throw new AppError("PRECONDITION_FAILED", "There are no controllers to scan. Import a plant file, start the demo plant, or type endpoints.");
+    this.identity.ensureDevice();
+    let done = 0;
+    job?.progress(0, controllers.length, `Scanning ${controllers.length} controller(s)`);
+    return mapPool(
+      controllers,
+      options.concurrency,
+      job?.signal,
+      async (controller) => {
+        const outcome = await this.visit(controller, options, job?.signal);
+        job?.progress(++done, controllers.length, `${controller.name}: ${outcome.status}`);
+        return outcome;
+      },
+      (controller) => outcome(controller, "cancelled", "Not scanned: the scan was cancelled.", null, 0),
+    );
+  }
+
+  private async visit(controller: ControllerRow, options: ScanOptions, signal: AbortSignal | undefined): Promise<ScanOutcome> {
+    const call = { signal, timeoutMs: options.timeoutMs };
+    const connector = this.connector();
+    let discovery;
+    try {
+      discovery = await connector.discover(controller.endpointUrl, call);
+    } catch (error) {
+      return this.unreachable(controller, error);
+    }
+    const cert = discovery.certificate;
+    let trusted = controller.trustDecision === "rejected" ? null : controller.trustedThumbprint;
+    let status: ScanOutcome["status"] = "observed";
+    let message = "";
+    if (cert && trusted === null) {
+      if (options.trustNewCertificates && controller.trustDecision !== "rejected") {
+        this.plant.trust(controller.id, cert, "first-use", "Trusted on first use during a scan the technician started with new certificates accepted.");
+        trusted = cert.thumbprintSha256;
+      } else {
+        status = "awaiting-trust";
+        message = `New certificate (${cert.subject}); check its thumbprint and trust it before Fieldproof logs in.`;
+      }
+    } else if (cert && trusted !== cert.thumbprintSha256) {
+      status = "certificate-changed";
+      message = `The certificate changed since it was trusted (was ${trusted!.slice(0, 16)}…, now ${cert.thumbprintSha256.slice(0, 16)}…): possible impersonation. No password was sent.`;
+    }
+    const canLogIn = cert !== null && trusted === cert.thumbprintSha256;
+    const login = canLogIn ? this.plant.login(controller.id) : null;
+    let posture: ControllerPosture;
+    try {
+      posture = await connector.readPosture(controller.endpointUrl, login, { ...call, ...(canLogIn ? { expectedThumbprint: trusted! } : {}) });
+    } catch (error) {
+      return this.unreachable(controller, error);
+    }
+    if (status === "observed") {
+      const denied = posture.gaps.find((g) => g.code === "ACCESS_DENIED" || /BadUserAccessDenied/.test(g.message));
+      if (denied) {
+        status = "access-denied";
+        message = `The controller refused the login${login ? ` for ${login.userName}` : ""}: ${denied.message}`;
+      } else if (!login) {
+        status = "partial";
+        message = "No technician login is stored for this controller: accounts and sessions were not read.";
+      } else if (posture.gaps.length > 0) {
+        status = "partial";
+        message = posture.gaps.map((g) => `${g.stage}: ${g.message}`).join("; ");
+      } else {
+        message = `${posture.accounts?.length ?? 0} account(s), ${posture.endpoints.length} endpoint(s) read.`;
+      }
+    }
+    const changes = this.record(controller, posture, login && canLogIn ? { userName: login.userName, securityPolicy: discovery.secureEndpoint?.securityPolicy ?? "", securityMode: discovery.secureEndpoint?.securityMode ?? "" } : null);
+    return outcome(controller, status, message, cert, changes);
+  }
+
+  private unreachable(controller: ControllerRow, error: unknown): ScanOutcome {
+    const code = error instanceof AppError ? error.code : "INTERNAL";
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === "CANCELLED") return outcome(controller, "cancelled", message, null, 0);
+    const posture: ControllerPosture = {
+      endpointUrl: controller.endpointUrl,
+      observedAt: this.now().toISOString(),
+      reachable: false,
+      serverTime: null,
+      applicationUri: null,
+      productName: null,
+      softwareVersion: null,
+      endpoints: [],
+      certificate: null,
+      anonymousAllowed: false,
+      userManagement: { available: false, passwordPolicy: null },
+      pushManagement: { available: false },
+      accounts: null,
+      sessions: null,
+      gaps: [{ stage: "connect", code, message: message.slice(0, 1000) }],
+    };
+    this.record(controller, posture, null);
+    const status: ScanOutcome["status"] = code === "TIMEOUT" ? "timeout" : code === "UNREACHABLE" ? "unreachable" : code === "ACCESS_DENIED" ? "access-denied" : "error";
+    return outcome(controller, status, message, null, 0);
+  }
+
+  private record(controller: ControllerRow, posture: ControllerPosture, login: { userName: string; securityPolicy: string; securityMode: string } | null): number {
+    const changes = this.diff(controller.posture, posture);
+    this.identity.journal.append("controller.observed", [{ name: `fieldproof:controller/${controller.id}` }], {
+      controllerId: controller.id,
+      posture,
+      changes: changes.map((c) => ({ kind: c.kind, severity: c.severity, text: c.text })),
+      login,
+    });
+    return changes.length;
+  }
+}
+
+function outcome(controller: ControllerRow, status: ScanOutcome["status"], message: string, cert: { subject: string; thumbprintSha256: string; notAfter: string } | null, changes: number): ScanOutcome {
+  return {
+    controllerId: controller.id,
+    name: controller.name,
+    endpointUrl: controller.endpointUrl,
+    status,
+    message,
+    certificate: cert ? { subject: cert.subject, thumbprintSha256: cert.thumbprintSha256, notAfter: cert.notAfter } : null,
+    changes,
+  };
+}

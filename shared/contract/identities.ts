@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { Finding, IdentityFlags, IdentityKind, Severity } from "../domain/identity";
+import { channel } from "./channel";
+
+export const OwnerView = z.object({
+  status: z.enum(["owned", "unowned", "contested"]),
+  name: z.string().nullable(),
+  ownerType: z.enum(["person", "team"]).nullable(),
+  ownerId: z.string().nullable(),
+  source: z.enum(["identity", "cell", "line"]).nullable(),
+  why: z.string(),
+  purpose: z.string(),
+  scope: z.string(),
+  expiresAt: z.string().nullable(),
+});
+
+/** One row of the Identities table: compact, since a plant may have 100,000. */
+export const IdentityRow = z.object({
+  id: z.string(),
+  kind: IdentityKind,
+  name: z.string(),
+  flags: IdentityFlags,
+  controllers: z.number().int(),
+  controllerNames: z.array(z.string()),
+  lines: z.array(z.string()),
+  cells: z.array(z.string()),
+  owner: z.string().nullable(),
+  ownerStatus: z.enum(["owned", "unowned", "contested"]),
+  holders: z.array(z.string()),
+  lastRotatedAt: z.string().nullable(),
+  due: z.object({ date: z.string(), reason: z.string(), why: z.string() }).nullable(),
+  findings: z.array(z.object({ code: z.string(), severity: Severity, title: z.string() })),
+  worst: Severity.nullable(),
+});
+export type IdentityRow = z.infer<typeof IdentityRow>;
+
+export const IdentityDetail = z.object({
+  row: IdentityRow,
+  owner: OwnerView,
+  description: z.string(),
+  classification: z.array(z.string()),
+  controllers: z.array(
+    z.object({ id: z.string(), name: z.string(), line: z.string(), cell: z.string(), roles: z.array(z.string()), description: z.string(), disabled: z.boolean(), lastRotatedAt: z.string().nullable() }),
+  ),
+  holders: z.array(z.object({ personId: z.string(), name: z.string(), since: z.string(), removedAt: z.string().nullable(), leftAt: z.string().nullable() })),
+  uses: z.array(z.object({ personName: z.string(), controllerId: z.string(), workOrder: z.string(), from: z.string(), to: z.string().nullable(), breakGlass: z.boolean() })),
+  findings: z.array(Finding),
+});
+export type IdentityDetail = z.infer<typeof IdentityDetail>;
+
+export const identityChannels = {
+  "identities.list": channel(z.strictObject({}), z.object({ rows: z.array(IdentityRow), generatedAt: z.string() }), "Every identity with owner, holders, due date and findings"),
+  "identities.get": channel(z.strictObject({ id: z.string().max(300) }), IdentityDetail, "One identity in full: attribution, controllers, holders, uses, findings"),
+};

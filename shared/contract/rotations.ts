@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { OperationalState, RotationReason } from "../evidence/kinds";
+import { channel } from "./channel";
+import { JobStatus } from "./jobs";
+
+export const RotationRequest = z.strictObject({
+  identityId: z.string().min(1).max(300),
+  /** Omitted: every controller the account lives on. */
+  controllerIds: z.array(z.string().max(64)).min(1).max(10_000).optional(),
+  reason: RotationReason,
+  workOrder: z.string().trim().min(1, "enter the work order").max(200),
+  operationalState: OperationalState,
+  /** The account's current password, to prove it stops working (and for ChangePassword). Not needed for the technician's own login. */
+  currentPassword: z.string().max(1024).optional(),
+  approval: z.strictObject({ personId: z.string().max(64), pin: z.string().min(1).max(128), emergency: z.boolean().default(false) }).optional(),
+  /** per-controller: a different password on each controller (default); shared: one for all. */
+  passwordScope: z.enum(["per-controller", "shared"]).default("per-controller"),
+  concurrency: z.number().int().min(1).max(32).default(8),
+});
+export type RotationRequest = z.infer<typeof RotationRequest>;
+
+export const RotationRowView = z.object({
+  rotationId: z.string(),
+  batchId: z.string().nullable(),
+  identityId: z.string(),
+  userName: z.string(),
+  controllerId: z.string(),
+  controllerName: z.string(),
+  method: z.string(),
+  reason: z.string(),
+  workOrder: z.string(),
+  state: z.string(),
+  /** Plain-language status for the technician. */
+  summary: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  proof: z
+    .object({ newAccepted: z.boolean().nullable(), newStatus: z.string().nullable(), oldRejected: z.boolean().nullable(), oldStatus: z.string().nullable() })
+    .nullable(),
+  approvals: z.array(z.object({ name: z.string(), authority: z.string() })),
+  needsManualChange: z.boolean(),
+});
+export type RotationRowView = z.infer<typeof RotationRowView>;
+
+export const rotationChannels = {
+  "rotations.list": channel(z.strictObject({}), z.object({ rotations: z.array(RotationRowView), pending: z.number().int() }), "Rotations, newest first, with proof"),
+  "rotations.start": channel(RotationRequest, JobStatus, "Rotate a password on one or more controllers (a job)"),
+  "rotations.batchResult": channel(z.strictObject({ jobId: z.string() }), z.object({ batchId: z.string(), rotations: z.array(RotationRowView) }), "Per-controller outcome of a rotation job"),
+  "rotations.retryFailed": channel(
+    z.strictObject({ batchId: z.string().max(64), currentPassword: z.string().max(1024).optional(), approval: RotationRequest.shape.approval }),
+    JobStatus,
+    "Rotate again only where the batch failed",
+  ),
+  "rotations.resolvePending": channel(z.strictObject({}), JobStatus, "Probe controllers of interrupted rotations and record what they accept"),
+  "rotations.revealManual": channel(z.strictObject({ rotationId: z.string().max(64) }), z.object({ password: z.string(), controllerName: z.string(), userName: z.string() }), "Show a manual rotation's new password once (recorded)"),
+  "rotations.confirmManual": channel(z.strictObject({ rotationId: z.string().max(64) }), RotationRowView, "The technician set it in the vendor tool: prove it and commit"),
+};
