@@ -4,6 +4,7 @@ import { APP_VERSION } from "../version";
 import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
+import { registerOwnerCommands } from "./owners";
 import { registerSimCommand } from "./sim";
 
 /** Runs the `fieldproof` command line; returns the process exit code. */
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   registerEvidenceCommands(program, ctx);
   registerSimCommand(program, { io });
+  registerOwnerCommands(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

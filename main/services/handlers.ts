@@ -4,10 +4,12 @@ import type { Services } from "./createServices";
 import type { ExportSummary } from "../evidence/exportBundle";
 import type { ScanOutcome } from "../../shared/contract";
 import type { ControllerRotationResult } from "./rotation/types";
+import { createOwnerHandlers } from "./ownerHandlers";
 
 /** Binds every contract channel to a service method. A missing channel is a type error. */
 export function createHandlers(services: Services): Handlers {
   return {
+    ...createOwnerHandlers(services),
     "system.info": () => services.system.info(),
     "settings.get": () => services.settings.get(),
     "settings.update": (patch) => services.settings.update(patch),

@@ -3,6 +3,7 @@ import type { ChannelSpec } from "./channel";
 import { evidenceChannels } from "./evidence";
 import { identityChannels } from "./identities";
 import { jobChannels } from "./jobs";
+import { ownerChannels } from "./owners";
 import { plantChannels } from "./plant";
 import { rotationChannels } from "./rotations";
 import { systemChannels } from "./system";
@@ -15,6 +16,7 @@ export * from "./evidence";
 export * from "./plant";
 export * from "./rotations";
 export * from "./identities";
+export * from "./owners";
 
 /** The whole IPC surface: channel name -> request and response schemas. Declared once, here. */
 export const contract = {
@@ -24,6 +26,7 @@ export const contract = {
   ...plantChannels,
   ...rotationChannels,
   ...identityChannels,
+  ...ownerChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;
