@@ -1,5 +1,116 @@
-import type { Command } from "commander";
+import { resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { AppError, CsvKind, IsoDay } from "../../shared/contract";
+import { createOwnerHandlers } from "../services/ownerHandlers";
+import { OwnersCsv } from "../services/ownersCsv";
 import type { CliContext } from "./context";
+import { json } from "./io";
 
-/** `fieldproof owners import|export`, `fieldproof holder left` (issue 6). */
-export function registerOwnerCommands(_program: Command, _ctx: CliContext): void {}
+/** `fieldproof owners import|export`, `fieldproof holder left`, `fieldproof identities`. */
+export function registerOwnerCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const ownersCmd = program.command("owners").description("people, teams, owners and holders as CSV (RFC 4180, UTF-8)");
+
+  ownersCmd
+    .command("import <file>")
+    .description("import a teams, people, owners or holders CSV (told by its header); every row or none")
+    .option("--json", "print the result as JSON")
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const services = await ctx.unlock();
+      const result = new OwnersCsv(services).importFile(resolve(file));
+      if (opts.json) io.out(json(result));
+      else io.out(`Imported ${result.rows} ${result.kind} row(s) from ${file}: ${result.records} record(s) written, ${result.unchanged} row(s) already as in the file.`);
+    });
+
+  ownersCmd
+    .command("export")
+    .description("write teams, people, owners or holders as CSV (to stdout unless --out)")
+    .option("--kind <kind>", "teams, people, owners or holders", parseKind, "people")
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(async (opts: { kind: CsvKind; out?: string }) => {
+      const csv = new OwnersCsv(ctx.services());
+      if (opts.out) {
+        const result = csv.exportFile(opts.kind, resolve(opts.out));
+        io.err(`Wrote ${result.rows} ${result.kind} row(s) to ${result.path} (${result.bytes} bytes).`);
+      } else {
+        io.out(csv.exportText(opts.kind).text);
+      }
+    });
+
+  const holder = program.command("holder").description("holders of shared accounts");
+  holder
+    .command("left <person>")
+    .description("mark a person (name or id) as left: every shared account they hold becomes due for rotation")
+    .requiredOption("--date <date>", "the day they left, YYYY-MM-DD", parseDay)
+    .option("--json", "print the result as JSON")
+    .action(async (who: string, opts: { date: string; json?: boolean }) => {
+      const services = await ctx.unlock();
+      const personId = findPerson(services.repos.owners.people(), who);
+      const result = await createOwnerHandlers(services)["owners.markLeft"]({ personId, leftAt: opts.date });
+      if (opts.json) {
+        io.out(json(result));
+        return;
+      }
+      io.out(`${result.person.name} (${result.person.personId}) marked as left on ${opts.date}.`);
+      if (result.due.length === 0) io.out("They held no accounts: nothing becomes due.");
+      else {
+        io.out(`Now due for rotation by ${result.due[0]!.rotateBy} (within ${result.graceDays} days):`);
+        for (const d of result.due) io.out(`  ${d.identityId}${d.shared ? "  (shared)" : ""}`);
+      }
+    });
+
+  program
+    .command("identities")
+    .description("every identity with its owner, holders, due date and findings")
+    .option("--json", "print as JSON (one object per identity)")
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await ctx.services().inventory.identities();
+      if (opts.json) {
+        io.out(json(rows));
+        return;
+      }
+      if (rows.length === 0) {
+        io.err("No identities yet: scan the plant first (fieldproof scan, or the Plant screen).");
+        return;
+      }
+      const table = rows.map((r) => [
+        r.id,
+        r.kind,
+        String(r.controllers),
+        r.owner ?? `(${r.ownerStatus})`,
+        r.holders.join(", ") || "-",
+        r.due?.date ?? "-",
+        r.findings.map((f) => f.code).join(", ") || "-",
+      ]);
+      io.out(formatTable(["IDENTITY", "KIND", "CTRL", "OWNER", "HOLDERS", "DUE", "FINDINGS"], table));
+    });
+}
+
+function findPerson(people: readonly { personId: string; name: string }[], who: string): string {
+  const byId = people.find((p) => p.personId === who);
+  if (byId) return byId.personId;
+  const wanted = who.trim().toLowerCase();
+  const byName = people.filter((p) => p.name.toLowerCase() === wanted);
+  if (byName.length === 1) return byName[0]!.personId;
+  if (byName.length > 1) throw new AppError("CONFLICT", `More than one person is called ${who}: ${byName.map((p) => p.personId).join(", ")}. Give the id instead.`);
+  throw new AppError("NOT_FOUND", `Nobody called ${who} (name or id) is known. See fieldproof owners export --kind people.`);
+}
+
+function parseKind(value: string): CsvKind {
+  const parsed = CsvKind.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`use ${CsvKind.options.join(", ")}`);
+  return parsed.data;
+}
+
+function parseDay(value: string): string {
+  const parsed = IsoDay.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "use a date like 2026-12-05");
+  return parsed.data;
+}
+
+function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const clip = (s: string): string => (s.length > 48 ? `${s.slice(0, 47)}…` : s);
+  const all = [header, ...rows].map((r) => r.map(clip));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")).join("\n");
+}
