@@ -5,6 +5,7 @@ import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
 import { registerOwnerCommands } from "./owners";
+import { registerPlantCommands } from "./plant";
 import { registerSimCommand } from "./sim";
 
 /** Runs the `fieldproof` command line; returns the process exit code. */
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     });
 
   registerEvidenceCommands(program, ctx);
+  registerPlantCommands(program, ctx);
   registerSimCommand(program, { io });
   registerOwnerCommands(program, ctx);
 

@@ -187,10 +187,10 @@ function blastRadius(identity: IdentityFacts, policy: FindingPolicy, name: strin
     // Crossing lines means one leak stops more than one team's equipment.
     severity: lines.length > 1 || controllers.size >= 2 * policy.blastRadiusThreshold ? "high" : "medium",
     subject,
-    title: `Same ${secret} on ${controllers.size} controllers`,
+    title: `On ${controllers.size} controllers`,
     explanation:
-      `The ${secret} of ${name} opens ${plural(controllers.size, "controller")} on ${plural(lines.length, "line")} (${listOf(lines)}). ` +
-      `Whoever learns it reaches all of them at once, and every rotation means visiting each one.`,
+      `${name} exists on ${plural(controllers.size, "controller")} on ${plural(lines.length, "line")} (${listOf(lines)}). ` +
+      `Where they share one ${secret} (shared accounts usually do), whoever learns it reaches all of them at once, and every rotation means visiting each one.`,
     action: `Give each controller (or at least each line) its own ${secret}: rotate them one by one to different values, and record which holders need which.`,
     references: [REF.nhi9, REF.csfAA05, REF.sr1_5],
   });

@@ -182,7 +182,7 @@ describe("identityFindings", () => {
 
     it("fires at 4 controllers on one line (medium), saying how many and which line", () => {
       const finding = only(identity({ controllers: on(4, ["Body Line 1"]) }));
-      expect(finding).toMatchObject({ code: "blast-radius", severity: "medium", title: "Same password on 4 controllers" });
+      expect(finding).toMatchObject({ code: "blast-radius", severity: "medium", title: "On 4 controllers" });
       expect(finding.explanation).toContain("4 controllers on 1 line (Body Line 1)");
     });
 

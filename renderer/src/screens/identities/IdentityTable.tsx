@@ -59,7 +59,9 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: model.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const headers = table.getHeaderGroups()[0]!.headers.filter((h) => h.column.getIsVisible());
-  const template = `44px ${headers.map((h) => `minmax(${h.getSize() * 0.6}px, ${h.getSize()}fr)`).join(" ")}`;
+  // Fixed column widths that grow to fill wide screens; narrower windows scroll sideways.
+  const template = `44px ${headers.map((h) => `minmax(${h.getSize()}px, ${h.getSize()}fr)`).join(" ")}`;
+  const minWidth = 44 + headers.reduce((sum, h) => sum + h.getSize(), 0);
 
   function onKey(event: React.KeyboardEvent, index: number): void {
     const next = event.key === "ArrowDown" ? index + 1 : event.key === "ArrowUp" ? index - 1 : event.key === "PageDown" ? index + 10 : event.key === "PageUp" ? index - 10 : null;
@@ -74,7 +76,7 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
 
   return (
     <div className="fp-grid" role="grid" aria-label="Identities" aria-rowcount={leafCount + 1} aria-colcount={headers.length + 1}>
-      <div className="fp-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+      <div className="fp-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth }}>
         <div role="columnheader" className="fp-grid-cell">
           <span className="fp-sr-only">Select</span>
         </div>
@@ -91,7 +93,7 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
         })}
       </div>
       <div className="fp-grid-body" ref={scrollRef} data-testid="identity-grid-body">
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = model[item.index]!;
             const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: template } as const;

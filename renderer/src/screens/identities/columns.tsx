@@ -39,39 +39,39 @@ function flagTags(r: IdentityRow): React.JSX.Element[] {
 export const columns = [
   col.accessor("name", {
     header: "Identity",
-    size: 250,
+    size: 190,
     cell: (c) => (
       <span className="fp-id-cell">
         <span className="fp-id-name">{c.getValue()}</span> {flagTags(c.row.original)}
       </span>
     ),
   }),
-  col.accessor("kind", { header: "Kind", size: 90, filterFn: (row, id, value: string[]) => value.length === 0 || value.includes(row.getValue(id)) }),
+  col.accessor("kind", { header: "Kind", size: 84, filterFn: (row, id, value: string[]) => value.length === 0 || value.includes(row.getValue(id)) }),
   col.accessor("controllers", {
     header: "Controllers",
-    size: 110,
+    size: 104,
     cell: (c) => <span title={c.row.original.controllerNames.join(", ")}>{c.getValue()}</span>,
   }),
   col.accessor((r) => r.cells.join("; "), {
     id: "where",
     header: "Line / cell",
-    size: 190,
+    size: 140,
     filterFn: (row, _id, value: string) => !value || row.original.lines.includes(value),
     cell: (c) => <span className="fp-ellipsis-inline" title={c.getValue()}>{c.row.original.lines.length > 1 ? `${c.row.original.lines.length} lines` : c.getValue()}</span>,
   }),
   col.accessor((r) => r.owner ?? "", {
     id: "owner",
     header: "Owner",
-    size: 150,
+    size: 130,
     cell: (c) => (c.row.original.ownerStatus === "owned" ? c.getValue() : <Tag minimal intent="warning">{c.row.original.ownerStatus}</Tag>),
   }),
-  col.accessor((r) => r.holders.join(", "), { id: "holders", header: "Holders", size: 150, cell: (c) => c.getValue() || "—" }),
-  col.accessor((r) => r.lastRotatedAt ?? "", { id: "lastRotated", header: "Last rotated", size: 115, cell: (c) => (c.getValue() ? c.getValue().slice(0, 10) : "never") }),
-  col.accessor((r) => r.due?.date ?? "9999", { id: "due", header: "Due", size: 105, cell: (c) => <span title={c.row.original.due?.why}>{c.row.original.due?.date ?? "—"}</span> }),
+  col.accessor((r) => r.holders.join(", "), { id: "holders", header: "Holders", size: 130, cell: (c) => c.getValue() || "—" }),
+  col.accessor((r) => r.lastRotatedAt ?? "", { id: "lastRotated", header: "Last rotated", size: 112, cell: (c) => (c.getValue() ? c.getValue().slice(0, 10) : "never") }),
+  col.accessor((r) => r.due?.date ?? "9999", { id: "due", header: "Due", size: 100, cell: (c) => <span title={c.row.original.due?.why}>{c.row.original.due?.date ?? "—"}</span> }),
   col.accessor((r) => (r.worst ? SEVERITY_RANK[r.worst] : 9), {
     id: "findings",
     header: "Findings",
-    size: 190,
+    size: 200,
     filterFn: (row, _id, value: string) => !value || (value === "any" ? row.original.findings.length > 0 : row.original.findings.some((f) => f.code === value)),
     cell: (c) => (
       <span className="fp-finding-tags">

@@ -1,0 +1,50 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import type { ScanOutcome } from "../../shared/contract";
+import type { CliContext } from "./context";
+import { json } from "./io";
+
+/** `fieldproof scan --plant FILE | TARGET...`: discovery and posture from the command line. */
+export function registerPlantCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  program
+    .command("scan [targets...]")
+    .description("scan controllers: those of a plant file (--plant), typed hosts/ranges/URLs, or every known controller")
+    .option("--plant <file>", "import this plant file first, then scan its controllers")
+    .option("--port <ports>", "ports for typed hosts and ranges, comma separated", "4840")
+    .option("--trust-new", "trust certificates seen for the first time (recorded as your decision); otherwise nothing is sent to them")
+    .option("--concurrency <n>", "controllers at once", (v) => Number.parseInt(v, 10), 8)
+    .option("--timeout <ms>", "per-controller timeout", (v) => Number.parseInt(v, 10), 10_000)
+    .option("--json", "print the outcomes as JSON")
+    .action(async (targets: string[], opts: { plant?: string; port: string; trustNew?: boolean; concurrency: number; timeout: number; json?: boolean }) => {
+      const services = await ctx.unlock();
+      let controllerIds: string[] | undefined;
+      if (opts.plant) {
+        const path = resolve(opts.plant);
+        const summary = await services.plant.importPlantFile(path);
+        io.err(`Plant ${summary.site}: ${summary.controllers} controller(s), ${summary.logins} login(s) stored encrypted.`);
+        const file = services.repos.plant.controllers().filter((c) => c.siteName === summary.site);
+        controllerIds = file.map((c) => c.id);
+      }
+      const ports = opts.port.split(",").map((p) => Number.parseInt(p.trim(), 10));
+      const rows = services.scan.resolveTargets({ controllerIds, targets: targets.length > 0 ? targets : undefined, ports });
+      const outcomes = await services.scan.scan(
+        { controllerIds: rows.map((r) => r.id), trustNewCertificates: opts.trustNew === true, concurrency: opts.concurrency, timeoutMs: opts.timeout },
+        { signal: new AbortController().signal, progress: (done, total, label) => io.progress(done, total, label ?? "") },
+      );
+      if (opts.json) io.out(json(outcomes));
+      else print(outcomes, (text) => io.out(text));
+      if (outcomes.some((o) => o.status === "certificate-changed")) ctx.exitCode = 1;
+    });
+}
+
+function print(outcomes: readonly ScanOutcome[], out: (text: string) => void): void {
+  for (const o of outcomes) {
+    out(`${o.status.toUpperCase().padEnd(20)} ${o.name} (${o.endpointUrl})`);
+    if (o.message) out(`${" ".repeat(21)}${o.message}`);
+    if (o.status === "awaiting-trust" && o.certificate) out(`${" ".repeat(21)}SHA-256 ${o.certificate.thumbprintSha256}  (scan again with --trust-new once checked)`);
+  }
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  out([...counts].map(([s, n]) => `${n} ${s}`).join(", "));
+}

@@ -1,0 +1,78 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { closeBrowser, launchApp } from "./harness";
+
+describe("Plant and Identities screens against the demo plant", () => {
+  afterAll(async () => {
+    await closeBrowser();
+  });
+
+  it("starts the demo plant, scans it from the Plant screen and shows identities with their findings", async () => {
+    const app = await launchApp({ viewport: { width: 1440, height: 900 } });
+    const { page } = app;
+    try {
+      await page.getByRole("button", { name: "Start the demo plant" }).click();
+      await expect.poll(() => page.locator("[data-testid^=controller-]").count(), { timeout: 90_000 }).toBe(5);
+      expect(await app.accessibilityViolations()).toEqual([]);
+      await app.screenshot("plant-demo-loaded");
+
+      await page.getByRole("button", { name: "Scan all" }).click();
+      const results = page.getByTestId("scan-results");
+      await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/5 new certificate/);
+      await app.screenshot("plant-new-certificates");
+      await page.getByRole("button", { name: /Trust 5 certificate\(s\) and read their accounts/ }).click();
+      await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/4 observed · 1 partly read/);
+      expect(await app.accessibilityViolations()).toEqual([]);
+
+      const build = app.services.demo.current()!.build;
+      const anonymous = build.weaknesses.find((w) => w.kind === "anonymousAccess")!.controllerId;
+      await page.getByTestId(`controller-${anonymous}`).click();
+      const detail = page.getByTestId("controller-detail");
+      await expect.poll(() => detail.textContent()).toMatch(/Anonymous access/i);
+      expect(await detail.textContent()).toMatch(/What to do:/);
+      await app.screenshot("plant-scanned");
+
+      await page.getByRole("button", { name: "Identities", exact: true }).click();
+      await expect.poll(async () => Number((await page.getByTestId("identity-count").textContent())?.split(" of ")[1] ?? 0)).toBeGreaterThan(10);
+      await page.getByTestId("identity-filter").fill("maint");
+      await expect.poll(() => page.getByTestId("identity-count").textContent()).toMatch(/^1 of /);
+      await page.getByTestId("identity-row-maint").click();
+      await expect.poll(() => page.getByTestId("identity-findings").textContent()).toMatch(/shared/i);
+      expect(await page.getByTestId("attribution").textContent()).toMatch(/unowned/);
+      expect(await app.accessibilityViolations()).toEqual([]);
+      await app.screenshot("identities-maint");
+
+      await page.getByTestId("identity-filter").fill("");
+      await page.getByTestId("finding-filter").selectOption("default-account");
+      await expect.poll(async () => Number((await page.getByTestId("identity-count").textContent())!.split(" of ")[0])).toBeGreaterThan(0);
+      await page.getByText("Group by line").click();
+      await expect.poll(() => page.locator(".fp-grid-group").count()).toBeGreaterThan(0);
+      await app.screenshot("identities-defaults-by-line");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("renders hostile strings from a controller as text", async () => {
+    const app = await launchApp();
+    try {
+      app.services.identity.ensureDevice();
+      await app.services.plant.importPlant(
+        {
+          format: "fieldproof-plant/v1",
+          site: { id: "hostile", name: "<img src=x onerror=alert(1)> Site" },
+          generatedAt: new Date().toISOString(),
+          controllers: [{ id: "evil-1", name: "<script>window.__pwned = 1</script>PLC", kind: "plc", vendor: "<b>Acme</b>", model: "M", area: "A", line: "<i>L1</i>", cell: "C", endpointUrl: "opc.tcp://127.0.0.1:1" }],
+        },
+        "test",
+      );
+      await app.page.getByRole("button", { name: "Identities", exact: true }).click();
+      await app.page.getByRole("button", { name: "Plant", exact: true }).click();
+      await expect.poll(() => app.page.getByTestId("controller-evil-1").textContent()).toContain("<script>window.__pwned = 1</script>PLC");
+      expect(await app.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await app.page.locator("script:not([src])").count()).toBe(0);
+      expect(await app.page.locator("img[src=x]").count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+});
