@@ -402,7 +402,6 @@ function planHolders(rows: readonly Row[], store: Store, existing: ReadonlyMap<s
     if (identityId && personId) duplicateCheck(seen, `${identityId}\u0000${personId}`, `${personId} holding ${identityId}`, c.line, problems);
     if (identityId && !store.identities.has(identityId)) c.reject(`identity ${identityId} is not known; scan the plant first (ids look like user/maint)`);
     if (personId && !store.people.has(personId)) c.reject(`person ${personId} is not known; import the people file (or add the person) first`);
-    if (since && removedAt && parseInstant(removedAt)! < parseInstant(since)!) c.reject(`removed_at ${removedAt} is before since ${since}`);
     if (!identityId || !personId || since === null || removedAt === null) continue;
     const old = existing.get(`${identityId}\u0000${personId}`);
     const sinceValue = since || old?.since || today;
