@@ -52,14 +52,16 @@ export async function attachBridge(page: Page, dispatch: Dispatch, rendererDir: 
       return route.fulfill({ status: 404, body: "Not found" });
     }
   });
+  // Results cross as one JSON string: Playwright's object serializer is slow on large answers
+  // (100,000 identities), and JSON is what the contract's values are anyway.
   await page.exposeBinding(BRIDGE_BINDING, async (source, channel: unknown, payload: unknown) =>
-    dispatch(channel, payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }),
+    JSON.stringify(await dispatch(channel, payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() })),
   );
   await page.addInitScript(
     ({ channels, global, binding }) => {
-      const invoke = (globalThis as unknown as Record<string, (c: string, p: unknown) => Promise<unknown>>)[binding];
+      const invoke = (globalThis as unknown as Record<string, (c: string, p: unknown) => Promise<string>>)[binding];
       const api: Record<string, (request: unknown) => Promise<unknown>> = {};
-      for (const channel of channels) api[channel] = (request: unknown) => invoke!(channel, request);
+      for (const channel of channels) api[channel] = (request: unknown) => invoke!(channel, request).then((text) => JSON.parse(text) as unknown);
       Object.defineProperty(globalThis, global, { value: Object.freeze(api), writable: false, configurable: false });
     },
     { channels: [...CHANNELS], global: API_GLOBAL, binding: BRIDGE_BINDING },

@@ -200,7 +200,6 @@ export class InventoryService {
       name: link.name,
       flags: classification.flags,
       controllers: places.length,
-      controllerNames: places.slice(0, 3).map((c) => c.name),
       lines: [...new Set(places.map((c) => c.line))].sort(),
       cells: [...new Set(places.map((c) => `${c.line} › ${c.cell}`))].sort(),
       owner: ownerName,
@@ -208,7 +207,7 @@ export class InventoryService {
       holders: holders.filter((h) => h.removedAt === null).map((h) => snap.people.get(h.personId)?.name ?? h.personId),
       lastRotatedAt,
       due: due ? { date: due.date, reason: due.reason, why: due.why } : null,
-      findings: findings.map((f: Finding) => ({ code: f.code, severity: f.severity, title: f.title })),
+      findings: findings.map((f: Finding) => ({ code: f.code, severity: f.severity })),
       worst,
     };
     return { row, facts, findings, owner, description, reasons: classification.reasons };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Finding, IdentityFlags, IdentityKind, Severity } from "../domain/identity";
+import { Finding, FindingCode, IdentityFlags, IdentityKind, Severity } from "../domain/identity";
 import { channel } from "./channel";
 
 export const OwnerView = z.object({
@@ -21,7 +21,6 @@ export const IdentityRow = z.object({
   name: z.string(),
   flags: IdentityFlags,
   controllers: z.number().int(),
-  controllerNames: z.array(z.string()),
   lines: z.array(z.string()),
   cells: z.array(z.string()),
   owner: z.string().nullable(),
@@ -29,7 +28,8 @@ export const IdentityRow = z.object({
   holders: z.array(z.string()),
   lastRotatedAt: z.string().nullable(),
   due: z.object({ date: z.string(), reason: z.string(), why: z.string() }).nullable(),
-  findings: z.array(z.object({ code: z.string(), severity: Severity, title: z.string() })),
+  /** Codes and severities only: the full text is in the identity's detail. */
+  findings: z.array(z.object({ code: FindingCode, severity: Severity })),
   worst: Severity.nullable(),
 });
 export type IdentityRow = z.infer<typeof IdentityRow>;

@@ -2,6 +2,8 @@
 // within one run (ratios), never asserted in the test suite: these machines are noisy.
 import { cpus, totalmem } from "node:os";
 import { evidenceBench } from "./evidence";
+import { identitiesBench } from "./browser/identities";
+import { scanBench } from "./scan";
 import { Report } from "./report";
 
 function machine(): string {
@@ -18,6 +20,14 @@ async function run(): Promise<void> {
   if (!only || only === "evidence") {
     process.stdout.write("\nEvidence journal\n");
     await evidenceBench(report, quick ? { records: 10_000, appendSamples: 2_000 } : { records: 100_000, appendSamples: 10_000 });
+  }
+  if (!only || only === "scan") {
+    process.stdout.write("\nController scan\n");
+    await scanBench(report, quick ? 10 : 50);
+  }
+  if (!only || only === "identities") {
+    process.stdout.write("\nIdentities\n");
+    await identitiesBench(report, quick ? 100 : 500, 200);
   }
   const missed = report.missed();
   process.stdout.write(missed.length ? `\nTargets missed: ${missed.join(", ")}\n` : "\nAll targets met.\n");

@@ -15,7 +15,7 @@ export interface IndexedRow extends IdentityRow {
 export function indexRows(rows: readonly IdentityRow[]): IndexedRow[] {
   return rows.map((r) => ({
     ...r,
-    search: [r.name, r.kind, r.owner ?? "unowned", ...r.holders, ...r.lines, ...r.cells, ...r.controllerNames, ...r.findings.map((f) => f.title)].join(" ").toLowerCase(),
+    search: [r.name, r.kind, r.owner ?? r.ownerStatus, ...r.holders, ...r.cells, ...r.findings.map((f) => f.code)].join(" ").toLowerCase(),
     lineGroup: r.lines.length === 0 ? "(no line)" : r.lines.length === 1 ? r.lines[0]! : "Several lines",
   }));
 }
@@ -50,7 +50,7 @@ export const columns = [
   col.accessor("controllers", {
     header: "Controllers",
     size: 104,
-    cell: (c) => <span title={c.row.original.controllerNames.join(", ")}>{c.getValue()}</span>,
+    cell: (c) => c.getValue(),
   }),
   col.accessor((r) => r.cells.join("; "), {
     id: "where",
