@@ -4,6 +4,8 @@ import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import { FindingCode } from "../../../shared/domain/identity";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { useApi } from "../useApi";
+import { AttributionEditor } from "./identities/attribution/AttributionEditor";
+import { OwnerDialog } from "./identities/attribution/OwnerDialog";
 import { indexRows } from "./identities/columns";
 import { IdentityDetailPanel } from "./identities/IdentityDetailPanel";
 import { IdentityTable } from "./identities/IdentityTable";
@@ -11,7 +13,10 @@ import { IdentityTable } from "./identities/IdentityTable";
 const KINDS = ["user", "service", "certificate", "apiKey", "sshKey"] as const;
 
 export function IdentitiesScreen(): React.JSX.Element {
-  const [tick] = useState(0);
+  const [tick, setTick] = useState(0);
+  const [bulk, setBulk] = useState(false);
+  const [bulkMessage, setBulkMessage] = useState<string>();
+  const refresh = useCallback(() => setTick((t) => t + 1), []);
   const list = useApi("identities.list", {}, String(tick));
   const rows = useMemo(() => indexRows(list.data?.rows ?? []), [list.data]);
   const [text, setText] = useState("");
@@ -36,6 +41,8 @@ export function IdentitiesScreen(): React.JSX.Element {
       return next;
     });
   }, []);
+  // Stable while the dialog is open, so the form is not reset on every render.
+  const bulkTarget = useMemo(() => (bulk ? { kind: "bulk" as const, ids: [...checked], label: `${checked.size} identities` } : undefined), [bulk, checked]);
   const rotate = useCallback((id: string) => {
     window.location.hash = `#/rotations?identity=${encodeURIComponent(id)}`;
   }, []);
@@ -57,16 +64,36 @@ export function IdentitiesScreen(): React.JSX.Element {
             <span className="fp-toolbar-count" role="status" data-testid="identity-count">
               {visible} of {rows.length}
             </span>
-            {checked.size > 0 && <Button size="large" text={`Clear ${checked.size} selected`} onClick={() => setChecked(new Set())} />}
+            {checked.size > 0 && (
+              <>
+                <Button size="large" intent={Intent.PRIMARY} icon="person" text={`Assign owner to ${checked.size}…`} onClick={() => setBulk(true)} data-testid="bulk-assign" />
+                <Button size="large" text={`Clear ${checked.size} selected`} onClick={() => setChecked(new Set())} />
+              </>
+            )}
           </div>
+          {bulkMessage && (
+            <Callout intent={Intent.SUCCESS} className="fp-callout" data-testid="bulk-message">
+              {bulkMessage}
+            </Callout>
+          )}
           <div className="fp-split fp-split-fill">
             <IdentityTable rows={rows} text={deferredText} filters={filters} groupByLine={groupByLine} selected={selected} onSelect={setSelected} checked={checked} onCheck={onCheck} onVisibleChange={setVisible} />
             <aside className="fp-split-side" aria-label="Identity detail">
-              <IdentityDetailPanel id={selected} refreshKey={String(tick)} onRotate={rotate} />
+              <IdentityDetailPanel id={selected} refreshKey={String(tick)} onRotate={rotate} attribution={(d) => <AttributionEditor key={d.row.id} detail={d} onChanged={refresh} />} />
             </aside>
           </div>
         </>
       )}
+      <OwnerDialog
+        target={bulkTarget}
+        onClose={() => setBulk(false)}
+        onSaved={(text) => {
+          setBulk(false);
+          setBulkMessage(text);
+          setChecked(new Set());
+          refresh();
+        }}
+      />
     </section>
   );
 }

@@ -39,7 +39,8 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
         <dd>{d.owner.scope || "—"}</dd>
         <dt>Expires</dt>
         <dd>{d.owner.expiresAt ?? "—"}</dd>
-        <dt>Holders</dt>
+        {!attribution && <dt>Holders</dt>}
+        {!attribution && (
         <dd>
           {d.holders.length === 0
             ? "none recorded"
@@ -54,6 +55,7 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
                 </div>
               ))}
         </dd>
+        )}
         <dt>Last rotated</dt>
         <dd>{d.row.lastRotatedAt ? d.row.lastRotatedAt.slice(0, 10) : "never (by Fieldproof)"}</dd>
         <dt>Due</dt>

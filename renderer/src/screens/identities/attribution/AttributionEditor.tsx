@@ -1,0 +1,136 @@
+import { Button, Callout, FormGroup, HTMLSelect, Intent, Tag } from "@blueprintjs/core";
+import { useId, useState } from "react";
+import type { IdentityDetail } from "../../../../../shared/contract";
+import { call } from "../../../api";
+import { useApi } from "../../../useApi";
+import { OwnerDialog, type OwnerTarget } from "./OwnerDialog";
+import { UseDialog } from "./UseDialog";
+
+interface Props {
+  readonly detail: IdentityDetail;
+  /** After a change: the table and the detail reload (findings appear or clear). */
+  readonly onChanged: () => void;
+}
+
+/** The editable half of the attribution panel: owner, holders, recorded uses. */
+export function AttributionEditor({ detail, onChanged }: Props): React.JSX.Element {
+  const addId = useId();
+  const directory = useApi("owners.list", {}, `${detail.row.id}-${detail.holders.length}-${detail.owner.ownerId}`);
+  const [owning, setOwning] = useState<OwnerTarget>();
+  const [using, setUsing] = useState(false);
+  const [adding, setAdding] = useState("");
+  const [message, setMessage] = useState<{ intent: Intent; text: string }>();
+  const o = detail.owner;
+  const current = detail.holders.filter((h) => h.removedAt === null);
+  const candidates = (directory.data?.people ?? []).filter((p) => !p.leftAt && !current.some((h) => h.personId === p.personId));
+
+  const done = (text: string): void => {
+    setMessage({ intent: Intent.SUCCESS, text });
+    onChanged();
+  };
+
+  async function addHolder(): Promise<void> {
+    const result = await call("owners.addHolder", { identityId: detail.row.id, personId: adding });
+    if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
+    const name = candidates.find((p) => p.personId === adding)?.name ?? adding;
+    setAdding("");
+    done(`${name} is recorded as a holder.`);
+  }
+
+  async function removeHolder(personId: string, name: string): Promise<void> {
+    const result = await call("owners.removeHolder", { identityId: detail.row.id, personId });
+    if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
+    done(`${name} no longer holds ${detail.row.name}. Rotate it if they knew the password.`);
+  }
+
+  function openOwner(): void {
+    setMessage(undefined);
+    setOwning({
+      kind: "identity",
+      id: detail.row.id,
+      label: detail.row.name,
+      current: o.source === "identity" && o.ownerType && o.ownerId ? { ownerType: o.ownerType, ownerId: o.ownerId, purpose: o.purpose, scope: o.scope, expiresAt: o.expiresAt } : null,
+      inheritedNote:
+        o.source === "identity"
+          ? "An owner is set on this identity itself. Use the inherited owner to fall back to its line's or cell's."
+          : o.status === "owned"
+            ? `It now inherits ${o.name} (${o.why}). An owner set here overrides that.`
+            : `No owner applies: ${o.why}.`,
+    });
+  }
+
+  return (
+    <div className="fp-attribution-editor" data-testid="attribution-editor">
+      <div className="fp-owner-source" data-testid="owner-source">
+        {o.status === "owned" ? (
+          <Tag minimal size="large" icon={o.source === "identity" ? "person" : "diagram-tree"} intent={Intent.PRIMARY}>
+            {o.source === "identity" ? "Set on this identity" : `Inherited from ${o.source}`}
+          </Tag>
+        ) : (
+          <Tag minimal size="large" icon="warning-sign" intent={Intent.WARNING}>
+            {o.status === "contested" ? "Owners disagree" : "No owner"}
+          </Tag>
+        )}
+      </div>
+      <div className="fp-button-row">
+        <Button size="large" icon="person" text={o.source === "identity" ? "Change owner…" : "Set owner…"} onClick={openOwner} />
+        {detail.row.kind === "user" && <Button size="large" icon="log-in" text="Record a use…" onClick={() => setUsing(true)} />}
+      </div>
+      <h4 className="fp-subheading">Holders (who knows or uses it)</h4>
+      {current.length === 0 ? (
+        <p className="fp-card-note">Nobody is recorded as holding it.</p>
+      ) : (
+        <ul className="fp-holder-list" aria-label="Holders">
+          {current.map((h) => (
+            <li key={h.personId}>
+              <span>
+                {h.name} <span className="fp-card-note">since {h.since.slice(0, 10)}</span>{" "}
+                {h.leftAt && (
+                  <Tag minimal intent={Intent.WARNING}>
+                    left {h.leftAt.slice(0, 10)}
+                  </Tag>
+                )}
+              </span>
+              <Button icon="cross" variant="minimal" size="large" aria-label={`Remove holder ${h.name}`} onClick={() => void removeHolder(h.personId, h.name)} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormGroup label="Add a holder" labelFor={addId} className="fp-gap-top-small">
+        <div className="fp-path-field">
+          <HTMLSelect
+            id={addId}
+            large
+            fill
+            value={adding}
+            onChange={(e) => setAdding(e.currentTarget.value)}
+            options={[{ label: candidates.length ? "Choose a person…" : "No one else to add", value: "" }, ...candidates.map((p) => ({ label: `${p.name}${p.role ? ` (${p.role})` : ""}`, value: p.personId }))]}
+            data-testid="holder-select"
+          />
+          <Button size="large" icon="add" text="Add" disabled={adding === ""} onClick={() => void addHolder()} />
+        </div>
+      </FormGroup>
+      {message && (
+        <Callout intent={message.intent} className="fp-callout" data-testid="attribution-message">
+          {message.text}
+        </Callout>
+      )}
+      <OwnerDialog
+        target={owning}
+        onClose={() => setOwning(undefined)}
+        onSaved={(text) => {
+          setOwning(undefined);
+          done(text);
+        }}
+      />
+      <UseDialog
+        detail={using ? detail : undefined}
+        onClose={() => setUsing(false)}
+        onSaved={(text) => {
+          setUsing(false);
+          done(text);
+        }}
+      />
+    </div>
+  );
+}
