@@ -85,6 +85,17 @@ export class RotationRepository {
       .map((r) => ({ identityId: r.identity_id, controllerId: r.controller_id, at: r.at }));
   }
 
+  saveBatch(batchId: string, identityId: string, controllerIds: readonly string[], request: Record<string, unknown>, at: string): void {
+    this.db
+      .prepare("INSERT INTO rotation_batches (batch_id, identity_id, controllers, request, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(batchId, identityId, JSON.stringify(controllerIds), JSON.stringify(request), at);
+  }
+
+  batchPlan(batchId: string): { identityId: string; controllerIds: string[]; request: Record<string, unknown> } | undefined {
+    const row = this.db.prepare<[string], { identity_id: string; controllers: string; request: string }>("SELECT * FROM rotation_batches WHERE batch_id = ?").get(batchId);
+    return row ? { identityId: row.identity_id, controllerIds: JSON.parse(row.controllers) as string[], request: JSON.parse(row.request) as Record<string, unknown> } : undefined;
+  }
+
   insertSealed(file: string, rotationId: string, data: Buffer, sha256: string, createdAt: string, pendingSeq: number): void {
     this.db.prepare("INSERT INTO sealed_secrets (file, rotation_id, data, sha256, created_at, pending_seq) VALUES (?, ?, ?, ?, ?, ?)").run(file, rotationId, data, sha256, createdAt, pendingSeq);
   }

@@ -76,6 +76,11 @@ export class ControllerHandle implements SimController {
     return this.options.store.authenticate(userName, password);
   }
 
+  /** The vendor tool: sets a password without OPC UA (controllers without Part 18 are rotated this way). */
+  setPasswordOutOfBand(userName: string, password: string): Promise<void> {
+    return this.options.store.modify(userName, { password });
+  }
+
   certificate(): Promise<Buffer> {
     return readCertificateDer(certificateFile(this.options.paths));
   }

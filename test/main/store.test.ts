@@ -93,6 +93,22 @@ describe("SQLite store", () => {
       expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
     });
 
+    it("each migration adds STRICT tables of its own, applied in order", () => {
+      const db = new Sqlite(":memory:");
+      const tables = (): string[] => db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((t) => t.name);
+      let before = tables();
+      for (const migration of MIGRATIONS) {
+        migration.up(db);
+        const after = tables();
+        const added = after.filter((t) => !before.includes(t));
+        expect(added.length, `migration ${migration.version} (${migration.name}) adds tables`).toBeGreaterThan(0);
+        for (const name of added) expect(db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_schema WHERE name = ?").get(name)!.sql).toMatch(/STRICT\s*$/);
+        before = after;
+      }
+      expect(before).toEqual(expect.arrayContaining(["records", "device", "vault", "sealed_secrets", "p_controllers", "p_rotations", "rotation_batches"]));
+      db.close();
+    });
+
     it("001 creates the settings table", () => {
       const db = new Sqlite(":memory:");
       MIGRATIONS[0]!.up(db);

@@ -87,6 +87,8 @@ export class RotationService {
   }
 
   async run(plan: RotationPlan, job?: JobContext): Promise<ControllerRotationResult[]> {
+    const { currentPassword: _secret, approval: _approval, ...safe } = plan.request;
+    this.d.rotations.saveBatch(plan.batchId, plan.identityId, plan.controllers.map((c) => c.id), safe, this.d.now().toISOString());
     let done = 0;
     job?.progress(0, plan.controllers.length, `Rotating ${plan.userName} on ${plan.controllers.length} controller(s)`);
     return mapPool(
@@ -109,22 +111,23 @@ export class RotationService {
 
   /** A new batch over only the controllers where this batch did not commit. */
   retryPlan(batchId: string, currentPassword: string | undefined, approval: RotationRequest["approval"]): RotationPlan {
+    const batch = this.d.rotations.batchPlan(batchId);
+    if (!batch) throw new AppError("NOT_FOUND", `No rotation batch ${batchId}.`);
     const rows = this.d.rotations.batch(batchId);
-    if (rows.length === 0) throw new AppError("NOT_FOUND", `No rotation batch ${batchId}.`);
-    const committed = new Set(rows.filter((r) => r.state === "committed").map((r) => r.controllerId));
-    const failed = [...new Set(rows.filter((r) => !committed.has(r.controllerId)).map((r) => r.controllerId))];
+    const settled = new Set(rows.filter((r) => r.state === "committed" || (r.state === "pending" && r.method === "manual")).map((r) => r.controllerId));
+    const failed = batch.controllerIds.filter((id) => !settled.has(id));
     if (failed.length === 0) throw new AppError("PRECONDITION_FAILED", "Every controller of this batch is done; nothing to retry.");
-    const first = rows[0]!;
+    const req = batch.request as Pick<RotationRequest, "reason" | "workOrder" | "operationalState" | "passwordScope" | "concurrency">;
     return this.plan({
-      identityId: first.identityId,
+      identityId: batch.identityId,
       controllerIds: failed,
-      reason: first.reason as RotationRequest["reason"],
-      workOrder: first.workOrder,
-      operationalState: first.opState as RotationRequest["operationalState"],
+      reason: req.reason,
+      workOrder: req.workOrder,
+      operationalState: req.operationalState,
       currentPassword,
       approval,
       passwordScope: "per-controller",
-      concurrency: 8,
+      concurrency: req.concurrency ?? 8,
     });
   }
 

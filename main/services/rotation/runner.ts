@@ -42,6 +42,11 @@ export class RotationRunner {
     const own = login.userName === plan.userName;
     const old = own ? login.password : plan.request.currentPassword;
     if (!old) return refused(controller, `The current password of ${plan.userName} is needed to prove it stops working.`);
+    // Prove the current password works before anything else: a wrong one would make the later
+    // "old password refused" proof meaningless.
+    const before = await probe(this.d.connector(), controller.endpointUrl, { userName: plan.userName, password: old }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
+    if (before.unknown) return refused(controller, `The controller cannot be reached (${before.statusCode}). Nothing was changed.`);
+    if (!before.accepted) return refused(controller, `The current password of ${plan.userName} is not accepted by ${controller.name} (${before.statusCode}). Nothing was changed; check the password.`);
     const part18 = controller.posture?.userManagement.available !== false;
     const policy = policyForController(controller.posture?.userManagement.passwordPolicy ?? null, this.d.basePolicy());
     const newPassword = plan.sharedPassword ?? generatePassword(policy);

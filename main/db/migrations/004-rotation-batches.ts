@@ -1,0 +1,18 @@
+import type { Migration } from "./index";
+
+/** What each rotation batch set out to do, so "retry failed" finds controllers that were refused before any record. */
+export const m004RotationBatches: Migration = {
+  version: 4,
+  name: "rotation-batches",
+  up(db) {
+    db.exec(`
+      CREATE TABLE rotation_batches (
+        batch_id    TEXT PRIMARY KEY,
+        identity_id TEXT NOT NULL,
+        controllers TEXT NOT NULL,
+        request     TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      ) STRICT;
+    `);
+  },
+};

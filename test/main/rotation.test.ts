@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RotationRequest } from "../../shared/contract";
+import { pendingRef } from "../../main/services/rotation/runner";
+import { APPROVER_PIN, openBay, type Bay } from "../support/bay";
+import { openSealed } from "../support/sealed";
+
+const base = { reason: "schedule", workOrder: "WO-4711", operationalState: "maintenance-window", passwordScope: "per-controller", concurrency: 4 } as const;
+
+describe("password rotation with proof", () => {
+  let bay: Bay;
+  beforeAll(async () => {
+    bay = await openBay(5);
+  }, 180_000);
+  afterAll(async () => {
+    await bay.close();
+  });
+
+  const part18Controller = (): string => bay.plant.build.controllers.find((c) => c.security.part18 && !c.security.allowAnonymous)!.id;
+  const request = (r: Partial<RotationRequest>): RotationRequest => ({ identityId: "user/operator", ...base, ...r }) as RotationRequest;
+  const sealedOf = (rotationId: string): Buffer => bay.services.repos.rotations.sealedForExport().find((s) => s.name === `sealed/${rotationId}.age`)!.data;
+
+  it("rotates one account over Part 18, proves new accepted and old refused, and seals the new password to IT", async () => {
+    const id = part18Controller();
+    const old = bay.initialPassword(id, "operator");
+    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result).toMatchObject({ state: "committed", controllerId: id });
+    const row = bay.services.repos.rotations.get(result!.rotationId!)!;
+    expect(row.state).toBe("committed");
+    expect(row.detail).toMatchObject({ proof: { newPassword: { accepted: true, statusCode: "Good" }, oldPassword: { accepted: false, statusCode: "BadUserAccessDenied" } } });
+    const secret = await openSealed(bay.identityFile, sealedOf(row.rotationId));
+    expect(secret).toMatchObject({ rotationId: row.rotationId, controllerId: id, userName: "operator" });
+    const controller = bay.plant.controller(id);
+    expect(await controller.verifyPassword("operator", secret.password)).toBe(true);
+    expect(await controller.verifyPassword("operator", old)).toBe(false);
+    // The laptop forgot both (IT holds the sealed copy).
+    expect(bay.services.vault.get(pendingRef(row.rotationId, "new"))).toBeUndefined();
+    expect(bay.services.vault.get(pendingRef(row.rotationId, "old"))).toBeUndefined();
+  });
+
+  it("rotates the technician's own login with ChangePassword and keeps the new one to log in with", async () => {
+    const id = part18Controller();
+    const before = bay.services.plant.login(id)!;
+    const plan = bay.services.rotations.plan(request({ identityId: `user/${before.userName}`, controllerIds: [id], approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result!.state).toBe("committed");
+    const after = bay.services.plant.login(id)!;
+    expect(after.password).not.toBe(before.password);
+    expect(await bay.plant.controller(id).verifyPassword(before.userName, after.password)).toBe(true);
+    const pending = bay.services.repos.rotations.get(result!.rotationId!)!;
+    expect((pending.detail as { call?: string }).call).toBe("ChangePassword");
+  });
+
+  it("refuses a wrong current password before touching anything", async () => {
+    const id = part18Controller();
+    const head = bay.services.journalRepo.head().size;
+    const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: [id], currentPassword: "Not-The-Password-1", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result).toMatchObject({ state: "refused", message: expect.stringMatching(/current password of maint is not accepted/) });
+    expect(bay.services.journalRepo.head().size).toBe(head);
+  });
+
+  it("needs an approval for a shared account, from someone with authority, and not the technician", () => {
+    expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x" }))).toThrow(/needs an approval/);
+    expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "cy", pin: "135791", emergency: false } }))).toThrow(
+      /Cy Ng may not approve rotations on .*: those named there are Bo Lind/,
+    );
+    expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "bo", pin: "000000", emergency: false } }))).toThrow(/PIN is wrong/);
+  });
+
+  it("records a denied change as failed with the old password still in place", async () => {
+    const id = part18Controller();
+    const controller = bay.plant.controller(id);
+    controller.setFault({ kind: "denyChange", once: true });
+    const old = bay.initialPassword(id, "breakglass");
+    const plan = bay.services.rotations.plan(request({ identityId: "user/breakglass", controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result).toMatchObject({ state: "failed", message: expect.stringMatching(/refused the change: BadUserAccessDenied/) });
+    expect(bay.services.repos.rotations.get(result!.rotationId!)!.state).toBe("failed:old");
+    expect(await controller.verifyPassword("breakglass", old)).toBe(true);
+    // Nothing sealed travels for a password that never took effect.
+    expect(bay.services.repos.rotations.sealedForExport().some((s) => s.name.includes(result!.rotationId!))).toBe(false);
+  });
+
+  it("reports a controller that still accepts the old password as a failed proof, keeping the new one producible", async () => {
+    const id = bay.plant.build.controllers.filter((c) => c.security.part18)[1]!.id;
+    const controller = bay.plant.controller(id);
+    controller.setFault({ kind: "keepOldPassword", once: true });
+    const old = bay.initialPassword(id, "operator");
+    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result).toMatchObject({ state: "failed", message: expect.stringMatching(/still accepts the old one/) });
+    const row = bay.services.repos.rotations.get(result!.rotationId!)!;
+    expect(row.state).toBe("failed:new-and-old");
+    const newer = bay.services.vault.get(pendingRef(row.rotationId, "new"))!;
+    expect(await controller.verifyPassword("operator", newer)).toBe(true);
+    expect((await openSealed(bay.identityFile, sealedOf(row.rotationId))).password).toBe(newer);
+  });
+
+  it("survives a connection cut mid-change by asking the controller what it holds", async () => {
+    const id = bay.plant.build.controllers.filter((c) => c.security.part18)[2]!.id;
+    const controller = bay.plant.controller(id);
+    controller.setFault({ kind: "dropOnChange", applyBefore: true, once: true });
+    const old = bay.initialPassword(id, "operator");
+    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result!.state).toBe("committed");
+    const row = bay.services.repos.rotations.get(result!.rotationId!)!;
+    expect(await controller.verifyPassword("operator", old)).toBe(false);
+    expect(row.detail).toMatchObject({ proof: { newPassword: { accepted: true } } });
+  });
+
+  it("routes a controller without Part 18 through a manual change: reveal (recorded), set in the vendor tool, confirm with proof", async () => {
+    const id = bay.plant.build.weaknesses.find((w) => w.kind === "noPart18")!.controllerId;
+    const old = bay.initialPassword(id, "operator");
+    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const [result] = await bay.services.rotations.run(plan);
+    expect(result!.state).toBe("pending-manual");
+    const reveals = bay.services.journalRepo.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total;
+    const shown = bay.services.rotations.revealManual(result!.rotationId!);
+    expect(bay.services.journalRepo.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(reveals + 1);
+    await bay.plant.controller(id).setPasswordOutOfBand("operator", shown.password);
+    const done = await bay.services.rotations.confirmManual(result!.rotationId!);
+    expect(done.state).toBe("committed");
+    expect(() => bay.services.rotations.revealManual(result!.rotationId!)).toThrow(/Only a pending manual rotation/);
+  });
+
+  it("rotates the shared maintenance account on every controller, with a row per controller, and retries only the failures", async () => {
+    // One line's maintenance password, on every controller that has it (a typed current password).
+    const currentPassword = bay.initialPassword(bay.plant.build.controllers[0]!.id, "maint");
+    const sameEverywhere = bay.plant.build.controllers.filter((c) => c.accounts.find((a) => a.userName === "maint")!.initialPassword === currentPassword).map((c) => c.id);
+    expect(sameEverywhere.length).toBeGreaterThan(1);
+    const unreachable = sameEverywhere.find((id) => bay.plant.build.controllers.find((c) => c.id === id)!.security.part18 && id !== sameEverywhere[0])!;
+    await bay.plant.controller(unreachable).stop();
+    const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: sameEverywhere, currentPassword, reason: "holder-left", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const results = await bay.services.rotations.run(plan);
+    expect(results).toHaveLength(sameEverywhere.length);
+    expect(results.find((r) => r.controllerId === unreachable)?.state).toBe("refused");
+    expect(results.filter((r) => r.controllerId !== unreachable).every((r) => ["committed", "pending-manual"].includes(r.state))).toBe(true);
+    const passwords = await Promise.all(
+      results.filter((r) => r.state === "committed").map(async (r) => (await openSealed(bay.identityFile, sealedOf(r.rotationId!))).password),
+    );
+    expect(new Set(passwords).size).toBe(passwords.length);
+
+    await bay.plant.controller(unreachable).start();
+    const retry = bay.services.rotations.retryPlan(plan.batchId, currentPassword, { personId: "bo", pin: APPROVER_PIN, emergency: false });
+    expect(retry.controllers.map((c) => c.id)).toContain(unreachable);
+    expect(retry.controllers.map((c) => c.id)).not.toContain(results.find((r) => r.state === "committed")!.controllerId);
+  });
+
+  it("refuses to rotate when no IT key is trusted, and says how to fix it", async () => {
+    const { createServices } = await import("../../main/services");
+    const other = createServices({ dataDir: `${bay.dir.path}/other`, runtime: "test", passphrase: "other laptop passphrase" });
+    try {
+      await other.plant.importPlant(bay.plant.plant, "demo");
+      await other.scan.scan({ trustNewCertificates: true, concurrency: 5, timeoutMs: 15_000 });
+      other.settings.setDualControl("off");
+      expect(() => other.rotations.plan(request({ currentPassword: "x" }))).toThrow(/no IT key is trusted.*it trust/);
+    } finally {
+      await other.close();
+    }
+  });
+});
