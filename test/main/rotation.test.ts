@@ -16,7 +16,7 @@ describe("password rotation with proof", () => {
   });
 
   const part18Controller = (): string => bay.plant.build.controllers.find((c) => c.security.part18 && !c.security.allowAnonymous)!.id;
-  const request = (r: Partial<RotationRequest>): RotationRequest => ({ identityId: "user/operator", ...base, ...r }) as RotationRequest;
+  const request = (r: Partial<RotationRequest>): RotationRequest => ({ identityId: "user/operator", ...base, ...r });
   const sealedOf = (rotationId: string): Buffer => bay.services.repos.rotations.sealedForExport().find((s) => s.name === `sealed/${rotationId}.age`)!.data;
 
   it("rotates one account over Part 18, proves new accepted and old refused, and seals the new password to IT", async () => {
