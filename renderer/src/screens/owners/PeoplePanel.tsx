@@ -54,7 +54,7 @@ export function PeoplePanel({ directory, onEditPerson, onMarkLeft, onEditTeam }:
                 <td>{p.teamId ? (teamName.get(p.teamId) ?? p.teamId) : "—"}</td>
                 <td>
                   {p.leftAt ? (
-                    <Tag intent={Intent.WARNING} size="large" minimal icon="log-out">
+                    <Tag intent={Intent.WARNING} size="large" icon="log-out">
                       left {p.leftAt}
                     </Tag>
                   ) : (

@@ -86,7 +86,7 @@ export function AttributionEditor({ detail, onChanged }: Props): React.JSX.Eleme
               <span>
                 {h.name} <span className="fp-card-note">since {h.since.slice(0, 10)}</span>{" "}
                 {h.leftAt && (
-                  <Tag minimal intent={Intent.WARNING}>
+                  <Tag intent={Intent.WARNING}>
                     left {h.leftAt.slice(0, 10)}
                   </Tag>
                 )}
