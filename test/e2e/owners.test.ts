@@ -103,7 +103,7 @@ describe("Owners and attribution in Chromium", () => {
       await a11y("owner dialog");
       await ownerDialog.getByRole("button", { name: "Set owner" }).click();
       await noDialog(page);
-      await expect.poll(() => page.getByTestId("owner-source").textContent()).toBe("Set on this identity");
+      await expect.poll(() => page.getByTestId("owner-source").textContent()).toBe("(set on this identity)");
       for (const name of ["Ana Ruiz (Maintenance technician)", "Li Wei (Controls technician)"]) {
         await page.getByTestId("holder-select").selectOption({ label: name });
         await detail.getByRole("button", { name: "Add", exact: true }).click();
@@ -114,6 +114,8 @@ describe("Owners and attribution in Chromium", () => {
       await expect.poll(() => page.getByTestId("identity-row-maint").textContent()).toMatch(/Maintenance B shift/);
       await a11y("attribution panel");
       await app.screenshot("identities-attribution");
+      await page.getByRole("heading", { name: "Attribution" }).scrollIntoViewIfNeeded();
+      await app.screenshot("identities-attribution-top");
 
       // Bulk: two more accounts get the same owner from the table's selection.
       await page.getByRole("checkbox", { name: "Select operator" }).check();

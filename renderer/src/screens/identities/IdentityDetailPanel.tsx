@@ -27,11 +27,32 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
           <Button size="large" intent={Intent.PRIMARY} icon="key" text="Rotate…" onClick={() => onRotate(d.row.id)} />
         </div>
       )}
+      <h4 className="fp-subheading">Findings</h4>
+      {d.findings.length === 0 ? (
+        <p className="fp-card-note">None.</p>
+      ) : (
+        <ul className="fp-findings" data-testid="identity-findings">
+          {d.findings.map((f) => (
+            <li key={f.code} className="fp-finding">
+              <div>
+                <SeverityTag severity={f.severity} /> <strong>{f.title}</strong>
+              </div>
+              <p>{f.explanation}</p>
+              <p className="fp-finding-action">
+                <strong>What to do:</strong> {f.action}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
       <h4 className="fp-subheading">Attribution</h4>
       <dl className="fp-facts" data-testid="attribution">
         <dt>Owner</dt>
         <dd>
-          {d.owner.name ?? <Tag intent={Intent.WARNING} minimal>{d.owner.status}</Tag>} <span className="fp-card-note">({d.owner.why})</span>
+          {d.owner.name ?? <Tag intent={Intent.WARNING} minimal>{d.owner.status}</Tag>}{" "}
+          <span className="fp-card-note" data-testid="owner-source">
+            ({d.owner.why})
+          </span>
         </dd>
         <dt>Purpose</dt>
         <dd>{d.owner.purpose || "—"}</dd>
@@ -62,24 +83,6 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
         <dd>{d.row.due ? `${d.row.due.date}: ${d.row.due.why}` : "—"}</dd>
       </dl>
       {attribution?.(d)}
-      <h4 className="fp-subheading">Findings</h4>
-      {d.findings.length === 0 ? (
-        <p className="fp-card-note">None.</p>
-      ) : (
-        <ul className="fp-findings" data-testid="identity-findings">
-          {d.findings.map((f) => (
-            <li key={f.code} className="fp-finding">
-              <div>
-                <SeverityTag severity={f.severity} /> <strong>{f.title}</strong>
-              </div>
-              <p>{f.explanation}</p>
-              <p className="fp-finding-action">
-                <strong>What to do:</strong> {f.action}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
       <h4 className="fp-subheading">Lives on {d.controllers.length} controller(s)</h4>
       <ul className="fp-changes">
         {d.controllers.map((c) => (

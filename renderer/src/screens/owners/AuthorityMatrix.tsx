@@ -52,6 +52,7 @@ export function AuthorityMatrix({ directory, refreshKey, onChanged }: Props): Re
           {rows.map((row) => {
             const where = row.cell ? `${row.line} › ${row.cell}` : row.line;
             const owner = ownerOf(row);
+            const lineOwner = row.cell ? ownerOf({ ...row, cell: null }) : undefined;
             return (
               <tr key={where} className={row.cell ? "fp-authority-cell" : "fp-authority-line"}>
                 <th scope="row">
@@ -59,7 +60,7 @@ export function AuthorityMatrix({ directory, refreshKey, onChanged }: Props): Re
                   {!row.cell && <div className="fp-card-note">{row.area}</div>}
                 </th>
                 <td>
-                  <div className="fp-authority-list">{owner ? owner.ownerName : <span className="fp-card-note">{row.cell ? "line's" : "none"}</span>}</div>
+                  <div className="fp-authority-list">{owner ? owner.ownerName : <span className="fp-card-note fp-authority-inherited">{row.cell && lineOwner ? `${lineOwner.ownerName} (line's)` : "none"}</span>}</div>
                   <Button variant="minimal" icon="edit" aria-label={`Set the owner of ${where}`} onClick={() =>
                       setOwning({
                         kind: row.cell ? "cell" : "line",

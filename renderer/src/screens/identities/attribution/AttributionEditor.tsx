@@ -61,17 +61,6 @@ export function AttributionEditor({ detail, onChanged }: Props): React.JSX.Eleme
 
   return (
     <div className="fp-attribution-editor" data-testid="attribution-editor">
-      <div className="fp-owner-source" data-testid="owner-source">
-        {o.status === "owned" ? (
-          <Tag minimal size="large" icon={o.source === "identity" ? "person" : "diagram-tree"} intent={Intent.PRIMARY}>
-            {o.source === "identity" ? "Set on this identity" : `Inherited from ${o.source}`}
-          </Tag>
-        ) : (
-          <Tag minimal size="large" icon="warning-sign" intent={Intent.WARNING}>
-            {o.status === "contested" ? "Owners disagree" : "No owner"}
-          </Tag>
-        )}
-      </div>
       <div className="fp-button-row">
         <Button size="large" icon="person" text={o.source === "identity" ? "Change owner…" : "Set owner…"} onClick={openOwner} />
         {detail.row.kind === "user" && <Button size="large" icon="log-in" text="Record a use…" onClick={() => setUsing(true)} />}
