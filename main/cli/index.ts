@@ -6,6 +6,7 @@ import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
 import { registerOwnerCommands } from "./owners";
 import { registerPlantCommands } from "./plant";
+import { registerRotationCommands } from "./rotate";
 import { registerSimCommand } from "./sim";
 
 /** Runs the `fieldproof` command line; returns the process exit code. */
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   registerEvidenceCommands(program, ctx);
   registerPlantCommands(program, ctx);
+  registerRotationCommands(program, ctx);
   registerSimCommand(program, { io });
   registerOwnerCommands(program, ctx);
 

@@ -1,0 +1,126 @@
+import type { Command } from "commander";
+import { AppError, RotationRequest, type RotationRowView } from "../../shared/contract";
+import type { CliContext } from "./context";
+import { json } from "./io";
+import { promptSecret } from "./prompt";
+
+interface RotateOptions {
+  controller?: string[];
+  reason: string;
+  workOrder: string;
+  state: string;
+  currentPasswordEnv?: string;
+  approver?: string;
+  approverPinEnv?: string;
+  emergency?: boolean;
+  passwordScope: string;
+  concurrency: number;
+  json?: boolean;
+}
+
+/** `fieldproof rotate`, `fieldproof rotations [resolve|retry]`. Passwords never come as arguments (ps shows them). */
+export function registerRotationCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+
+  async function secret(envName: string | undefined, question: string, fallbackEnv: string): Promise<string | undefined> {
+    if (envName) {
+      const value = process.env[envName];
+      if (value === undefined) throw new AppError("INVALID_REQUEST", `The environment variable ${envName} is not set.`);
+      return value;
+    }
+    if (process.stdin.isTTY) return promptSecret(question, fallbackEnv);
+    return undefined;
+  }
+
+  program
+    .command("rotate <identity>")
+    .description("rotate an account's password on its controllers, with proof (new accepted, old refused)")
+    .option("--controller <id...>", "only these controllers (default: every controller the account lives on)")
+    .requiredOption("--reason <reason>", "schedule | holder-left | break-glass-used | suspected-exposure | commissioning | vendor-session-ended")
+    .requiredOption("--work-order <wo>", "the work order this change belongs to")
+    .option("--state <state>", "normal | maintenance-window | emergency | commissioning | vendor-session", "maintenance-window")
+    .option("--current-password-env <var>", "environment variable holding the account's current password (else asked for)")
+    .option("--approver <person>", "the person approving (dual control), by person id")
+    .option("--approver-pin-env <var>", "environment variable holding the approver's PIN (else asked for)")
+    .option("--emergency", "an emergency override (only those named for it may approve)")
+    .option("--password-scope <scope>", "per-controller (default) or shared", "per-controller")
+    .option("--concurrency <n>", "controllers at once", (v) => Number.parseInt(v, 10), 8)
+    .option("--json", "print the result as JSON")
+    .action(async (identity: string, opts: RotateOptions) => {
+      const services = await ctx.unlock();
+      const identityId = identity.includes("/") ? identity : `user/${identity}`;
+      const own = services.repos.plant.controllers().every((c) => services.plant.login(c.id)?.userName === identityId.slice(5));
+      const currentPassword = own ? undefined : await secret(opts.currentPasswordEnv, `Current password of ${identityId.slice(5)}: `, "--current-password-env");
+      const pin = opts.approver ? await secret(opts.approverPinEnv, `PIN of ${opts.approver}: `, "--approver-pin-env") : undefined;
+      const parsed = RotationRequest.safeParse({
+        identityId,
+        controllerIds: opts.controller,
+        reason: opts.reason,
+        workOrder: opts.workOrder,
+        operationalState: opts.state,
+        currentPassword,
+        approval: opts.approver ? { personId: opts.approver, pin: pin ?? "", emergency: opts.emergency === true } : undefined,
+        passwordScope: opts.passwordScope,
+        concurrency: opts.concurrency,
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new AppError("INVALID_REQUEST", `${issue.path.join(".") || "request"}: ${issue.message}`);
+      }
+      const plan = services.rotations.plan(parsed.data);
+      io.err(`Rotating ${plan.userName} on ${plan.controllers.length} controller(s), batch ${plan.batchId}...`);
+      const results = await services.rotations.run(plan, { signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      const view = services.rotations.view(services.repos.rotations.batch(plan.batchId));
+      if (opts.json) io.out(json({ batchId: plan.batchId, results }));
+      else {
+        for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
+        io.out(`Batch ${plan.batchId}: ${results.filter((r) => r.state === "committed").length} of ${results.length} rotated with proof.`);
+        if (results.some((r) => r.state === "failed" || r.state === "refused")) io.out(`Retry only the failures: fieldproof rotations retry ${plan.batchId}`);
+      }
+      if (results.some((r) => r.state === "failed" || r.state === "refused") || view.some((v) => v.state.startsWith("failed"))) ctx.exitCode = 1;
+    });
+
+  const rotations = program.command("rotations").description("list rotations; resolve interrupted ones; retry a batch's failures");
+  rotations
+    .command("list", { isDefault: true })
+    .description("rotations, newest first, with their proof")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const services = ctx.services();
+      const view = services.rotations.view(services.repos.rotations.list());
+      if (opts.json) io.out(json(view));
+      else for (const r of view) io.out(line(r));
+    });
+  rotations
+    .command("resolve")
+    .description("probe the controllers of interrupted rotations and record which password they accept")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const services = await ctx.unlock();
+      const results = await services.rotations.resolvePending({ signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      if (opts.json) io.out(json(results));
+      else if (results.length === 0) io.out("No interrupted rotation.");
+      else for (const r of results) io.out(`${r.rotationId}: ${r.outcome}`);
+    });
+  rotations
+    .command("retry <batch>")
+    .description("rotate again only where a batch failed")
+    .option("--current-password-env <var>", "environment variable holding the account's current password (else asked for)")
+    .option("--approver <person>", "the person approving (dual control)")
+    .option("--approver-pin-env <var>", "environment variable holding the approver's PIN")
+    .option("--json", "print as JSON")
+    .action(async (batch: string, opts: { currentPasswordEnv?: string; approver?: string; approverPinEnv?: string; json?: boolean }) => {
+      const services = await ctx.unlock();
+      const currentPassword = await secret(opts.currentPasswordEnv, "Current password: ", "--current-password-env");
+      const pin = opts.approver ? await secret(opts.approverPinEnv, `PIN of ${opts.approver}: `, "--approver-pin-env") : undefined;
+      const plan = services.rotations.retryPlan(batch, currentPassword, opts.approver ? { personId: opts.approver, pin: pin ?? "", emergency: false } : undefined);
+      const results = await services.rotations.run(plan, { signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      if (opts.json) io.out(json({ batchId: plan.batchId, results }));
+      else for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
+      if (results.some((r) => r.state !== "committed" && r.state !== "pending-manual")) ctx.exitCode = 1;
+    });
+}
+
+function line(r: RotationRowView): string {
+  return `${r.startedAt.slice(0, 19)}  ${r.userName.padEnd(14)} ${r.controllerName.padEnd(36)} ${r.state.padEnd(18)} ${r.summary}`;
+}
