@@ -34,7 +34,7 @@ describe("secret hygiene: a canary password used in a rotation", () => {
       vi.spyOn(stream, "write").mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
         logged.push(String(chunk));
         return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as never);
+      }));
     };
     write(process.stdout);
     write(process.stderr);
