@@ -12,6 +12,12 @@ export const ROUTES = [
 export type RouteId = (typeof ROUTES)[number]["id"];
 
 export function routeFromHash(hash: string): RouteId {
-  const id = hash.replace(/^#\/?/, "");
+  const id = hash.replace(/^#\/?/, "").split("?")[0];
   return (ROUTES.find((r) => r.id === id)?.id ?? "plant");
+}
+
+/** Parameters after the route in the hash: #/rotations?identity=user%2Fmaint */
+export function hashParams(hash: string): URLSearchParams {
+  const query = hash.split("?")[1];
+  return new URLSearchParams(query ?? "");
 }
