@@ -56,6 +56,11 @@ async function start(): Promise<void> {
       onInternalError: (channel, error) => console.error(`[fieldproof] ${channel}:`, error),
     }),
   );
+  // Rotations interrupted by a crash or a pulled plug: probe their controllers now and record what they accept.
+  if (services.identity.status().state === "unlocked" && services.repos.rotations.pending().length > 0) {
+    const s = services;
+    s.jobs.start("rotations.resolve", "Resolving interrupted rotations", (job) => s.rotations.resolvePending(job));
+  }
   mainWindow = createMainWindow(dataDir, distDir);
   mainWindow.on("closed", () => {
     mainWindow = undefined;

@@ -3,6 +3,7 @@
 import { cpus, totalmem } from "node:os";
 import { evidenceBench } from "./evidence";
 import { identitiesBench } from "./browser/identities";
+import { rotationBench } from "./rotation";
 import { scanBench } from "./scan";
 import { Report } from "./report";
 
@@ -24,6 +25,10 @@ async function run(): Promise<void> {
   if (!only || only === "scan") {
     process.stdout.write("\nController scan\n");
     await scanBench(report, quick ? 10 : 50);
+  }
+  if (!only || only === "rotation") {
+    process.stdout.write("\nPassword rotation\n");
+    await rotationBench(report, quick ? 10 : 50);
   }
   if (!only || only === "identities") {
     process.stdout.write("\nIdentities\n");
