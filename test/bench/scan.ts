@@ -16,7 +16,7 @@ async function startPlantProcess(controllers: number, stateDir: string, plantFil
   rmSync(plantFile, { force: true });
   const child = spawn(process.execPath, [CLI, "sim", "--controllers", String(controllers), "--state-dir", stateDir, "--plant-file", plantFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   for (let i = 0; i < 600 && !existsSync(plantFile); i++) {
     if (child.exitCode !== null) throw new Error(`the simulator stopped: ${stderr.slice(-500)}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -29,7 +29,7 @@ async function startPlantProcess(controllers: number, stateDir: string, plantFil
 export async function scanBench(report: Report, controllers: number): Promise<void> {
   const stateDir = join(tmpdir(), `fieldproof-bench-plant-${controllers}`);
   const plantFile = join(stateDir, "bench-plant.json");
-  let start = performance.now();
+  const start = performance.now();
   const sim = await startPlantProcess(controllers, stateDir, plantFile);
   report.figure(`start ${controllers} simulated controllers (separate process)`, (performance.now() - start) / 1000, "s", `state folder ${stateDir}, warm after the first run`);
   const dir = tempDir("fieldproof-bench-scan-");
