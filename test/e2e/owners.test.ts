@@ -122,10 +122,24 @@ describe("Owners and attribution in Chromium", () => {
       await page.getByRole("checkbox", { name: "Select fp-tech" }).check();
       await page.getByTestId("bulk-assign").click();
       await page.getByRole("dialog").getByLabel("Accountable owner").selectOption({ label: "Team: Maintenance B shift" });
+      await a11y("bulk assign dialog");
       await page.getByRole("dialog").getByRole("button", { name: "Set owner" }).click();
       await noDialog(page);
       await expect.poll(() => page.getByTestId("bulk-message").textContent()).toMatch(/Maintenance B shift now owns 2 identities/);
       await expect.poll(() => page.getByTestId("identity-row-operator").textContent()).toMatch(/Maintenance B shift/);
+
+      // An offline check-out/check-in of maint, attributed to Ana and a work order.
+      await page.getByTestId("identity-row-maint").click();
+      await page.getByTestId("identity-detail").getByRole("button", { name: "Record a use…" }).click();
+      const useDialog = page.getByRole("dialog");
+      await useDialog.getByLabel("Who used it").selectOption({ label: "Ana Ruiz (holder)" });
+      await useDialog.getByLabel("On which controller").selectOption({ index: 1 });
+      await useDialog.getByLabel("Work order").fill("WO-3001");
+      await a11y("use dialog");
+      await useDialog.getByRole("button", { name: "Record use" }).click();
+      await noDialog(page);
+      await expect.poll(() => page.getByTestId("identity-detail").textContent()).toMatch(/Recorded uses.*Ana Ruiz on .* for WO-3001/s);
+      expect(services.repos.owners.usages()).toMatchObject([{ identityId: "user/maint", personId: "ana.ruiz", workOrder: "WO-3001", breakGlass: false }]);
 
       // Li Wei leaves: the Owners screen says which shared accounts are due, and by when.
       await page.getByRole("button", { name: "Owners", exact: true }).click();

@@ -60,22 +60,24 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
         <dd>{d.owner.scope || "—"}</dd>
         <dt>Expires</dt>
         <dd>{d.owner.expiresAt ?? "—"}</dd>
-        {!attribution && <dt>Holders</dt>}
         {!attribution && (
-        <dd>
-          {d.holders.length === 0
-            ? "none recorded"
-            : d.holders.map((h) => (
-                <div key={h.personId}>
-                  {h.name} <span className="fp-card-note">since {h.since.slice(0, 10)}</span>
-                  {(h.removedAt ?? h.leftAt) && (
-                    <Tag minimal intent={Intent.WARNING}>
-                      left {(h.removedAt ?? h.leftAt)!.slice(0, 10)}
-                    </Tag>
-                  )}
-                </div>
-              ))}
-        </dd>
+          <>
+            <dt>Holders</dt>
+            <dd>
+              {d.holders.length === 0
+                ? "none recorded"
+                : d.holders.map((h) => (
+                    <div key={h.personId}>
+                      {h.name} <span className="fp-card-note">since {h.since.slice(0, 10)}</span>
+                      {(h.removedAt ?? h.leftAt) && (
+                        <Tag minimal intent={Intent.WARNING}>
+                          left {(h.removedAt ?? h.leftAt)!.slice(0, 10)}
+                        </Tag>
+                      )}
+                    </div>
+                  ))}
+            </dd>
+          </>
         )}
         <dt>Last rotated</dt>
         <dd>{d.row.lastRotatedAt ? d.row.lastRotatedAt.slice(0, 10) : "never (by Fieldproof)"}</dd>
