@@ -20,8 +20,8 @@ describe("Owners and attribution in Chromium", () => {
     const { page, services } = app;
     const a11y = async (where: string): Promise<void> => expect(await app.accessibilityViolations(), where).toEqual([]);
     try {
-      // The demo plant, scanned with trust. Its manual-only controller (no Part 18) is left out: the
-      // simulator has no vendor tool, so a manual rotation there could never be proved in a test.
+      // The demo plant, scanned with trust. Its manual-only controller (no Part 18) is left out: its
+      // manual rotation step is the Rotations tests' subject, and the finding clears only when all are rotated.
       await services.demo.start(5);
       const build = services.demo.current()!.build;
       const noPart18 = build.weaknesses.find((w) => w.kind === "noPart18")!.controllerId;
@@ -172,21 +172,30 @@ describe("Owners and attribution in Chromium", () => {
       await a11y("identities with findings");
       await app.screenshot("identities-holder-left-finding");
 
-      // Rotation (the Rotations screen is not built yet): through the rotation service, approved by Sara with her PIN.
+      // Rotation from the identity, through the Rotations screen's wizard, approved by Sara with her
+      // PIN: one batch per distinct current password (the demo plant shares maint's per line).
+      const groups = new Map<string, typeof part18>();
       for (const c of part18) {
-        const plan = services.rotations.plan({
-          identityId: "user/maint",
-          controllerIds: [c.id],
-          reason: "holder-left",
-          workOrder: "WO-2231",
-          operationalState: "maintenance-window",
-          currentPassword: c.accounts.find((a) => a.userName === "maint")!.initialPassword,
-          approval: { personId: "sara.lind", pin: PIN, emergency: false },
-          passwordScope: "per-controller",
-          concurrency: 1,
-        });
-        expect((await services.rotations.run(plan)).map((r) => r.state)).toEqual(["committed"]);
+        const current = c.accounts.find((a) => a.userName === "maint")!.initialPassword;
+        groups.set(current, [...(groups.get(current) ?? []), c]);
       }
+      for (const [current, group] of groups) {
+        await page.getByRole("button", { name: "Identities", exact: true }).click();
+        await page.getByTestId("identity-row-maint").click();
+        await page.getByTestId("identity-detail").getByRole("button", { name: "Rotate…" }).click();
+        const wizard = page.getByRole("dialog", { name: "Rotate a password" });
+        await wizard.waitFor();
+        await wizard.getByRole("button", { name: `Rotate on ${part18.length} controllers` }).waitFor();
+        for (const c of part18.filter((x) => !group.includes(x))) await wizard.getByText(`${c.name} — ${c.line} › ${c.cell}`).click();
+        await page.getByLabel("Work order").fill("WO-2231");
+        await page.getByLabel("Reason").selectOption("holder-left");
+        await page.getByLabel("Current password of the account").fill(current);
+        await page.getByLabel("Approved by").selectOption("sara.lind");
+        await page.getByLabel("Approver's PIN").fill(PIN);
+        await wizard.getByRole("button", { name: `Rotate on ${group.length} controller${group.length === 1 ? "" : "s"}` }).click();
+        await expect.poll(() => page.getByTestId("batch-result").textContent(), { timeout: 60_000 }).toContain(`${group.length} of ${group.length} rotated with proof`);
+      }
+      expect(services.repos.rotations.list().filter((r) => r.state === "committed" && r.identityId === "user/maint")).toHaveLength(part18.length);
 
       // The UI reads the findings again: the holder-left finding is gone.
       await page.getByRole("button", { name: "Owners", exact: true }).click();

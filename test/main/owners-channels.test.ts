@@ -71,7 +71,7 @@ describe("owner channels, findings and IT's copy", () => {
     dispatch = createDispatcher(createHandlers(services), { trustedOrigin: ORIGIN });
     await services.demo.start(5);
     build = services.demo.current()!.build;
-    // The simulator has no vendor tool, so a manual-only controller's rotation can never be proved here: leave it out.
+    // A manual-only controller's rotation needs the vendor tool step (the Rotations tests cover it): leave it out here.
     const noPart18 = build.weaknesses.find((w) => w.kind === "noPart18")!.controllerId;
     part18 = build.controllers.map((c) => c.id).filter((id) => id !== noPart18);
     await services.scan.scan({ controllerIds: part18, trustNewCertificates: true, concurrency: 5, timeoutMs: 15_000 });
