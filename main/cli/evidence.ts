@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { readBundle } from "../evidence/bundleReader";
 import { verifyBundle } from "../evidence/verifyBundle";
 import { ItService } from "../services/itService";
@@ -135,6 +135,6 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
 
 function parseSeq(value: string): number {
   const n = Number.parseInt(value, 10);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new Error(`--from must be a record number, got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a record number (0, 1, 2...), got "${value}"`);
   return n;
 }

@@ -204,7 +204,10 @@ export class InventoryService {
       cells: [...new Set(places.map((c) => `${c.line} › ${c.cell}`))].sort(),
       owner: ownerName,
       ownerStatus: owner.status,
-      holders: holders.filter((h) => h.removedAt === null).map((h) => snap.people.get(h.personId)?.name ?? h.personId),
+      // Someone who left still knows the password until it is rotated: keep them, marked.
+      holders: holders
+        .filter((h) => h.removedAt === null)
+        .map((h) => `${snap.people.get(h.personId)?.name ?? h.personId}${snap.people.get(h.personId)?.leftAt ? " (left)" : ""}`),
       lastRotatedAt,
       due: due ? { date: due.date, reason: due.reason, why: due.why } : null,
       findings: findings.map((f: Finding) => ({ code: f.code, severity: f.severity })),

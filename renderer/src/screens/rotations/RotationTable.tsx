@@ -9,9 +9,10 @@ interface Props {
 
 function stateTag(state: string): React.JSX.Element {
   if (state === "committed") return <Tag intent={Intent.SUCCESS} icon="tick" size="large" minimal>rotated</Tag>;
-  if (state === "pending") return <Tag intent={Intent.WARNING} icon="time" size="large" minimal>pending</Tag>;
-  if (state.startsWith("failed:new-and-old")) return <Tag intent={Intent.DANGER} icon="error" size="large" minimal>proof failed</Tag>;
-  if (state.startsWith("failed")) return <Tag intent={Intent.DANGER} icon="cross" size="large" minimal>failed</Tag>;
+  // Solid tags: minimal warning and danger tags lose contrast on the striped rows.
+  if (state === "pending") return <Tag intent={Intent.WARNING} icon="time" size="large">pending</Tag>;
+  if (state.startsWith("failed:new-and-old")) return <Tag intent={Intent.DANGER} icon="error" size="large">proof failed</Tag>;
+  if (state.startsWith("failed")) return <Tag intent={Intent.DANGER} icon="cross" size="large">failed</Tag>;
   return <Tag size="large" minimal>{state.replace("resolved:", "")}</Tag>;
 }
 
