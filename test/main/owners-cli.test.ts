@@ -88,12 +88,12 @@ describe("fieldproof owners, holder left and identities", () => {
     const table = await cli("identities");
     expect(table.code).toBe(0);
     expect(table.stdout.split("\n")[0]).toMatch(/^IDENTITY\s+KIND\s+CTRL\s+OWNER\s+HOLDERS\s+DUE\s+FINDINGS$/);
-    expect(table.stdout).toMatch(/user\/maint\s+user\s+5\s+\(unowned\)\s+Ana Ruiz, Li Wei\s+2026-04-14\s+.*holder-left-not-rotated/);
+    expect(table.stdout).toMatch(/user\/maint\s+user\s+5\s+\(unowned\)\s+Ana Ruiz, Li Wei \(left\)\s+2026-04-14\s+.*holder-left-not-rotated/);
 
     const json = await cli("identities", "--json");
     const rows = JSON.parse(json.stdout) as IdentityRow[];
     const maint = rows.find((r) => r.id === "user/maint")!;
-    expect(maint).toMatchObject({ owner: null, ownerStatus: "unowned", holders: ["Ana Ruiz", "Li Wei"], due: { date: "2026-04-14", reason: "holder-left" } });
+    expect(maint).toMatchObject({ owner: null, ownerStatus: "unowned", holders: ["Ana Ruiz", "Li Wei (left)"], due: { date: "2026-04-14", reason: "holder-left" } });
     expect(maint.findings.map((f) => f.code)).toEqual(expect.arrayContaining(["unowned", "holder-left-not-rotated"]));
     expect(rows.find((r) => r.id === "user/fp-tech")?.findings.map((f) => f.code)).toContain("unowned");
   });
@@ -103,7 +103,7 @@ describe("fieldproof owners, holder left and identities", () => {
     const run = runBin(["--data-dir", dataDir, "identities", "--json"], env);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect((JSON.parse(run.stdout) as IdentityRow[]).find((r) => r.id === "user/maint")?.holders).toEqual(["Ana Ruiz", "Li Wei"]);
+    expect((JSON.parse(run.stdout) as IdentityRow[]).find((r) => r.id === "user/maint")?.holders).toEqual(["Ana Ruiz", "Li Wei (left)"]);
     const exported = runBin(["--data-dir", dataDir, "owners", "export", "--kind", "teams"], env);
     expect(exported.stdout).toBe("\uFEFFteam_id,name,description\r\nmaint-b,Maintenance B shift,\r\n");
   });
