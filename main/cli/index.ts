@@ -5,7 +5,7 @@ import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
 import { registerOwnerCommands } from "./owners";
-import { registerPlantCommands } from "./plant";
+import { registerCredentialCommands, registerPlantCommands } from "./plant";
 import { registerRotationCommands } from "./rotate";
 import { registerSimCommand } from "./sim";
 
@@ -38,6 +38,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   registerEvidenceCommands(program, ctx);
   registerPlantCommands(program, ctx);
+  registerCredentialCommands(program, ctx);
   registerRotationCommands(program, ctx);
   registerSimCommand(program, { io });
   registerOwnerCommands(program, ctx);

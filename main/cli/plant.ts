@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { ScanOutcome } from "../../shared/contract";
+import { AppError, type ScanOutcome } from "../../shared/contract";
 import type { CliContext } from "./context";
 import { json } from "./io";
+import { promptSecret } from "./prompt";
 
 /** `fieldproof scan --plant FILE | TARGET...`: discovery and posture from the command line. */
 export function registerPlantCommands(program: Command, ctx: CliContext): void {
@@ -35,6 +36,30 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
       if (opts.json) io.out(json(outcomes));
       else print(outcomes, (text) => io.out(text));
       if (outcomes.some((o) => o.status === "certificate-changed")) ctx.exitCode = 1;
+    });
+}
+
+export function registerCredentialCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  program
+    .command("credentials")
+    .description("checks on credentials")
+    .command("check <identity>")
+    .description("where does this password work? one login attempt per controller the account lives on; records where, never the password")
+    .option("--password-env <var>", "environment variable holding the password (else asked for)")
+    .option("--json", "print as JSON")
+    .action(async (identity: string, opts: { passwordEnv?: string; json?: boolean }) => {
+      const services = await ctx.unlock();
+      const identityId = identity.includes("/") ? identity : `user/${identity}`;
+      const password = opts.passwordEnv ? process.env[opts.passwordEnv] : await promptSecret(`Password to check for ${identityId.slice(5)}: `, "--password-env");
+      if (!password) throw new AppError("INVALID_REQUEST", `The environment variable ${opts.passwordEnv ?? ""} is not set.`);
+      const result = await services.credentials.checkReuse(identityId, password, { signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      if (opts.json) io.out(json(result));
+      else {
+        io.out(`Accepted on ${result.acceptedOn.length}: ${result.acceptedOn.join(", ") || "none"}`);
+        io.out(`Refused on ${result.refusedOn.length}: ${result.refusedOn.join(", ") || "none"}`);
+        if (result.unreachableOn.length > 0) io.out(`Not asked (unreachable or untrusted): ${result.unreachableOn.join(", ")}`);
+      }
     });
 }
 

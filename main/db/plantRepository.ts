@@ -112,6 +112,14 @@ export class PlantRepository {
       .map((r) => ({ identityId: r.identity_id, kind: r.kind, name: r.name, firstSeenAt: r.first_seen_at, controllerId: r.controller_id }));
   }
 
+  /** Controllers where the latest reuse check found the typed password accepted, per identity. */
+  sameSecret(): Map<string, string[]> {
+    const rows = this.db.prepare<[], { identity_id: string; controller_id: string }>("SELECT identity_id, controller_id FROM p_credential_checks WHERE accepted = 1").all();
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.identity_id, [...(out.get(r.identity_id) ?? []), r.controller_id]);
+    return out;
+  }
+
   accounts(): AccountRow[] {
     return this.db
       .prepare<[], { controller_id: string; user_name: string; description: string; user_configuration: number; roles: string }>("SELECT * FROM p_accounts")

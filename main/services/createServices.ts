@@ -14,6 +14,7 @@ import { Vault } from "../evidence/vault";
 import { APP_VERSION } from "../version";
 import { defaultDeviceName, STORE_FILE, type ServicesConfig } from "./config";
 import type { ControllerConnector } from "./connectorPort";
+import { CredentialService } from "./credentialService";
 import { DemoService } from "./demoService";
 import { EvidenceService } from "./evidenceService";
 import { InventoryService } from "./inventoryService";
@@ -40,6 +41,7 @@ export interface Services {
   readonly owners: OwnersService;
   readonly rotations: RotationService;
   readonly demo: DemoService;
+  readonly credentials: CredentialService;
   readonly vault: Vault;
   /** Repositories, for tests that compare projections and look inside the store. */
   readonly repos: { readonly journal: JournalRepository; readonly plant: PlantRepository; readonly owners: OwnersRepository; readonly rotations: RotationRepository };
@@ -106,6 +108,7 @@ export function createServices(config: ServicesConfig): Services {
     itRecipient: (deviceId) => journalRepo.itTrust(deviceId)?.ageRecipient,
   });
   const demo = new DemoService(config.dataDir, plant);
+  const credentials = new CredentialService(plantRepo, identity, getConnector, timeoutMs);
 
   return {
     config,
@@ -121,6 +124,7 @@ export function createServices(config: ServicesConfig): Services {
     owners,
     rotations,
     demo,
+    credentials,
     vault,
     repos: { journal: journalRepo, plant: plantRepo, owners: ownersRepo, rotations: rotationRepo },
     journalRepo,

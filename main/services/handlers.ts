@@ -59,6 +59,7 @@ export function createHandlers(services: Services): Handlers {
     "demo.stop": () => services.demo.stop(),
     "identities.list": async () => ({ rows: await services.inventory.identities(), generatedAt: new Date().toISOString() }),
     "identities.get": ({ id }) => services.inventory.identity(id),
+    "identities.checkReuse": ({ id, password }) => services.credentials.checkReuse(id, password),
     "rotations.list": async () => {
       const rows = services.repos.rotations.list();
       return { rotations: services.rotations.view(rows), pending: rows.filter((r) => r.state === "pending").length };

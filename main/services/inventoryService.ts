@@ -18,6 +18,7 @@ interface Snapshot {
   readonly holders: ReturnType<OwnersRepository["holders"]>;
   readonly usages: ReturnType<OwnersRepository["usages"]>;
   readonly rotated: Map<string, string>;
+  readonly sameSecret: Map<string, string[]>;
 }
 
 /**
@@ -152,6 +153,7 @@ export class InventoryService {
       holders: this.owners.holders(),
       usages: this.owners.usages(),
       rotated: new Map(this.rotations.lastCommitted().map((r) => [`${r.identityId}\u0000${r.controllerId}`, r.at])),
+      sameSecret: this.plant.sameSecret(),
     };
   }
 
@@ -190,6 +192,10 @@ export class InventoryService {
       vendorExpiresAt: ownershipExpiry && classification.flags.vendor ? ownershipExpiry : ("vendorExpiresAt" in classification ? (classification.vendorExpiresAt ?? null) : null),
       defaultPasswordConfirmed: false,
       enabled: accountRows.length === 0 || accountRows.some((a) => (a.userConfiguration & DISABLED) === 0),
+      sameSecretOn: (snap.sameSecret.get(id) ?? []).flatMap((cid) => {
+        const c = snap.controllers.get(cid);
+        return c ? [{ id: c.id, line: c.line, cell: c.cell }] : [];
+      }),
     };
     const findings = identityFindings(facts, policy, now);
     const due = dueDate(facts, policy);

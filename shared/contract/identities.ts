@@ -49,6 +49,11 @@ export const IdentityDetail = z.object({
 export type IdentityDetail = z.infer<typeof IdentityDetail>;
 
 export const identityChannels = {
+  "identities.checkReuse": channel(
+    z.strictObject({ id: z.string().max(300), password: z.string().min(1).max(1024) }),
+    z.object({ acceptedOn: z.array(z.string()), refusedOn: z.array(z.string()), unreachableOn: z.array(z.string()) }),
+    "Where does this password work? One login attempt per controller; recorded without the password",
+  ),
   "identities.list": channel(z.strictObject({}), z.object({ rows: z.array(IdentityRow), generatedAt: z.string() }), "Every identity with owner, holders, due date and findings"),
   "identities.get": channel(z.strictObject({ id: z.string().max(300) }), IdentityDetail, "One identity in full: attribution, controllers, holders, uses, findings"),
 };

@@ -163,6 +163,14 @@ export const RecordData = {
     outcome: z.enum(["completed", "not-applied", "new-and-old", "unreachable", "neither"]),
     proof: z.object({ newPassword: Probe.nullable(), oldPassword: Probe.nullable() }),
   }),
+  "credential.checked": z.object({
+    identityId: z.string().max(300),
+    userName: z.string().max(500),
+    /** One login attempt per controller with a password the technician typed (never recorded). */
+    acceptedOn: z.array(z.string().max(64)).max(10_000),
+    refusedOn: z.array(z.string().max(64)).max(10_000),
+    unreachableOn: z.array(z.string().max(64)).max(10_000),
+  }),
   "secret.revealed": z.object({
     rotationId: z.string().max(64),
     purpose: z.enum(["manual-rotation"]),

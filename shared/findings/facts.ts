@@ -77,4 +77,9 @@ export interface IdentityFacts {
   readonly defaultPasswordConfirmed: boolean;
   /** false when it is disabled on every controller it lives on; absent means enabled. */
   readonly enabled?: boolean;
+  /**
+   * Controllers where one password was confirmed to open this account (a technician's reuse check:
+   * one login attempt each). Absent or empty: not checked.
+   */
+  readonly sameSecretOn?: readonly IdentityControllerRef[];
 }

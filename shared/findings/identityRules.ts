@@ -179,6 +179,8 @@ function defaults(identity: IdentityFacts, name: string, subject: Subject): Find
 }
 
 function blastRadius(identity: IdentityFacts, policy: FindingPolicy, name: string, secret: string, subject: Subject): Finding | null {
+  const confirmed = confirmedReuse(identity, name, secret, subject);
+  if (confirmed) return confirmed;
   const controllers = new Set(identity.controllers.map((c) => c.id));
   if (controllers.size < policy.blastRadiusThreshold) return null;
   const lines = [...new Set(identity.controllers.map((c) => shortName(c.line, 60)))].sort(compareText);
@@ -192,6 +194,25 @@ function blastRadius(identity: IdentityFacts, policy: FindingPolicy, name: strin
       `${name} exists on ${plural(controllers.size, "controller")} on ${plural(lines.length, "line")} (${listOf(lines)}). ` +
       `Where they share one ${secret} (shared accounts usually do), whoever learns it reaches all of them at once, and every rotation means visiting each one.`,
     action: `Give each controller (or at least each line) its own ${secret}: rotate them one by one to different values, and record which holders need which.`,
+    references: [REF.nhi9, REF.csfAA05, REF.sr1_5],
+  });
+}
+
+/** A reuse check proved one password opens controllers on more than one line: whatever the count, that is high. */
+function confirmedReuse(identity: IdentityFacts, name: string, secret: string, subject: Subject): Finding | null {
+  const same = identity.sameSecretOn ?? [];
+  const controllers = new Set(same.map((c) => c.id));
+  const lines = [...new Set(same.map((c) => shortName(c.line, 60)))].sort(compareText);
+  if (controllers.size < 2 || lines.length < 2) return null;
+  return makeFinding({
+    code: "blast-radius",
+    severity: "high",
+    subject,
+    title: `One ${secret} opens ${controllers.size} controllers on ${lines.length} lines`,
+    explanation:
+      `A check confirmed that the same ${secret} of ${name} is accepted on ${plural(controllers.size, "controller")} across ${listOf(lines)}. ` +
+      `Whoever learns it on one line reaches the other${lines.length > 2 ? "s" : ""}.`,
+    action: `Rotate it line by line to different values (Fieldproof gives each controller its own ${secret} by default) and record which holders need which.`,
     references: [REF.nhi9, REF.csfAA05, REF.sr1_5],
   });
 }

@@ -41,6 +41,16 @@ describe("Plant and Identities screens against the demo plant", () => {
       expect(await app.accessibilityViolations()).toEqual([]);
       await app.screenshot("identities-maint");
 
+      // The maintenance password shared with another line shows once someone checks where it works.
+      const weak = build.weaknesses.find((w) => w.kind === "crossLineSharedPassword") as { controllerId: string };
+      const shared = build.controllers.find((c) => c.id === weak.controllerId)!.accounts.find((a) => a.userName === "maint")!.initialPassword;
+      await page.getByRole("button", { name: "Where does a password work?" }).click();
+      await page.getByLabel("Password to check").fill(shared);
+      await page.getByRole("button", { name: "Check", exact: true }).click();
+      await expect.poll(() => page.getByTestId("reuse-result").textContent()).toMatch(/Accepted on [2-9] controller/);
+      await page.getByRole("button", { name: "Done" }).click();
+      await expect.poll(() => page.getByTestId("identity-findings").textContent()).toMatch(/One password opens \d+ controllers on 2 lines/);
+
       await page.getByTestId("identity-filter").fill("");
       await page.getByTestId("finding-filter").selectOption("default-account");
       await expect.poll(async () => Number((await page.getByTestId("identity-count").textContent())!.split(" of ")[0])).toBeGreaterThan(0);

@@ -75,6 +75,28 @@ describe("scanning the 5-controller demo plant", () => {
     for (const name of breakGlass) expect(byName.get(name)?.flags.breakGlass).toBe(true);
   });
 
+  it("finds the maintenance password shared with another line by checking where it works", async () => {
+    const weakness = build.weaknesses.find((w) => w.kind === "crossLineSharedPassword") as { controllerId: string } | undefined;
+    expect(weakness).toBeDefined();
+    const target = build.controllers.find((c) => c.id === weakness!.controllerId)!;
+    const password = target.accounts.find((a) => a.userName === "maint")!.initialPassword;
+    const sharing = build.controllers.filter((c) => c.accounts.find((a) => a.userName === "maint")!.initialPassword === password);
+    expect(new Set(sharing.map((c) => c.line)).size).toBeGreaterThan(1);
+
+    const before = await services.inventory.identity("user/maint");
+    const result = await services.credentials.checkReuse("user/maint", password);
+    expect(result.acceptedOn).toEqual(sharing.map((c) => c.id).sort());
+    expect(result.refusedOn.length + result.acceptedOn.length).toBe(5);
+    const after = await services.inventory.identity("user/maint");
+    const finding = after.findings.find((f) => f.code === "blast-radius")!;
+    expect(finding.title).toMatch(new RegExp(`One password opens ${sharing.length} controllers on \\d+ lines`));
+    expect(finding.severity).toBe("high");
+    expect(JSON.stringify(before.findings)).not.toMatch(/One password opens/);
+    // Recorded where it worked, never the password.
+    const record = services.journalRepo.list({ offset: 0, limit: 1, kind: "credential.checked" }).records[0]!;
+    expect(record.payload.includes(Buffer.from(password))).toBe(false);
+  });
+
   it("records one signed observation per controller per scan, and what changed since", async () => {
     const before = services.journalRepo.list({ offset: 0, limit: 1000, kind: "controller.observed" }).total;
     const plant = services.demo.current()!;

@@ -1,4 +1,4 @@
-import { createEvidenceProjections, createOwnerProjections, createPlantProjections, createRotationProjections } from "../projections/schema";
+import { createCredentialProjections, createEvidenceProjections, createOwnerProjections, createPlantProjections, createRotationProjections } from "../projections/schema";
 import type { Migration } from "./index";
 
 /** IT's evidence store: enrolled devices, their heads, every imported record, bundles and receipts. */
@@ -86,4 +86,6 @@ const it002: Migration = {
   },
 };
 
-export const IT_MIGRATIONS: readonly Migration[] = [it001, it002];
+const it003: Migration = { version: 3, name: "credential-checks", up: (db) => createCredentialProjections(db) };
+
+export const IT_MIGRATIONS: readonly Migration[] = [it001, it002, it003];

@@ -1,10 +1,11 @@
 import type { Database } from "better-sqlite3";
 import { isRecordKind, RecordData, type RecordKind } from "../../../shared/evidence";
 import { evidenceHandlers } from "./evidence";
+import { credentialHandlers } from "./credentials";
 import { ownerHandlers } from "./owners";
 import { plantHandlers } from "./plant";
 import { rotationHandlers } from "./rotations";
-import { EVIDENCE_PROJECTION_TABLES, OWNER_PROJECTION_TABLES, PLANT_PROJECTION_TABLES, ROTATION_PROJECTION_TABLES } from "./schema";
+import { CREDENTIAL_PROJECTION_TABLES, EVIDENCE_PROJECTION_TABLES, OWNER_PROJECTION_TABLES, PLANT_PROJECTION_TABLES, ROTATION_PROJECTION_TABLES } from "./schema";
 import { StatementCache, type ProjectionContext, type ProjectionHandler } from "./types";
 
 export type { ProjectionContext } from "./types";
@@ -14,10 +15,11 @@ const HANDLERS: { readonly [K in RecordKind]?: ProjectionHandler<never> } = {
   ...plantHandlers,
   ...ownerHandlers,
   ...rotationHandlers,
+  ...credentialHandlers,
 };
 
 /** All projection tables, children before parents (so they can be cleared in order). */
-export const PROJECTION_TABLES: readonly string[] = [...ROTATION_PROJECTION_TABLES, ...OWNER_PROJECTION_TABLES, ...PLANT_PROJECTION_TABLES, ...EVIDENCE_PROJECTION_TABLES];
+export const PROJECTION_TABLES: readonly string[] = [...CREDENTIAL_PROJECTION_TABLES, ...ROTATION_PROJECTION_TABLES, ...OWNER_PROJECTION_TABLES, ...PLANT_PROJECTION_TABLES, ...EVIDENCE_PROJECTION_TABLES];
 
 /** Applies records to the projection tables. The same code runs on the laptop and in IT's store. */
 export class Projector {

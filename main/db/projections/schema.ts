@@ -203,3 +203,20 @@ export function createRotationProjections(db: Database): void {
 }
 
 export const ROTATION_PROJECTION_TABLES = ["p_rotations"] as const;
+
+/** The latest reuse check of an account on each controller: did one typed password open it? */
+export function createCredentialProjections(db: Database): void {
+  db.exec(`
+    CREATE TABLE p_credential_checks (
+      identity_id   TEXT NOT NULL,
+      controller_id TEXT NOT NULL,
+      check_seq     INTEGER NOT NULL,
+      device_id     TEXT NOT NULL,
+      accepted      INTEGER NOT NULL,
+      checked_at    TEXT NOT NULL,
+      PRIMARY KEY (identity_id, controller_id)
+    ) STRICT;
+  `);
+}
+
+export const CREDENTIAL_PROJECTION_TABLES = ["p_credential_checks"] as const;

@@ -1,7 +1,9 @@
 import { Button, Callout, H3, Intent, NonIdealState, Tag } from "@blueprintjs/core";
+import { useState } from "react";
 import type { IdentityDetail } from "../../../../shared/contract";
 import { SeverityTag } from "../../components/SeverityTag";
 import { useApi } from "../../useApi";
+import { ReuseCheckDialog } from "./ReuseCheckDialog";
 
 interface Props {
   readonly id: string | undefined;
@@ -12,7 +14,9 @@ interface Props {
 
 /** One identity: who owns it and why, who holds it, where it lives, what is wrong with it. */
 export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: Props): React.JSX.Element {
-  const detail = useApi("identities.get", { id: id ?? "" }, `${id}-${refreshKey}`);
+  const [checks, setChecks] = useState(0);
+  const [reuse, setReuse] = useState(false);
+  const detail = useApi("identities.get", { id: id ?? "" }, `${id}-${refreshKey}-${checks}`);
   if (!id) return <NonIdealState icon="id-number" title="Select an identity" description="Owner, holders, uses, controllers and findings appear here." />;
   if (detail.error) return <Callout intent={Intent.DANGER}>{detail.error.message}</Callout>;
   const d = detail.data;
@@ -25,8 +29,10 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
       {d.row.kind === "user" && (
         <div className="fp-button-row">
           <Button size="large" intent={Intent.PRIMARY} icon="key" text="Rotate…" onClick={() => onRotate(d.row.id)} />
+          <Button size="large" icon="search" text="Where does a password work?" onClick={() => setReuse(true)} />
         </div>
       )}
+      {reuse && <ReuseCheckDialog identityId={d.row.id} name={d.row.name} onClose={() => setReuse(false)} onChecked={() => setChecks((n) => n + 1)} />}
       <h4 className="fp-subheading">Findings</h4>
       {d.findings.length === 0 ? (
         <p className="fp-card-note">None.</p>
