@@ -1,5 +1,5 @@
 import { AppError, type ScanOutcome } from "../../shared/contract";
-import type { ControllerPosture } from "../../shared/domain/posture";
+import { unreachablePosture, type ControllerPosture } from "../../shared/domain/posture";
 import { controllerIdForUrl, expandTargets } from "../../shared/domain/targets";
 import type { ControllerRow, PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
@@ -134,23 +134,7 @@ export class ScanService {
     const code = error instanceof AppError ? error.code : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
     if (code === "CANCELLED") return outcome(controller, "cancelled", message, null, 0);
-    const posture: ControllerPosture = {
-      endpointUrl: controller.endpointUrl,
-      observedAt: this.now().toISOString(),
-      reachable: false,
-      serverTime: null,
-      applicationUri: null,
-      productName: null,
-      softwareVersion: null,
-      endpoints: [],
-      certificate: null,
-      anonymousAllowed: false,
-      userManagement: { available: false, passwordPolicy: null },
-      pushManagement: { available: false },
-      accounts: null,
-      sessions: null,
-      gaps: [{ stage: "connect", code, message: message.slice(0, 1000) }],
-    };
+    const posture = unreachablePosture(controller.endpointUrl, this.now().toISOString(), [{ stage: "connect", code, message: message.slice(0, 1000) }]);
     this.record(controller, posture, null);
     const status: ScanOutcome["status"] = code === "TIMEOUT" ? "timeout" : code === "UNREACHABLE" ? "unreachable" : code === "ACCESS_DENIED" ? "access-denied" : "error";
     return outcome(controller, status, message, null, 0);

@@ -82,3 +82,24 @@ export const ControllerPosture = z.object({
   gaps: z.array(PostureGap).max(50),
 });
 export type ControllerPosture = z.infer<typeof ControllerPosture>;
+
+/** A visit that learned nothing yet: the starting point of a read, and what an unreachable controller gives. */
+export function unreachablePosture(endpointUrl: string, observedAt: string, gaps: readonly PostureGap[] = []): ControllerPosture {
+  return {
+    endpointUrl,
+    observedAt,
+    reachable: false,
+    serverTime: null,
+    applicationUri: null,
+    productName: null,
+    softwareVersion: null,
+    endpoints: [],
+    certificate: null,
+    anonymousAllowed: false,
+    userManagement: { available: false, passwordPolicy: null },
+    pushManagement: { available: false },
+    accounts: null,
+    sessions: null,
+    gaps: [...gaps],
+  };
+}

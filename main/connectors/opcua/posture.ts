@@ -1,5 +1,5 @@
 import type { ClientSession } from "node-opcua";
-import { ControllerPosture } from "../../../shared/domain/posture";
+import { ControllerPosture, unreachablePosture } from "../../../shared/domain/posture";
 import { accountsFromRoles, attachRoles, readAccounts, readRoles } from "./accounts";
 import { describeEndpoints } from "./discovery";
 import { OpcUaError, classify } from "./errors";
@@ -18,23 +18,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * Each failure becomes a gap; only CANCELLED (and the caller's own INVALID_REQUEST) is thrown.
  */
 export async function collectPosture(env: ClientEnv, guard: CallGuard, login: Login | null, expected: string | undefined): Promise<ControllerPosture> {
-  const posture: Mutable<ControllerPosture> = {
-    endpointUrl: guard.url,
-    observedAt: new Date().toISOString(),
-    reachable: false,
-    serverTime: null,
-    applicationUri: null,
-    productName: null,
-    softwareVersion: null,
-    endpoints: [],
-    certificate: null,
-    anonymousAllowed: false,
-    userManagement: { available: false, passwordPolicy: null },
-    pushManagement: { available: false },
-    accounts: null,
-    sessions: null,
-    gaps: [],
-  };
+  const posture: Mutable<ControllerPosture> = unreachablePosture(guard.url, new Date().toISOString());
   let gaps = new GapList();
   try {
     const described = describeEndpoints(guard.url, await fetchEndpoints(env, guard));

@@ -2,7 +2,8 @@ import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
-const root = fileURLToPath(new URL(".", import.meta.url));
+/** The renderer's build (Vite); it lives under build/ because it is tooling that runs in Node. */
+const root = fileURLToPath(new URL("../renderer", import.meta.url));
 
 export default defineConfig({
   root,
