@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { AppError } from "../../shared/contract";
 import type { Command } from "commander";
 import { createServices, resolveDataDir, type Services } from "../services";
 import { ItService } from "../services/itService";
@@ -13,7 +13,7 @@ export interface CliContext {
   services(): Services;
   /** Opens the device key: FIELDPROOF_PASSPHRASE, else a prompt (twice on first use). */
   unlock(): Promise<Services>;
-  /** IT's folder: --it-dir, FIELDPROOF_IT_DIR, else <data dir>/it. */
+  /** IT's folder: --it-dir or FIELDPROOF_IT_DIR (required: never inside the laptop's data folder). */
   itDir(flag?: string): string;
   openIt(flag?: string): ItService;
   close(): Promise<void>;
@@ -42,7 +42,12 @@ export function createCliContext(program: Command, io: CliIo): CliContext {
       }
       return s;
     },
-    itDir: (flag) => flag ?? process.env.FIELDPROOF_IT_DIR ?? join(dataDir(), "it"),
+    itDir: (flag) => {
+      const dir = flag ?? process.env.FIELDPROOF_IT_DIR;
+      // IT's keys must never default into the laptop's own data folder.
+      if (!dir) throw new AppError("INVALID_REQUEST", "Say where IT's folder is: --it-dir DIR (on IT's machine), or set FIELDPROOF_IT_DIR. It is never the laptop's data folder.");
+      return dir;
+    },
     openIt: (flag) => {
       it ??= ItService.open(ctx.itDir(flag), () => passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", false));
       return it;

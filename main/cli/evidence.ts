@@ -46,7 +46,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
   program
     .command("import <bundle>")
     .description("IT side: verify a bundle against the enrolled device and apply it to IT's store, then write a receipt")
-    .option("--it-dir <dir>", "IT's folder (default: FIELDPROOF_IT_DIR, else <data dir>/it)")
+    .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
     .option("--enrol <fingerprint>", "enrol a new device after comparing this fingerprint with the laptop's")
     .option("--receipt-out <file>", "where to write the receipt (default: next to the bundle, .receipt)")
     .option("--json", "print the result as JSON")
@@ -73,7 +73,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
   itCmd
     .command("init")
     .description("create IT's cosigning key, age identity and evidence store")
-    .option("--it-dir <dir>", "IT's folder (default: FIELDPROOF_IT_DIR, else <data dir>/it)")
+    .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
     .option("--json", "print the result as JSON")
     .action(async (opts: { itDir?: string; json?: boolean }) => {
       const dir = ctx.itDir(opts.itDir);
@@ -124,7 +124,11 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
   program
     .command("records")
     .description("list the journal's records, newest first")
-    .option("--limit <n>", "how many", (v) => Number.parseInt(v, 10), 20)
+    .option("--limit <n>", "how many (1-500)", (v) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > 500) throw new InvalidArgumentError("expected a whole number from 1 to 500");
+      return n;
+    }, 20)
     .option("--json", "print as JSON")
     .action(async (opts: { limit: number; json?: boolean }) => {
       const page = await ctx.services().evidence.records({ offset: 0, limit: opts.limit });

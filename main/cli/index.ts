@@ -31,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       else {
         io.out(`Fieldproof ${info.appVersion}`);
         io.out(`Device:     ${info.deviceName}`);
+        io.out(`Key:        ${info.deviceFingerprint ?? "not created yet (made on the first signed record)"}`);
         io.out(`Store:      ${info.storePath}`);
         io.out(`IT sync:    ${info.itSync.state}${info.itSync.recordsSinceReceipt ? ` (${info.itSync.recordsSinceReceipt} records not receipted)` : ""}`);
       }

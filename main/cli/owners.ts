@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { AppError, CsvKind, IsoDay } from "../../shared/contract";
+import { AppError, contract, CsvKind, IsoDay } from "../../shared/contract";
+import { describeIssues } from "../services/dispatch";
 import { createOwnerHandlers } from "../services/ownerHandlers";
 import { OwnersCsv } from "../services/ownersCsv";
 import type { CliContext } from "./context";
@@ -35,6 +36,39 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
       } else {
         io.out(csv.exportText(opts.kind).text);
       }
+    });
+
+  ownersCmd
+    .command("person <id>")
+    .description("add or edit a person; with --pin-env they get an approver key on this laptop (the PIN never leaves it)")
+    .requiredOption("--name <name>", "full name")
+    .option("--employer <kind>", "staff, contractor or vendor", "staff")
+    .option("--role <role>", "their role", "")
+    .option("--company <company>", "their company", "")
+    .option("--team <team>", "team id")
+    .option("--pin-env <var>", "environment variable holding their PIN (6+ characters), to approve rotations on this laptop")
+    .action(async (personId: string, opts: { name: string; employer: string; role: string; company: string; team?: string; pinEnv?: string }) => {
+      const services = await ctx.unlock();
+      const pin = opts.pinEnv ? process.env[opts.pinEnv] : undefined;
+      if (opts.pinEnv && pin === undefined) throw new AppError("INVALID_REQUEST", `The environment variable ${opts.pinEnv} is not set.`);
+      const request = contract["owners.upsertPerson"].request.safeParse({ personId, name: opts.name, role: opts.role, employer: opts.employer, company: opts.company, teamId: opts.team ?? null, pin: pin ?? null });
+      if (!request.success) throw new AppError("INVALID_REQUEST", describeIssues(request.error));
+      const person = await createOwnerHandlers(services)["owners.upsertPerson"](request.data);
+      io.out(`${person.name} (${person.personId})${person.hasApproverKey ? " can approve on this laptop with their PIN" : ""}.`);
+    });
+
+  ownersCmd
+    .command("authority <where> <action> [people...]")
+    .description("who may approve, revoke, pause or override on a line (LINE) or cell (LINE/CELL), in escalation order; none = inherit the line's")
+    .action(async (where: string, action: string, people: string[]) => {
+      const services = await ctx.unlock();
+      const slash = where.indexOf("/");
+      const line = slash < 0 ? where : where.slice(0, slash);
+      const cell = slash < 0 ? null : where.slice(slash + 1);
+      const request = contract["owners.setAuthority"].request.safeParse({ line, cell, action, people: people.map((p) => findPerson(services.repos.owners.people(), p)) });
+      if (!request.success) throw new AppError("INVALID_REQUEST", describeIssues(request.error));
+      await createOwnerHandlers(services)["owners.setAuthority"](request.data);
+      io.out(people.length === 0 ? `${where}: ${action} now follows the line's list.` : `${where}: ${action} by ${people.join(", then ")}.`);
     });
 
   const holder = program.command("holder").description("holders of shared accounts");

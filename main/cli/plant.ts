@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
 import { AppError, type ScanOutcome } from "../../shared/contract";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -14,8 +15,8 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
     .option("--plant <file>", "import this plant file first, then scan its controllers")
     .option("--port <ports>", "ports for typed hosts and ranges, comma separated", "4840")
     .option("--trust-new", "trust certificates seen for the first time (recorded as your decision); otherwise nothing is sent to them")
-    .option("--concurrency <n>", "controllers at once", (v) => Number.parseInt(v, 10), 8)
-    .option("--timeout <ms>", "per-controller timeout", (v) => Number.parseInt(v, 10), 10_000)
+    .option("--concurrency <n>", "controllers at once (1-64)", wholeNumber(1, 64), 8)
+    .option("--timeout <ms>", "per-controller timeout in milliseconds (500-120000)", wholeNumber(500, 120_000), 10_000)
     .option("--json", "print the outcomes as JSON")
     .action(async (targets: string[], opts: { plant?: string; port: string; trustNew?: boolean; concurrency: number; timeout: number; json?: boolean }) => {
       const services = await ctx.unlock();
@@ -27,15 +28,15 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
         const file = services.repos.plant.controllers().filter((c) => c.siteName === summary.site);
         controllerIds = file.map((c) => c.id);
       }
-      const ports = opts.port.split(",").map((p) => Number.parseInt(p.trim(), 10));
-      const rows = services.scan.resolveTargets({ controllerIds, targets: targets.length > 0 ? targets : undefined, ports });
+      const ports = opts.port.split(",").map((p) => Number(p.trim()));
       const outcomes = await services.scan.scan(
-        { controllerIds: rows.map((r) => r.id), trustNewCertificates: opts.trustNew === true, concurrency: opts.concurrency, timeoutMs: opts.timeout },
+        { controllerIds, targets: targets.length > 0 ? targets : undefined, ports, trustNewCertificates: opts.trustNew === true, concurrency: opts.concurrency, timeoutMs: opts.timeout },
         { signal: new AbortController().signal, progress: (done, total, label) => io.progress(done, total, label ?? "") },
       );
       if (opts.json) io.out(json(outcomes));
       else print(outcomes, (text) => io.out(text));
-      if (outcomes.some((o) => o.status === "certificate-changed")) ctx.exitCode = 1;
+      // A changed certificate, or nothing read at all, is a failure for scripts.
+      if (outcomes.some((o) => o.status === "certificate-changed") || !outcomes.some((o) => ["observed", "partial", "awaiting-trust"].includes(o.status))) ctx.exitCode = 1;
     });
 }
 
@@ -72,4 +73,12 @@ function print(outcomes: readonly ScanOutcome[], out: (text: string) => void): v
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
   out([...counts].map(([s, n]) => `${n} ${s}`).join(", "));
+}
+
+function wholeNumber(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
 }

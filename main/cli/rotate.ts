@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { AppError, RotationRequest, type RotationRowView } from "../../shared/contract";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -36,20 +36,21 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
     .command("rotate <identity>")
     .description("rotate an account's password on its controllers, with proof (new accepted, old refused)")
     .option("--controller <id...>", "only these controllers (default: every controller the account lives on)")
-    .requiredOption("--reason <reason>", "schedule | holder-left | break-glass-used | suspected-exposure | commissioning | vendor-session-ended")
+    .addOption(new Option("--reason <reason>", "why").choices(["schedule", "holder-left", "break-glass-used", "suspected-exposure", "commissioning", "vendor-session-ended"]).makeOptionMandatory())
     .requiredOption("--work-order <wo>", "the work order this change belongs to")
-    .option("--state <state>", "normal | maintenance-window | emergency | commissioning | vendor-session", "maintenance-window")
+    .addOption(new Option("--state <state>", "operational state").choices(["normal", "maintenance-window", "emergency", "commissioning", "vendor-session"]).default("maintenance-window"))
     .option("--current-password-env <var>", "environment variable holding the account's current password (else asked for)")
     .option("--approver <person>", "the person approving (dual control), by person id")
     .option("--approver-pin-env <var>", "environment variable holding the approver's PIN (else asked for)")
     .option("--emergency", "an emergency override (only those named for it may approve)")
-    .option("--password-scope <scope>", "per-controller (default) or shared", "per-controller")
-    .option("--concurrency <n>", "controllers at once", (v) => Number.parseInt(v, 10), 8)
+    .addOption(new Option("--password-scope <scope>", "a new password per controller, or one for all").choices(["per-controller", "shared"]).default("per-controller"))
+    .option("--concurrency <n>", "controllers at once (1-32)", positiveInt(32), 8)
     .option("--json", "print the result as JSON")
     .action(async (identity: string, opts: RotateOptions) => {
       const services = await ctx.unlock();
       const identityId = identity.includes("/") ? identity : `user/${identity}`;
       const own = services.repos.plant.controllers().every((c) => services.plant.login(c.id)?.userName === identityId.slice(5));
+      if (own && opts.currentPasswordEnv) io.err(`${identityId.slice(5)} is your own controller login: its current password comes from this laptop's vault; --current-password-env is not used.`);
       const currentPassword = own ? undefined : await secret(opts.currentPasswordEnv, `Current password of ${identityId.slice(5)}: `, "--current-password-env");
       const pin = opts.approver ? await secret(opts.approverPinEnv, `PIN of ${opts.approver}: `, "--approver-pin-env") : undefined;
       const parsed = RotationRequest.safeParse({
@@ -76,6 +77,9 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
         for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
         io.out(`Batch ${plan.batchId}: ${results.filter((r) => r.state === "committed").length} of ${results.length} rotated with proof.`);
         if (results.some((r) => r.state === "failed" || r.state === "refused")) io.out(`Retry only the failures: fieldproof rotations retry ${plan.batchId}`);
+        for (const r of results.filter((x) => x.state === "pending-manual")) {
+          io.out(`Manual step for ${r.controllerId}: fieldproof rotations reveal ${r.rotationId} (recorded), set it in the vendor tool, then fieldproof rotations confirm ${r.rotationId}`);
+        }
       }
       if (results.some((r) => r.state === "failed" || r.state === "refused") || view.some((v) => v.state.startsWith("failed"))) ctx.exitCode = 1;
     });
@@ -103,6 +107,24 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
       else for (const r of results) io.out(`${r.rotationId}: ${r.outcome}`);
     });
   rotations
+    .command("reveal <rotation>")
+    .description("show a pending manual rotation's new password once, to type into the vendor tool (the showing is recorded)")
+    .action(async (rotationId: string) => {
+      const services = await ctx.unlock();
+      const shown = services.rotations.revealManual(rotationId);
+      io.err(`New password for ${shown.userName} on ${shown.controllerName} (this showing is recorded):`);
+      io.out(shown.password);
+    });
+  rotations
+    .command("confirm <rotation>")
+    .description("the manual change is done: prove it (new accepted, old refused) and commit")
+    .action(async (rotationId: string) => {
+      const services = await ctx.unlock();
+      const result = await services.rotations.confirmManual(rotationId);
+      io.out(`${result.state.toUpperCase()}: ${result.message}`);
+      if (result.state !== "committed") ctx.exitCode = 1;
+    });
+  rotations
     .command("retry <batch>")
     .description("rotate again only where a batch failed")
     .option("--current-password-env <var>", "environment variable holding the account's current password (else asked for)")
@@ -119,6 +141,14 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
       else for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
       if (results.some((r) => r.state !== "committed" && r.state !== "pending-manual")) ctx.exitCode = 1;
     });
+}
+
+function positiveInt(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    return n;
+  };
 }
 
 function line(r: RotationRowView): string {

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
@@ -11,6 +12,7 @@ export interface SimCommandContext {
 }
 
 interface SimOptions {
+  readonly passwordsFile?: string;
   readonly controllers: number;
   readonly seed: string;
   readonly stateDir?: string;
@@ -26,6 +28,7 @@ export function registerSimCommand(program: Command, ctx: SimCommandContext): Co
     .option("--seed <seed>", "seed the plant is generated from (same seed and size: same plant)", DEFAULT_SEED)
     .option("--state-dir <dir>", "folder keeping ports, accounts and certificates across restarts (default: one per seed and size under the OS temp folder)")
     .option("--plant-file <file>", "where to write the plant file to import (default: <state-dir>/plant.json)")
+    .option("--passwords-file <file>", "demo only: also write every account's initial password (mode 0600), to try rotations of shared accounts")
     .action(async (opts: SimOptions) => {
       const { io } = ctx;
       const stateDir = resolve(opts.stateDir ?? defaultStateDir(opts.seed, opts.controllers));
@@ -40,6 +43,12 @@ export function registerSimCommand(program: Command, ctx: SimCommandContext): Co
       try {
         await plant.writePlantFile(plantFile);
         io.out(summary(plant, plantFile));
+        if (opts.passwordsFile) {
+          const file = resolve(opts.passwordsFile);
+          const passwords = Object.fromEntries(plant.build.controllers.map((c) => [c.id, Object.fromEntries(c.accounts.map((a) => [a.userName, a.initialPassword]))]));
+          writeFileSync(file, `${JSON.stringify({ note: "Demo plant only: initial passwords as built from the seed. Rotations change them.", passwords }, null, 2)}\n`, { mode: 0o600 });
+          io.out(`Initial demo passwords: ${file}`);
+        }
         const reason = await (ctx.untilStopped ?? untilSignal)();
         io.err(`Stopping the demo plant (${reason})...`);
       } finally {

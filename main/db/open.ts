@@ -1,6 +1,6 @@
 import Sqlite from "better-sqlite3";
 import type { Database } from "better-sqlite3";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { StoreOpenError } from "./errors";
 import type { Migration } from "./migrations";
@@ -21,10 +21,13 @@ export interface OpenOptions {
  */
 export function openDatabase(path: string, options: OpenOptions): Database {
   const latest = options.migrations.reduce((max, m) => Math.max(max, m.version), 0);
-  if (existsSync(path)) inspectExisting(path, latest, options.label);
+  const fresh = !existsSync(path);
+  if (!fresh) inspectExisting(path, latest, options.label);
   else mkdirSync(dirname(path), { recursive: true });
 
   const db = new Sqlite(path);
+  // Only the user may read the store (its WAL and SHM files take the same mode).
+  if (fresh && process.platform !== "win32") chmodSync(path, 0o600);
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");

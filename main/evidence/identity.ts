@@ -51,8 +51,10 @@ export class Identity {
 
   /** Supplies the passphrase (CLI prompt, unlock dialog). A wrong one leaves everything as it was. */
   unlock(passphrase: string): DeviceStatus {
-    const candidate = passphraseProtector(passphrase);
     const row = this.options.repo.device();
+    // For an existing key a short passphrase is simply the wrong one.
+    if (row && passphrase.length < 8) throw new AppError("LOCKED", "The passphrase is wrong: the key could not be opened. Nothing was changed; try again.");
+    const candidate = passphraseProtector(passphrase);
     if (row) {
       if (row.protector !== "passphrase") throw new AppError("PRECONDITION_FAILED", "This device key is protected by the operating system's keychain, not a passphrase.");
       this.openDevice(candidate);

@@ -131,6 +131,9 @@ export class EvidenceService {
   /** Imports IT's receipt: checks it is IT's cosignature over a checkpoint this laptop signed, for this log. */
   async importReceipt(path: string): Promise<{ status: "imported" | "already-held"; treeSize: number; cosignedAt: string }> {
     const text = readSmallFile(path, "receipt");
+    if (text.startsWith("manifest.json") || text.slice(257, 262) === "ustar") {
+      throw new AppError("INVALID_REQUEST", `${path} is a bundle (a tar file), not a receipt. IT's import writes the receipt next to the bundle: <bundle>.receipt. Nothing was changed.`);
+    }
     let note;
     let cp;
     try {

@@ -37,9 +37,9 @@ export function createHandlers(services: Services): Handlers {
     "plant.tree": () => services.inventory.tree(),
     "plant.importFile": ({ path }) => services.plant.importPlantFile(path),
     "plant.scan": async (request) => {
-      // Resolve (and refuse bad) targets before starting the job; typed endpoints become ad-hoc controllers.
-      const controllerIds = services.scan.resolveTargets(request).map((c) => c.id);
-      return services.jobs.start("plant.scan", "Scanning controllers", (job) => services.scan.scan({ ...request, controllerIds, targets: undefined }, job));
+      // Refuse bad targets before starting the job (nothing is recorded for them).
+      services.scan.resolveTargets(request);
+      return services.jobs.start("plant.scan", "Scanning controllers", (job) => services.scan.scan(request, job));
     },
     "plant.scanResult": async ({ jobId }) => {
       const outcomes = services.jobs.result<ScanOutcome[]>(jobId);

@@ -34,21 +34,16 @@ export class ScanService {
     private readonly now: () => Date,
   ) {}
 
-  /** Resolves what to scan: plant controllers by id, or typed hosts/URLs (declared as ad-hoc controllers). */
+  /**
+   * Resolves what to scan: plant controllers by id, or typed hosts/URLs. Nothing is recorded here: a
+   * typed endpoint becomes a controller of the plant only once it answers (a typo or a closed port
+   * leaves no trace).
+   */
   resolveTargets(options: Pick<ScanOptions, "controllerIds" | "targets" | "ports">): ControllerRow[] {
     if (options.targets && options.targets.length > 0) {
       const expanded = expandTargets(options.targets, options.ports ?? [4840]);
       if (!expanded.ok) throw new AppError("INVALID_REQUEST", `Cannot scan: ${expanded.error}.`);
-      const unknown = expanded.urls.filter((url) => !this.repo.controllerByUrl(url));
-      if (unknown.length > 0) {
-        this.identity.ensureDevice();
-        this.identity.journal.append("plant.loaded", [{ name: "fieldproof:site/unassigned" }], {
-          site: { id: "unassigned", name: "Unassigned endpoints" },
-          source: "scan targets",
-          controllers: unknown.map((url) => ({ id: controllerIdForUrl(url), name: url.replace(/^opc\.tcp:\/\//, ""), kind: "plc" as const, vendor: "", model: "", area: "Unassigned", line: "Unassigned", cell: "Unassigned", endpointUrl: url, hasLogin: false })),
-        });
-      }
-      return expanded.urls.map((url) => this.repo.controllerByUrl(url)!);
+      return expanded.urls.map((url) => this.repo.controllerByUrl(url) ?? adHocRow(url));
     }
     const all = this.repo.controllers();
     if (!options.controllerIds) return all;
@@ -78,15 +73,18 @@ export class ScanService {
     );
   }
 
-  private async visit(controller: ControllerRow, options: ScanOptions, signal: AbortSignal | undefined): Promise<ScanOutcome> {
+  private async visit(target: ControllerRow, options: ScanOptions, signal: AbortSignal | undefined): Promise<ScanOutcome> {
+    let controller = target;
     const call = { signal, timeoutMs: options.timeoutMs };
     const connector = this.connector();
     let discovery;
     try {
       discovery = await connector.discover(controller.endpointUrl, call);
     } catch (error) {
+      if (!this.repo.controller(controller.id)) return outcome(controller, error instanceof AppError && error.code === "TIMEOUT" ? "timeout" : "unreachable", error instanceof Error ? error.message : String(error), null, 0);
       return this.unreachable(controller, error);
     }
+    if (!this.repo.controller(controller.id)) controller = this.declare(controller);
     const cert = discovery.certificate;
     let trusted = controller.trustDecision === "rejected" ? null : controller.trustedThumbprint;
     let status: ScanOutcome["status"] = "observed";
@@ -130,6 +128,16 @@ export class ScanService {
     return outcome(controller, status, message, cert, changes);
   }
 
+  /** An endpoint typed by the technician that answered: it joins the plant as an unassigned controller. */
+  private declare(row: ControllerRow): ControllerRow {
+    this.identity.journal.append("plant.loaded", [{ name: "fieldproof:site/unassigned" }], {
+      site: { id: "unassigned", name: "Unassigned endpoints" },
+      source: "scan targets",
+      controllers: [{ id: row.id, name: row.name, kind: "plc", vendor: "", model: "", area: "Unassigned", line: "Unassigned", cell: "Unassigned", endpointUrl: row.endpointUrl, hasLogin: false }],
+    });
+    return this.repo.controller(row.id)!;
+  }
+
   private unreachable(controller: ControllerRow, error: unknown): ScanOutcome {
     const code = error instanceof AppError ? error.code : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
@@ -161,5 +169,30 @@ function outcome(controller: ControllerRow, status: ScanOutcome["status"], messa
     message,
     certificate: cert ? { subject: cert.subject, thumbprintSha256: cert.thumbprintSha256, notAfter: cert.notAfter } : null,
     changes,
+  };
+}
+
+/** A typed endpoint not (yet) in the plant. */
+function adHocRow(url: string): ControllerRow {
+  return {
+    id: controllerIdForUrl(url),
+    name: url.replace(/^opc\.tcp:\/\//, ""),
+    kind: "plc",
+    vendor: "",
+    model: "",
+    siteId: "unassigned",
+    siteName: "Unassigned endpoints",
+    area: "Unassigned",
+    line: "Unassigned",
+    cell: "Unassigned",
+    endpointUrl: url,
+    hasLogin: false,
+    trustDecision: null,
+    trustedThumbprint: null,
+    trustedAt: null,
+    lastObservedAt: null,
+    reachable: null,
+    posture: null,
+    changes: [],
   };
 }

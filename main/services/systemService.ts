@@ -21,6 +21,7 @@ export class SystemService {
       storePath: this.paths.storePath,
       dataDir: this.paths.dataDir,
       deviceName: settings.deviceName,
+      deviceFingerprint: summary.device.fingerprint,
       runtime: this.runtime,
       nativeDialogs: this.nativeDialogs,
       itSync: {

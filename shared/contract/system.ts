@@ -17,6 +17,8 @@ export const SystemInfo = z.object({
   storePath: z.string(),
   dataDir: z.string(),
   deviceName: z.string(),
+  /** SHA256: and the first 128 bits of the device key's SPKI hash, grouped; null before the key exists. */
+  deviceFingerprint: z.string().nullable(),
   runtime: z.enum(["electron", "preview", "test", "cli"]),
   /** Whether "Browse…" can open the operating system's file dialogs (desktop app only). */
   nativeDialogs: z.boolean(),

@@ -84,6 +84,18 @@ describe("fieldproof CLI: the evidence round trip between a laptop and IT", () =
     expect(run.stderr).toMatch(/not cosigned by the trusted IT key/);
   });
 
+  it("never puts IT's folder in the laptop's data folder by default, and tells a bundle from a receipt", () => {
+    const noItDir = runBin(["import", join(work.path, "bay.tar")], { ...env, FIELDPROOF_IT_DIR: "" });
+    expect(noItDir.code).toBe(1);
+    expect(noItDir.stderr).toMatch(/--it-dir DIR .*FIELDPROOF_IT_DIR/);
+    const wrongFile = runBin(["receipt", "import", join(work.path, "bay.tar")], env);
+    expect(wrongFile.stderr).toMatch(/is a bundle \(a tar file\), not a receipt/);
+    const info = runBin(["info"], env);
+    expect(info.stdout).toMatch(/Key: +SHA256:[0-9A-F]{4}( [0-9A-F]{4}){7}/);
+    const short = runBin(["export", "--out", join(work.path, "y.tar")], { ...env, FIELDPROOF_PASSPHRASE: "short" });
+    expect(short.stderr).toMatch(/passphrase is wrong/);
+  });
+
   it("asks for the passphrase on a terminal only, and says how to provide it otherwise", () => {
     const run = runBin(["export", "--out", join(work.path, "x.tar")], { ...env, FIELDPROOF_PASSPHRASE: "" });
     expect(run.code).toBe(1);

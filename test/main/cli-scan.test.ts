@@ -45,5 +45,11 @@ describe("fieldproof scan", () => {
     const outcomes = JSON.parse(typed.stdout) as { status: string; endpointUrl: string }[];
     expect(outcomes.find((o) => o.endpointUrl.endsWith(`:${port}`))?.status).toMatch(/observed|partial/);
     expect(outcomes.find((o) => o.endpointUrl.endsWith(":1"))?.status).toBe("unreachable");
+    // A closed port leaves no trace: a later scan of the plant does not visit it.
+    const all = await runBinAsync(["scan", "--json", "--timeout", "3000"], env);
+    expect((JSON.parse(all.stdout) as { endpointUrl: string }[]).some((o) => o.endpointUrl.endsWith(":1"))).toBe(false);
+    const nothing = await runBinAsync(["scan", "127.0.0.1", "--port", "1", "--timeout", "2000"], env);
+    expect(nothing.code).toBe(1);
+    expect((await runBinAsync(["scan", "--timeout", "abc"], env)).stderr).toMatch(/expected a whole number from 500 to 120000/);
   }, 120_000);
 });

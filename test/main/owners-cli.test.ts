@@ -107,4 +107,17 @@ describe("fieldproof owners, holder left and identities", () => {
     const exported = runBin(["--data-dir", dataDir, "owners", "export", "--kind", "teams"], env);
     expect(exported.stdout).toBe("\uFEFFteam_id,name,description\r\nmaint-b,Maintenance B shift,\r\n");
   });
+
+  it("adds an approver with a PIN from the environment and sets decision authority", async () => {
+    const added = runBin(["--data-dir", dataDir, "owners", "person", "sara", "--name", "Sara Lind", "--pin-env", "SARA_PIN"], { FIELDPROOF_PASSPHRASE: PASSPHRASE, SARA_PIN: "975310" });
+    expect(added.stdout).toMatch(/Sara Lind \(sara\) can approve on this laptop with their PIN/);
+    expect(added.stdout + added.stderr).not.toContain("975310");
+    const line = runBin(["--data-dir", dataDir, "identities", "--json"], { FIELDPROOF_PASSPHRASE: PASSPHRASE });
+    const someLine = (JSON.parse(line.stdout) as IdentityRow[]).flatMap((r) => r.lines)[0]!;
+    const set = runBin(["--data-dir", dataDir, "owners", "authority", someLine, "approve", "sara"], { FIELDPROOF_PASSPHRASE: PASSPHRASE });
+    expect(set.stdout).toContain(`${someLine}: approve by sara.`);
+    const refused = runBin(["--data-dir", dataDir, "owners", "authority", "No Such Line", "approve", "sara"], { FIELDPROOF_PASSPHRASE: PASSPHRASE });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/There is no line "No Such Line"/);
+  });
 });

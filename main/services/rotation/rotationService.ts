@@ -133,7 +133,8 @@ export class RotationService {
 
   /** After an interruption: probe each pending rotation's controller and record what it accepts. */
   async resolvePending(job?: JobContext): Promise<{ rotationId: string; outcome: string }[]> {
-    const pending = this.d.rotations.pending();
+    // A manual rotation waits for the technician's confirmation, not for a probe.
+    const pending = this.d.rotations.pending().filter((r) => r.method !== "manual");
     const results: { rotationId: string; outcome: string }[] = [];
     let done = 0;
     for (const row of pending) {
