@@ -184,6 +184,11 @@ export class JournalRepository {
     }
   }
 
+  /** Records from `seq` on that IT does not hold yet, not counting the records of IT's own receipts. */
+  countSinceExcludingReceipts(seq: number): number {
+    return this.db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM records WHERE seq >= ? AND kind <> 'receipt.imported'").get(seq)?.n ?? 0;
+  }
+
   technicianName(deviceId: string): string | undefined {
     return this.db.prepare<[string], { name: string }>("SELECT name FROM p_technicians WHERE device_id = ?").get(deviceId)?.name;
   }

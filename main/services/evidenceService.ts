@@ -189,6 +189,11 @@ export class EvidenceService {
     return { records: total };
   }
 
+  /** Records after IT's last receipt other than receipt imports: what IT is really missing. */
+  changesSinceReceipt(): number {
+    return this.o.repo.countSinceExcludingReceipts(this.receiptedSize());
+  }
+
   receiptedSize(): number {
     const deviceId = this.o.identity.status().deviceId;
     return deviceId ? (this.o.repo.latestReceipt(deviceId)?.treeSize ?? 0) : 0;

@@ -119,7 +119,7 @@ export class ScanService {
         message = "No technician login is stored for this controller: accounts and sessions were not read.";
       } else if (posture.gaps.length > 0) {
         status = "partial";
-        message = posture.gaps.map((g) => `${g.stage}: ${g.message}`).join("; ");
+        message = posture.gaps.map((g) => `${g.stage}: ${g.message.replace(/\.$/, "")}`).join("; ");
       } else {
         message = `${posture.accounts?.length ?? 0} account(s), ${posture.endpoints.length} endpoint(s) read.`;
       }

@@ -16,6 +16,8 @@ export class SystemService {
   async info(): Promise<SystemInfo> {
     const settings = await this.settings.get();
     const summary = await this.evidence.summary();
+    // Importing IT's receipt is itself a record; on its own it does not make the laptop "behind".
+    const meaningful = summary.lastReceipt ? this.evidence.changesSinceReceipt() : summary.recordsSinceReceipt;
     return {
       appVersion: APP_VERSION,
       storePath: this.paths.storePath,
@@ -25,9 +27,9 @@ export class SystemService {
       runtime: this.runtime,
       nativeDialogs: this.nativeDialogs,
       itSync: {
-        state: summary.lastReceipt === null ? "never" : summary.recordsSinceReceipt === 0 ? "synced" : "behind",
+        state: summary.lastReceipt === null ? "never" : meaningful === 0 ? "synced" : "behind",
         lastReceiptAt: summary.lastReceipt?.cosignedAt ?? null,
-        recordsSinceReceipt: summary.recordsSinceReceipt,
+        recordsSinceReceipt: meaningful,
       },
     };
   }

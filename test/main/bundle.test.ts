@@ -225,7 +225,8 @@ describe("bundles: export, verify, import, receipt", () => {
     const copyDir = join(work.path, "restored-laptop");
     mkdirSync(copyDir);
     copyFileSync(join(laptop.dir.path, "fieldproof.sqlite"), join(copyDir, "fieldproof.sqlite"));
-    laptop = openLaptop(laptop.dir.path);
+    const original = laptop.dir;
+    laptop = { ...openLaptop(original.path), dir: original };
     const restored = openLaptop(copyDir);
     appendRecords(laptop.services, 2, "original-branch");
     appendRecords(restored.services, 2, "restored-branch");
