@@ -76,6 +76,11 @@ export class ControllerHandle implements SimController {
     return this.options.store.authenticate(userName, password);
   }
 
+  /** Refused session logins for the account since this simulator started (what a lock-out policy counts). */
+  failedLogins(userName: string): number {
+    return this.options.store.failedLogins(userName);
+  }
+
   /** The vendor tool: sets a password without OPC UA (controllers without Part 18 are rotated this way). */
   setPasswordOutOfBand(userName: string, password: string): Promise<void> {
     return this.options.store.modify(userName, { password });

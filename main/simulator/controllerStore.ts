@@ -29,6 +29,8 @@ export interface NewUser {
  */
 export class ControllerStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Failed OPC UA logins per account since the simulator started (a real controller's lock-out counter). */
+  private readonly failures = new Map<string, number>();
 
   private constructor(
     private readonly paths: ControllerPaths,
@@ -90,6 +92,15 @@ export class ControllerStore {
     const user = this.find(userName);
     if (!user || user.disabled) return false;
     return this.passwordMatches(user, password);
+  }
+
+  /** Counts a refused session login for `userName` (the counter a lock-out policy would act on). */
+  noteFailedLogin(userName: string): void {
+    this.failures.set(userName, (this.failures.get(userName) ?? 0) + 1);
+  }
+
+  failedLogins(userName: string): number {
+    return this.failures.get(userName) ?? 0;
   }
 
   /** Whether `password` is (one of) the account's password(s), whatever its state. */

@@ -156,6 +156,8 @@ export interface SimController {
   setFault(fault: SimFault | null): void;
   users(): readonly SimUserSnapshot[];
   verifyPassword(userName: string, password: string): Promise<boolean>;
+  /** Refused session logins for the account since the simulator started (what a lock-out policy counts). */
+  failedLogins(userName: string): number;
   /** The vendor's own tool: sets a password without OPC UA (a manual rotation's other half). */
   setPasswordOutOfBand(userName: string, password: string): Promise<void>;
   /** The application certificate (DER) the server presents now. */

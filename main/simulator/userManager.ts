@@ -32,8 +32,10 @@ export function createUserManager({ ua }: Opcua, store: ControllerStore, allowAn
       return roles.length === 0 ? [] : makeRoles(roles.join(";"));
     }
 
-    override isValidUser(_session: unknown, userName: string, password: string): Promise<boolean> {
-      return store.authenticate(userName, password);
+    override async isValidUser(_session: unknown, userName: string, password: string): Promise<boolean> {
+      const valid = await store.authenticate(userName, password);
+      if (!valid) store.noteFailedLogin(userName);
+      return valid;
     }
 
     override getIdentitiesForRole(role: NodeId): IdentityMappingRule[] {

@@ -60,6 +60,24 @@ describe("password rotation with proof", () => {
     expect(bay.services.journalRepo.head().size).toBe(head);
   });
 
+  it("stops a batch at the first controller that refuses the typed password, so the account is not locked out everywhere", async () => {
+    const currentPassword = bay.initialPassword(bay.plant.build.controllers[0]!.id, "maint");
+    const ids = bay.plant.build.controllers.filter((c) => c.accounts.find((a) => a.userName === "maint")!.initialPassword === currentPassword).map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(1);
+    const failedBefore = ids.map((id) => bay.plant.controller(id).failedLogins("maint"));
+    const head = bay.services.journalRepo.head().size;
+    const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: ids, currentPassword: "Wrong-Maint-Password-9", concurrency: 8, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
+    const results = await bay.services.rotations.run(plan);
+    expect(results.map((r) => r.state)).toEqual(ids.map(() => "refused"));
+    expect(results[0]!.message).toMatch(/current password of maint is not accepted/);
+    for (const r of results.slice(1)) expect(r.message).toMatch(/^Not tried: .* refused the current password of maint.*lock the account out/);
+    expect(results.some((r) => "wrongCurrentPassword" in r)).toBe(false);
+    // One failed login in all, on the first controller only.
+    const failedAfter = ids.map((id) => bay.plant.controller(id).failedLogins("maint"));
+    expect(failedAfter.map((n, i) => n - failedBefore[i]!)).toEqual(ids.map((_, i) => (i === 0 ? 1 : 0)));
+    expect(bay.services.journalRepo.head().size).toBe(head);
+  });
+
   it("needs an approval for a shared account, from someone with authority, and not the technician", () => {
     expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x" }))).toThrow(/needs an approval/);
     expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "cy", pin: "135791", emergency: false } }))).toThrow(

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { AppError, type RotationRequest, type RotationRowView } from "../../../shared/contract";
 import type { GeneratorPolicy } from "../../../shared/domain/passwordPolicy";
-import type { PlantRepository } from "../../db/plantRepository";
+import type { ControllerRow, PlantRepository } from "../../db/plantRepository";
 import type { RotationRepository, RotationRow } from "../../db/rotationRepository";
 import type { Identity } from "../../evidence/identity";
 import { generatePassword } from "../../evidence/passwordGenerator";
@@ -90,23 +90,37 @@ export class RotationService {
     const { currentPassword: _secret, approval: _approval, ...safe } = plan.request;
     this.d.rotations.saveBatch(plan.batchId, plan.identityId, plan.controllers.map((c) => c.id), safe, this.d.now().toISOString());
     let done = 0;
+    // A wrong typed password is a failed login on every controller it is tried on, and controllers
+    // with a lock-out policy lock the account after a few. So the first controller goes alone, and
+    // once one controller refuses the typed password the batch starts no further controllers.
+    let stoppedBy: string | null = null;
     job?.progress(0, plan.controllers.length, `Rotating ${plan.userName} on ${plan.controllers.length} controller(s)`);
-    return mapPool(
-      plan.controllers,
-      plan.request.concurrency,
-      job?.signal,
-      async (controller) => {
-        let result: ControllerRotationResult;
+    const one = async (controller: ControllerRow): Promise<ControllerRotationResult> => {
+      let result: ControllerRotationResult;
+      if (stoppedBy) {
+        result = {
+          rotationId: null,
+          controllerId: controller.id,
+          state: "refused",
+          message: `Not tried: ${stoppedBy} refused the current password of ${plan.userName}, and trying it on more controllers could lock the account out. Nothing was changed here; check the password, then use Retry failed (controllers with a different current password need their own batch).`,
+        };
+      } else {
         try {
           result = await this.d.runner.run(plan, controller);
         } catch (error) {
           result = { rotationId: null, controllerId: controller.id, state: "refused", message: error instanceof Error ? error.message : String(error) };
         }
-        job?.progress(++done, plan.controllers.length, `${controller.name}: ${result.state}`);
-        return result;
-      },
-      (controller) => ({ rotationId: null, controllerId: controller.id, state: "refused", message: "Not started: the batch was cancelled." }),
-    );
+        if (result.wrongCurrentPassword) stoppedBy ??= controller.name;
+      }
+      job?.progress(++done, plan.controllers.length, `${controller.name}: ${result.state}`);
+      return result;
+    };
+    const cancelled = (controller: ControllerRow): ControllerRotationResult => ({ rotationId: null, controllerId: controller.id, state: "refused", message: "Not started: the batch was cancelled." });
+    const [first, ...rest] = plan.controllers;
+    if (!first) return [];
+    const head = job?.signal.aborted ? cancelled(first) : await one(first);
+    const tail = await mapPool(rest, plan.request.concurrency, job?.signal, one, cancelled);
+    return [head, ...tail].map(({ wrongCurrentPassword: _flag, ...result }) => result);
   }
 
   /** A new batch over only the controllers where this batch did not commit. */

@@ -46,7 +46,10 @@ export class RotationRunner {
     // "old password refused" proof meaningless.
     const before = await probe(this.d.connector(), controller.endpointUrl, { userName: plan.userName, password: old }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
     if (before.unknown) return refused(controller, `The controller cannot be reached (${before.statusCode}). Nothing was changed.`);
-    if (!before.accepted) return refused(controller, `The current password of ${plan.userName} is not accepted by ${controller.name} (${before.statusCode}). Nothing was changed; check the password.`);
+    if (!before.accepted) {
+      const result = refused(controller, `The current password of ${plan.userName} is not accepted by ${controller.name} (${before.statusCode}). Nothing was changed; check the password.`);
+      return own ? result : { ...result, wrongCurrentPassword: true };
+    }
     const part18 = controller.posture?.userManagement.available !== false;
     const policy = policyForController(controller.posture?.userManagement.passwordPolicy ?? null, this.d.basePolicy());
     const newPassword = plan.sharedPassword ?? generatePassword(policy);

@@ -22,4 +22,6 @@ export interface ControllerRotationResult {
   readonly controllerId: string;
   readonly state: "committed" | "failed" | "pending-manual" | "pending" | "refused";
   readonly message: string;
+  /** Refused because the typed current password did not work (each such try is a failed login that lock-out policies count). */
+  readonly wrongCurrentPassword?: true;
 }
