@@ -10,7 +10,8 @@ const DISABLED = 2;
 
 interface Snapshot {
   readonly controllers: Map<string, ControllerRow>;
-  readonly accounts: Map<string, AccountRow[]>;
+  /** By accountKey(controller, user name). */
+  readonly accounts: Map<string, AccountRow>;
   readonly links: Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>;
   readonly owners: ReturnType<OwnersRepository["ownerships"]>;
   readonly people: Map<string, { name: string; leftAt: string | null }>;
@@ -20,6 +21,8 @@ interface Snapshot {
   readonly rotated: Map<string, string>;
   readonly sameSecret: Map<string, string[]>;
 }
+
+const accountKey = (controllerId: string, userName: string): string => `${controllerId}\u0000${userName}`;
 
 /**
  * The inventory the Plant and Identities screens show: projections joined with ownership and
@@ -111,7 +114,7 @@ export class InventoryService {
       classification: [...reasons],
       controllers: link.controllerIds.map((cid) => {
         const c = snap.controllers.get(cid)!;
-        const account = (snap.accounts.get(cid) ?? []).find((a) => `user/${a.userName}` === id);
+        const account = link.kind === "user" ? snap.accounts.get(accountKey(cid, link.name)) : undefined;
         return {
           id: cid,
           name: c.name,
@@ -135,8 +138,9 @@ export class InventoryService {
 
   private snapshot(): Snapshot {
     const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
-    const accounts = new Map<string, AccountRow[]>();
-    for (const a of this.plant.accounts()) accounts.set(a.controllerId, [...(accounts.get(a.controllerId) ?? []), a]);
+    // Keyed by controller and user name: a row looks up its accounts directly (100,000 identities).
+    const accounts = new Map<string, AccountRow>();
+    for (const a of this.plant.accounts()) accounts.set(accountKey(a.controllerId, a.userName), a);
     const links = new Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>();
     for (const l of this.plant.identityLinks()) {
       const entry = links.get(l.identityId) ?? { kind: l.kind, name: l.name, firstSeenAt: l.firstSeenAt, controllerIds: [] };
@@ -160,7 +164,7 @@ export class InventoryService {
   private row(id: string, snap: Snapshot, policy: FindingPolicy, now: Date) {
     const link = snap.links.get(id)!;
     const places = link.controllerIds.map((cid) => snap.controllers.get(cid)!).filter(Boolean);
-    const accountRows = link.kind === "user" ? places.flatMap((c) => (snap.accounts.get(c.id) ?? []).filter((a) => a.userName === link.name)) : [];
+    const accountRows = link.kind === "user" ? places.flatMap((c) => snap.accounts.get(accountKey(c.id, link.name)) ?? []) : [];
     const description = accountRows.find((a) => a.description)?.description ?? "";
     const roles = [...new Set(accountRows.flatMap((a) => a.roles))];
     const classification =

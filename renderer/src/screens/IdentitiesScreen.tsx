@@ -6,7 +6,7 @@ import { ScreenHeader } from "../components/ScreenHeader";
 import { useApi } from "../useApi";
 import { AttributionEditor } from "./identities/attribution/AttributionEditor";
 import { OwnerDialog } from "./identities/attribution/OwnerDialog";
-import { indexRows } from "./identities/columns";
+import { indexRows } from "./identities/rowIndex";
 import { IdentityDetailPanel } from "./identities/IdentityDetailPanel";
 import { IdentityTable } from "./identities/IdentityTable";
 

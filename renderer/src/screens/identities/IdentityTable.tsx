@@ -13,7 +13,8 @@ import {
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { columns, textFilter, type IndexedRow } from "./columns";
+import { columns } from "./columns";
+import { textFilterOptions, type IndexedRow } from "./rowIndex";
 
 interface Props {
   readonly rows: readonly IndexedRow[];
@@ -43,7 +44,7 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
     state: { sorting, globalFilter: text, columnFilters: filters, grouping, expanded, columnVisibility },
     onSortingChange: setSorting,
     onExpandedChange: setExpanded,
-    globalFilterFn: textFilter,
+    ...textFilterOptions,
     getRowId: (r) => r.id,
     getCoreRowModel: getCoreRowModel(),
     getFilteredRowModel: getFilteredRowModel(),

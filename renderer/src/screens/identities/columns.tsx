@@ -1,31 +1,11 @@
 import { Tag } from "@blueprintjs/core";
-import { createColumnHelper, type FilterFn } from "@tanstack/react-table";
+import { createColumnHelper } from "@tanstack/react-table";
 import type { IdentityRow } from "../../../../shared/contract";
 import { SeverityTag } from "../../components/SeverityTag";
+import type { IndexedRow } from "./rowIndex";
 
 const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 const col = createColumnHelper<IndexedRow>();
-
-export interface IndexedRow extends IdentityRow {
-  /** Lower-cased text the free-text filter searches. */
-  readonly search: string;
-  readonly lineGroup: string;
-}
-
-export function indexRows(rows: readonly IdentityRow[]): IndexedRow[] {
-  return rows.map((r) => ({
-    ...r,
-    search: [r.name, r.kind, r.owner ?? r.ownerStatus, ...r.holders, ...r.cells, ...r.findings.map((f) => f.code)].join(" ").toLowerCase(),
-    lineGroup: r.lines.length === 0 ? "(no line)" : r.lines.length === 1 ? r.lines[0]! : "Several lines",
-  }));
-}
-
-/** Every word typed must appear somewhere in the row. */
-export const textFilter: FilterFn<IndexedRow> = (row, _columnId, value: string) => {
-  const words = value.toLowerCase().split(/\s+/).filter(Boolean);
-  const text = row.original.search;
-  return words.every((w) => text.includes(w));
-};
 
 function flagTags(r: IdentityRow): React.JSX.Element[] {
   const tags: React.JSX.Element[] = [];
