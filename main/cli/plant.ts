@@ -42,9 +42,8 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
 
 export function registerCredentialCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
-  program
-    .command("credentials")
-    .description("checks on credentials")
+  const credentials = program.command("credentials").description("checks on credentials");
+  credentials
     .command("check <identity>")
     .description("where does this password work? one login attempt per controller the account lives on; records where, never the password")
     .option("--password-env <var>", "environment variable holding the password (else asked for)")
@@ -61,6 +60,32 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
         io.out(`Refused on ${result.refusedOn.length}: ${result.refusedOn.join(", ") || "none"}`);
         if (result.unreachableOn.length > 0) io.out(`Not asked (unreachable or untrusted): ${result.unreachableOn.join(", ")}`);
       }
+    });
+  credentials
+    .command("check-defaults")
+    .description("opt-in: does a vendor's published factory password still work? at most two tries per account and controller (each wrong try is a failed login); records where, never the password")
+    .option("--yes", "confirm: failed logins count towards lock-out on controllers that have it")
+    .option("--json", "print as JSON")
+    .action(async (opts: { yes?: boolean; json?: boolean }) => {
+      if (!opts.yes) {
+        throw new AppError(
+          "INVALID_REQUEST",
+          "This check logs in with the vendors' published factory passwords: each wrong one is a failed login that a lock-out policy counts (at most two per account and controller). Run it again with --yes to go ahead.",
+        );
+      }
+      const services = await ctx.unlock();
+      const results = await services.credentials.checkDefaults({ signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      if (opts.json) io.out(json(results));
+      else if (results.length === 0) io.out("No account on a known controller has a name its vendor ships with a published password.");
+      else {
+        for (const r of results) {
+          const verdict = r.acceptedOn.length > 0 ? `FACTORY PASSWORD WORKS on ${r.acceptedOn.join(", ")}` : "factory password refused";
+          io.out(`${r.userName.padEnd(20)} ${verdict}${r.refusedOn.length > 0 && r.acceptedOn.length > 0 ? `; refused on ${r.refusedOn.join(", ")}` : ""}${r.unreachableOn.length > 0 ? `; not asked: ${r.unreachableOn.join(", ")}` : ""}`);
+        }
+        io.out(`${results.reduce((n, r) => n + r.failedLogins, 0)} failed login(s) spent.`);
+      }
+      // A factory password that works is a failure for scripts.
+      if (results.some((r) => r.acceptedOn.length > 0)) ctx.exitCode = 1;
     });
 }
 

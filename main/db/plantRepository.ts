@@ -120,6 +120,18 @@ export class PlantRepository {
     return out;
   }
 
+  /** Where the latest factory-default check found the published password working: identity → controller → when. */
+  defaultPasswordWorks(): Map<string, Map<string, string>> {
+    const rows = this.db.prepare<[], { identity_id: string; controller_id: string; checked_at: string }>("SELECT identity_id, controller_id, checked_at FROM p_default_checks WHERE accepted = 1").all();
+    const out = new Map<string, Map<string, string>>();
+    for (const r of rows) {
+      const byController = out.get(r.identity_id) ?? new Map<string, string>();
+      byController.set(r.controller_id, r.checked_at);
+      out.set(r.identity_id, byController);
+    }
+    return out;
+  }
+
   accounts(): AccountRow[] {
     return this.db
       .prepare<[], { controller_id: string; user_name: string; description: string; user_configuration: number; roles: string }>("SELECT * FROM p_accounts")

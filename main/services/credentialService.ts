@@ -1,9 +1,20 @@
 import { AppError } from "../../shared/contract";
+import { knownDefaultPasswords } from "../../shared/findings";
 import type { PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
 import type { ControllerConnector } from "./connectorPort";
 import type { JobContext } from "./jobs";
 import { mapPool } from "./pool";
+
+export interface DefaultCheckResult {
+  readonly identityId: string;
+  readonly userName: string;
+  readonly acceptedOn: string[];
+  readonly refusedOn: string[];
+  readonly unreachableOn: string[];
+  readonly notApplicableOn: string[];
+  failedLogins: number;
+}
 
 export interface ReuseResult {
   readonly acceptedOn: string[];
@@ -55,5 +66,74 @@ export class CredentialService {
     for (const list of [result.acceptedOn, result.refusedOn, result.unreachableOn]) list.sort();
     this.identity.journal.append("credential.checked", [{ name: `fieldproof:identity/${identityId}` }], { identityId, userName, ...result });
     return result;
+  }
+
+  /**
+   * Opt-in: does the vendor's published factory password still open an account? For every account
+   * whose name a controller's vendor ships (shared/findings/defaults.ts), the published password(s),
+   * at most two, are tried once each, one controller at a time per controller, stopping at the first
+   * that works. A wrong try is a failed login, so this runs only when the technician asks. One
+   * `credential.defaultChecked` record per account; never a password.
+   */
+  async checkDefaults(job?: JobContext): Promise<DefaultCheckResult[]> {
+    const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
+    const byIdentity = new Map<string, DefaultCheckResult>();
+    const tasks: { controllerId: string; identityId: string; userName: string; candidates: readonly string[] }[] = [];
+    for (const link of this.plant.identityLinks()) {
+      if (link.kind !== "user") continue;
+      const controller = controllers.get(link.controllerId);
+      if (!controller) continue;
+      const entry = byIdentity.get(link.identityId) ?? { identityId: link.identityId, userName: link.name, acceptedOn: [], refusedOn: [], unreachableOn: [], notApplicableOn: [], failedLogins: 0 };
+      byIdentity.set(link.identityId, entry);
+      const candidates = knownDefaultPasswords(controller.vendor, link.name);
+      if (candidates.length === 0) entry.notApplicableOn.push(controller.id);
+      else tasks.push({ controllerId: controller.id, identityId: link.identityId, userName: link.name, candidates });
+    }
+    const checked = [...byIdentity.values()].filter((e) => tasks.some((t) => t.identityId === e.identityId));
+    if (checked.length === 0) return [];
+    this.identity.ensureDevice();
+    // Accounts on one controller are tried one after another; controllers four at a time.
+    const perController = new Map<string, typeof tasks>();
+    for (const t of tasks) perController.set(t.controllerId, [...(perController.get(t.controllerId) ?? []), t]);
+    let done = 0;
+    await mapPool(
+      [...perController],
+      4,
+      job?.signal,
+      async ([controllerId, list]) => {
+        const c = controllers.get(controllerId)!;
+        for (const t of list) {
+          const entry = byIdentity.get(t.identityId)!;
+          if (!c.trustedThumbprint || c.trustDecision === "rejected") {
+            entry.unreachableOn.push(c.id);
+            continue;
+          }
+          let outcome: "accepted" | "refused" | "unreachable" = "refused";
+          for (const password of t.candidates) {
+            try {
+              const answer = await this.connector().tryLogin(c.endpointUrl, { userName: t.userName, password }, { expectedThumbprint: c.trustedThumbprint, timeoutMs: this.timeoutMs });
+              if (answer.accepted) {
+                outcome = "accepted";
+                break;
+              }
+              entry.failedLogins += 1;
+            } catch {
+              outcome = "unreachable";
+              break;
+            }
+          }
+          (outcome === "accepted" ? entry.acceptedOn : outcome === "refused" ? entry.refusedOn : entry.unreachableOn).push(c.id);
+        }
+        job?.progress(++done, perController.size, c.name);
+      },
+      ([controllerId, list]) => {
+        for (const t of list) byIdentity.get(t.identityId)!.unreachableOn.push(controllerId);
+      },
+    );
+    for (const entry of checked) {
+      for (const list of [entry.acceptedOn, entry.refusedOn, entry.unreachableOn, entry.notApplicableOn]) list.sort();
+      this.identity.journal.append("credential.defaultChecked", [{ name: `fieldproof:identity/${entry.identityId}` }], { ...entry });
+    }
+    return checked;
   }
 }

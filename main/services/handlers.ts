@@ -60,6 +60,7 @@ export function createHandlers(services: Services): Handlers {
     "identities.list": async () => ({ rows: await services.inventory.identities(), generatedAt: new Date().toISOString() }),
     "identities.get": ({ id }) => services.inventory.identity(id),
     "identities.checkReuse": ({ id, password }) => services.credentials.checkReuse(id, password),
+    "identities.checkDefaults": async () => ({ results: await services.credentials.checkDefaults() }),
     "rotations.list": async () => {
       const rows = services.repos.rotations.list();
       return { rotations: services.rotations.view(rows), pending: rows.filter((r) => r.state === "pending").length };

@@ -20,6 +20,8 @@ interface Snapshot {
   readonly usages: ReturnType<OwnersRepository["usages"]>;
   readonly rotated: Map<string, string>;
   readonly sameSecret: Map<string, string[]>;
+  /** identity → controller → when the factory password was found working there. */
+  readonly defaultWorks: Map<string, Map<string, string>>;
 }
 
 const accountKey = (controllerId: string, userName: string): string => `${controllerId}\u0000${userName}`;
@@ -158,6 +160,7 @@ export class InventoryService {
       usages: this.owners.usages(),
       rotated: new Map(this.rotations.lastCommitted().map((r) => [`${r.identityId}\u0000${r.controllerId}`, r.at])),
       sameSecret: this.plant.sameSecret(),
+      defaultWorks: this.plant.defaultPasswordWorks(),
     };
   }
 
@@ -194,7 +197,11 @@ export class InventoryService {
       breakGlassUses: snap.usages.filter((u) => u.identityId === id && u.breakGlass).map((u) => ({ at: u.from, by: snap.people.get(u.personId)?.name ?? u.personId, workOrder: u.workOrder })),
       vendorName: "vendorName" in classification ? (classification.vendorName ?? null) : null,
       vendorExpiresAt: ownershipExpiry && classification.flags.vendor ? ownershipExpiry : ("vendorExpiresAt" in classification ? (classification.vendorExpiresAt ?? null) : null),
-      defaultPasswordConfirmed: false,
+      // Found working by the opt-in check, and not rotated on that controller since.
+      defaultPasswordConfirmed: [...(snap.defaultWorks.get(id) ?? [])].some(([cid, at]) => {
+        const rotated = snap.rotated.get(`${id}\u0000${cid}`);
+        return link.controllerIds.includes(cid) && (rotated === undefined || rotated < at);
+      }),
       enabled: accountRows.length === 0 || accountRows.some((a) => (a.userConfiguration & DISABLED) === 0),
       sameSecretOn: (snap.sameSecret.get(id) ?? []).flatMap((cid) => {
         const c = snap.controllers.get(cid);

@@ -54,6 +54,23 @@ export const identityChannels = {
     z.object({ acceptedOn: z.array(z.string()), refusedOn: z.array(z.string()), unreachableOn: z.array(z.string()) }),
     "Where does this password work? One login attempt per controller; recorded without the password",
   ),
+  "identities.checkDefaults": channel(
+    z.strictObject({ confirm: z.literal(true) }),
+    z.object({
+      results: z.array(
+        z.object({
+          identityId: z.string(),
+          userName: z.string(),
+          acceptedOn: z.array(z.string()),
+          refusedOn: z.array(z.string()),
+          unreachableOn: z.array(z.string()),
+          notApplicableOn: z.array(z.string()),
+          failedLogins: z.number().int(),
+        }),
+      ),
+    }),
+    "Opt-in: try the vendors' published factory passwords (at most two per account and controller); recorded without passwords",
+  ),
   "identities.list": channel(z.strictObject({}), z.object({ rows: z.array(IdentityRow), generatedAt: z.string() }), "Every identity with owner, holders, due date and findings"),
   "identities.get": channel(z.strictObject({ id: z.string().max(300) }), IdentityDetail, "One identity in full: attribution, controllers, holders, uses, findings"),
 };

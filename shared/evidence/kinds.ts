@@ -171,6 +171,22 @@ export const RecordData = {
     refusedOn: z.array(z.string().max(64)).max(10_000),
     unreachableOn: z.array(z.string().max(64)).max(10_000),
   }),
+  "credential.defaultChecked": z.object({
+    identityId: z.string().max(300),
+    userName: z.string().max(500),
+    /**
+     * The vendor's published factory password(s) for this account name (at most two, from
+     * shared/findings/defaults.ts) tried once each per controller, on the technician's request.
+     * The passwords are public but still not recorded: only where one worked.
+     */
+    acceptedOn: z.array(z.string().max(64)).max(10_000),
+    refusedOn: z.array(z.string().max(64)).max(10_000),
+    unreachableOn: z.array(z.string().max(64)).max(10_000),
+    /** Controllers whose vendor publishes no default password for this name: not tried. */
+    notApplicableOn: z.array(z.string().max(64)).max(10_000),
+    /** Refused logins this check spent in all (what lock-out policies count). */
+    failedLogins: z.number().int().min(0),
+  }),
   "secret.revealed": z.object({
     rotationId: z.string().max(64),
     purpose: z.enum(["manual-rotation"]),

@@ -31,6 +31,16 @@ describe("Plant and Identities screens against the demo plant", () => {
       expect(await detail.textContent()).toMatch(/What to do:/);
       await app.screenshot("plant-scanned");
 
+      // Opt-in: the vendors' published factory passwords, tried only when the technician asks.
+      await page.getByTestId("default-check-open").click();
+      await page.getByTestId("default-check-run").click();
+      const defaults = page.getByTestId("default-check-result");
+      await expect.poll(() => defaults.textContent(), { timeout: 60_000 }).toMatch(/Factory passwords still work/);
+      expect(await defaults.textContent()).toMatch(/works on \d+ controller\(s\).*\d+ failed login\(s\) spent/);
+      expect(await app.accessibilityViolations()).toEqual([]);
+      await app.screenshot("plant-factory-passwords");
+      await page.getByRole("button", { name: "Done" }).click();
+
       await page.getByRole("button", { name: "Identities", exact: true }).click();
       await expect.poll(async () => Number((await page.getByTestId("identity-count").textContent())?.split(" of ")[1] ?? 0)).toBeGreaterThan(10);
       await page.getByTestId("identity-filter").fill("maint");
@@ -52,7 +62,7 @@ describe("Plant and Identities screens against the demo plant", () => {
       await expect.poll(() => page.getByTestId("identity-findings").textContent()).toMatch(/One password opens \d+ controllers on 2 lines/);
 
       await page.getByTestId("identity-filter").fill("");
-      await page.getByTestId("finding-filter").selectOption("default-account");
+      await page.getByTestId("finding-filter").selectOption("default-password");
       await expect.poll(async () => Number((await page.getByTestId("identity-count").textContent())!.split(" of ")[0])).toBeGreaterThan(0);
       await page.getByText("Group by line").click();
       await expect.poll(() => page.locator(".fp-grid-group").count()).toBeGreaterThan(0);

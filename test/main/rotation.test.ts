@@ -166,6 +166,57 @@ describe("password rotation with proof", () => {
     expect(retry.controllers.map((c) => c.id)).not.toContain(results.find((r) => r.state === "committed")!.controllerId);
   });
 
+  it("finds a factory password that still works only when asked, spends at most two tries per account and controller, and clears after rotation", async () => {
+    // The factory administrator of each controller, as the demo plant was built.
+    const admins = bay.plant.build.controllers.map((c) => ({ controller: c, account: c.accounts.find((a) => a.flags.default)! }));
+    // The factory administrator name most controllers share ("admin" on most of the demo's vendors).
+    const target = [...admins].sort((a, b) => admins.filter((x) => x.account.userName === b.account.userName).length - admins.filter((x) => x.account.userName === a.account.userName).length)[0]!;
+    const identityId = `user/${target.account.userName}`;
+    const same = admins.filter((a) => a.account.userName === target.account.userName);
+    const before = await bay.services.inventory.identity(identityId);
+    expect(before.findings.map((f) => f.code)).toContain("default-account");
+    expect(before.findings.map((f) => f.code)).not.toContain("default-password");
+    // Someone already changed it by hand on one of the controllers it lives on.
+    expect(same.length).toBeGreaterThan(1);
+    const changed = same[1]!;
+    await bay.plant.controller(changed.controller.id).setPasswordOutOfBand(changed.account.userName, "Changed-By-Hand-42");
+    const failedBefore = same.map((a) => bay.plant.controller(a.controller.id).failedLogins(a.account.userName));
+
+    const results = await bay.services.credentials.checkDefaults();
+    const result = results.find((r) => r.identityId === identityId)!;
+    const working = same.filter((a) => a !== changed).map((a) => a.controller.id);
+    expect(result.acceptedOn).toEqual([...working].sort());
+    expect(result.refusedOn).toEqual([changed.controller.id]);
+    const spent = same.map((a, i) => bay.plant.controller(a.controller.id).failedLogins(a.account.userName) - failedBefore[i]!);
+    // Wrong tries only where the password was changed, and never more than two there.
+    expect(spent.map((n, i) => (same[i] === changed ? n >= 1 && n <= 2 : n === 0))).toEqual(same.map(() => true));
+    expect(result.failedLogins).toBe(spent.reduce((a, b) => a + b, 0));
+    // One record per account checked, saying where, never which password.
+    const dataOf = (payload: Buffer): Record<string, unknown> => (JSON.parse(payload.toString()) as { predicate: { data: Record<string, unknown> } }).predicate.data;
+    const record = bay.services.journalRepo.list({ offset: 0, limit: 50, kind: "credential.defaultChecked" }).records.find((r) => dataOf(r.payload).identityId === identityId);
+    expect(record).toBeDefined();
+    expect(Object.keys(dataOf(record!.payload)).sort()).toEqual(["acceptedOn", "failedLogins", "identityId", "notApplicableOn", "refusedOn", "unreachableOn", "userName"]);
+
+    const found = await bay.services.inventory.identity(identityId);
+    expect(found.findings.find((f) => f.code === "default-password")?.severity).toBe("critical");
+
+    // Rotating it everywhere the factory password worked clears the finding without checking again.
+    const approval = { personId: "bo", pin: APPROVER_PIN, emergency: false };
+    const byPassword = new Map<string, string[]>();
+    for (const a of same.filter((x) => working.includes(x.controller.id))) byPassword.set(a.account.initialPassword, [...(byPassword.get(a.account.initialPassword) ?? []), a.controller.id]);
+    for (const [currentPassword, controllerIds] of byPassword) {
+      const batch = await bay.services.rotations.run(bay.services.rotations.plan(request({ identityId, controllerIds, currentPassword, approval })));
+      expect(batch.every((r) => r.state === "committed" || r.state === "pending-manual")).toBe(true);
+      for (const r of batch.filter((x) => x.state === "pending-manual")) {
+        const shown = bay.services.rotations.revealManual(r.rotationId!);
+        await bay.plant.controller(r.controllerId).setPasswordOutOfBand(target.account.userName, shown.password);
+        expect((await bay.services.rotations.confirmManual(r.rotationId!)).state).toBe("committed");
+      }
+    }
+    const after = await bay.services.inventory.identity(identityId);
+    expect(after.findings.map((f) => f.code)).not.toContain("default-password");
+  });
+
   it("refuses to rotate when no IT key is trusted, and says how to fix it", async () => {
     const { createServices } = await import("../../main/services");
     const other = createServices({ dataDir: `${bay.dir.path}/other`, runtime: "test", passphrase: "other laptop passphrase" });

@@ -4,6 +4,7 @@ import { m002Journal } from "./002-journal";
 import { m003Plant } from "./003-plant";
 import { m004RotationBatches } from "./004-rotation-batches";
 import { m005CredentialChecks } from "./005-credential-checks";
+import { m006DefaultChecks } from "./006-default-checks";
 
 export interface Migration {
   readonly version: number;
@@ -12,6 +13,6 @@ export interface Migration {
 }
 
 /** Numbered, append-only. Never edit a released migration: add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Settings, m002Journal, m003Plant, m004RotationBatches, m005CredentialChecks];
+export const MIGRATIONS: readonly Migration[] = [m001Settings, m002Journal, m003Plant, m004RotationBatches, m005CredentialChecks, m006DefaultChecks];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,4 +1,4 @@
-import { createCredentialProjections, createEvidenceProjections, createOwnerProjections, createPlantProjections, createRotationProjections } from "../projections/schema";
+import { createCredentialProjections, createDefaultCheckProjections, createEvidenceProjections, createOwnerProjections, createPlantProjections, createRotationProjections } from "../projections/schema";
 import type { Migration } from "./index";
 
 /** IT's evidence store: enrolled devices, their heads, every imported record, bundles and receipts. */
@@ -88,4 +88,6 @@ const it002: Migration = {
 
 const it003: Migration = { version: 3, name: "credential-checks", up: (db) => createCredentialProjections(db) };
 
-export const IT_MIGRATIONS: readonly Migration[] = [it001, it002, it003];
+const it004: Migration = { version: 4, name: "default-password-checks", up: (db) => createDefaultCheckProjections(db) };
+
+export const IT_MIGRATIONS: readonly Migration[] = [it001, it002, it003, it004];

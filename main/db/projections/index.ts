@@ -5,7 +5,7 @@ import { credentialHandlers } from "./credentials";
 import { ownerHandlers } from "./owners";
 import { plantHandlers } from "./plant";
 import { rotationHandlers } from "./rotations";
-import { CREDENTIAL_PROJECTION_TABLES, EVIDENCE_PROJECTION_TABLES, OWNER_PROJECTION_TABLES, PLANT_PROJECTION_TABLES, ROTATION_PROJECTION_TABLES } from "./schema";
+import { CREDENTIAL_PROJECTION_TABLES, DEFAULT_CHECK_PROJECTION_TABLES, EVIDENCE_PROJECTION_TABLES, OWNER_PROJECTION_TABLES, PLANT_PROJECTION_TABLES, ROTATION_PROJECTION_TABLES } from "./schema";
 import { StatementCache, type ProjectionContext, type ProjectionHandler } from "./types";
 
 export type { ProjectionContext } from "./types";
@@ -19,7 +19,7 @@ const HANDLERS: { readonly [K in RecordKind]?: ProjectionHandler<never> } = {
 };
 
 /** All projection tables, children before parents (so they can be cleared in order). */
-export const PROJECTION_TABLES: readonly string[] = [...CREDENTIAL_PROJECTION_TABLES, ...ROTATION_PROJECTION_TABLES, ...OWNER_PROJECTION_TABLES, ...PLANT_PROJECTION_TABLES, ...EVIDENCE_PROJECTION_TABLES];
+export const PROJECTION_TABLES: readonly string[] = [...DEFAULT_CHECK_PROJECTION_TABLES, ...CREDENTIAL_PROJECTION_TABLES, ...ROTATION_PROJECTION_TABLES, ...OWNER_PROJECTION_TABLES, ...PLANT_PROJECTION_TABLES, ...EVIDENCE_PROJECTION_TABLES];
 
 /** Applies records to the projection tables. The same code runs on the laptop and in IT's store. */
 export class Projector {

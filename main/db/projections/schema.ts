@@ -220,3 +220,19 @@ export function createCredentialProjections(db: Database): void {
 }
 
 export const CREDENTIAL_PROJECTION_TABLES = ["p_credential_checks"] as const;
+
+/** The latest factory-default password check of an account on each controller it was tried on. */
+export function createDefaultCheckProjections(db: Database): void {
+  db.exec(`
+    CREATE TABLE p_default_checks (
+      identity_id   TEXT NOT NULL,
+      controller_id TEXT NOT NULL,
+      check_seq     INTEGER NOT NULL,
+      accepted      INTEGER NOT NULL,
+      checked_at    TEXT NOT NULL,
+      PRIMARY KEY (identity_id, controller_id)
+    ) STRICT;
+  `);
+}
+
+export const DEFAULT_CHECK_PROJECTION_TABLES = ["p_default_checks"] as const;

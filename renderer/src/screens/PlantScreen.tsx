@@ -9,6 +9,7 @@ import { ScreenHeader } from "../components/ScreenHeader";
 import { useApi } from "../useApi";
 import { ControllerDetail } from "./plant/ControllerDetail";
 import { ControllerList } from "./plant/ControllerList";
+import { DefaultCheckDialog } from "./plant/DefaultCheckDialog";
 import { ScanResults } from "./plant/ScanResults";
 
 export function PlantScreen(): React.JSX.Element {
@@ -19,7 +20,7 @@ export function PlantScreen(): React.JSX.Element {
   const [job, setJob] = useState<JobStatus>();
   const [outcomes, setOutcomes] = useState<readonly ScanOutcome[]>();
   const [error, setError] = useState<string>();
-  const [dialog, setDialog] = useState<"file" | "targets">();
+  const [dialog, setDialog] = useState<"file" | "targets" | "defaults">();
   const [demoStarting, setDemoStarting] = useState(false);
   const controllers = tree.data?.controllers ?? [];
   const reload = useCallback(() => {
@@ -82,6 +83,7 @@ export function PlantScreen(): React.JSX.Element {
             <Button size="large" intent={Intent.PRIMARY} icon="search" text="Scan all" disabled={busy || controllers.length === 0} onClick={() => void scan({})} />
             <Button size="large" icon="document-open" text="Load plant file…" disabled={busy} onClick={() => setDialog("file")} />
             <Button size="large" icon="satellite" text="Scan endpoints…" disabled={busy} onClick={() => setDialog("targets")} />
+            <Button size="large" icon="key" text="Check factory passwords…" disabled={busy || controllers.length === 0} onClick={() => setDialog("defaults")} data-testid="default-check-open" />
           </>
         }
       />
@@ -115,6 +117,7 @@ export function PlantScreen(): React.JSX.Element {
         </div>
       )}
       <PlantFileDialog isOpen={dialog === "file"} onClose={() => setDialog(undefined)} onLoaded={reload} />
+      <DefaultCheckDialog isOpen={dialog === "defaults"} onClose={() => setDialog(undefined)} onChecked={reload} />
       <TargetsDialog isOpen={dialog === "targets"} onClose={() => setDialog(undefined)} onScan={(targets, ports) => void scan({ targets, ports })} />
     </section>
   );
