@@ -24,7 +24,8 @@ export interface AppHandle {
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
   screenshot(name: string): Promise<string>;
   /** Serious and critical axe violations on the current screen. */
-  accessibilityViolations(): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]>;
+  /** Serious and critical axe violations on the page, or only inside `within` (a modal dialog: the dimmed page behind it is not what the technician reads). */
+  accessibilityViolations(within?: string): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]>;
   /** Errors the page logged so far (cleared); any left at close fail the test. */
   takePageErrors(): string[];
   close(): Promise<void>;
@@ -112,10 +113,11 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppHandle>
       await page.screenshot({ path, fullPage: false });
       return path;
     },
-    async accessibilityViolations() {
+    async accessibilityViolations(within?: string) {
       // Let fades finish: half-transparent text in mid-transition is not what a technician reads.
       await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
-      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      const builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
+      const results = await (within ? builder.include(within) : builder).analyze();
       return results.violations
         .filter((v) => v.impact === "serious" || v.impact === "critical")
         .map((v) => ({ id: v.id, impact: v.impact ?? "", help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
