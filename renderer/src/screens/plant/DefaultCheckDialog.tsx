@@ -68,7 +68,7 @@ export function DefaultCheckDialog({ isOpen, onClose, onChecked }: Props): React
         actions={
           <>
             <Button size="large" text={results ? "Done" : "Cancel"} onClick={onClose} />
-            <Button size="large" intent={Intent.WARNING} icon="key" text="Try factory passwords" loading={busy} onClick={() => void check()} data-testid="default-check-run" />
+            <Button size="large" intent={Intent.WARNING} icon="key" text={results ? "Check again" : "Try factory passwords"} loading={busy} onClick={() => void check()} data-testid="default-check-run" />
           </>
         }
       />
