@@ -108,7 +108,7 @@ export function createServices(config: ServicesConfig): Services {
     itRecipient: (deviceId) => journalRepo.itTrust(deviceId)?.ageRecipient,
   });
   const demo = new DemoService(config.dataDir, plant);
-  const credentials = new CredentialService(plantRepo, identity, getConnector, timeoutMs);
+  const credentials = new CredentialService(plantRepo, identity, getConnector, timeoutMs, (controllerId) => plant.login(controllerId));
 
   return {
     config,

@@ -34,6 +34,8 @@ export class CredentialService {
     private readonly identity: Identity,
     private readonly connector: () => ControllerConnector,
     private readonly timeoutMs: number,
+    /** The technician's stored login on a controller, if any. */
+    private readonly login: (controllerId: string) => { userName: string; password: string } | null = () => null,
   ) {}
 
   async checkReuse(identityId: string, password: string, job?: JobContext): Promise<ReuseResult> {
@@ -71,9 +73,10 @@ export class CredentialService {
   /**
    * Opt-in: does the vendor's published factory password still open an account? For every account
    * whose name a controller's vendor ships (shared/findings/defaults.ts), the published password(s),
-   * at most two, are tried once each, one controller at a time per controller, stopping at the first
-   * that works. A wrong try is a failed login, so this runs only when the technician asks. One
-   * `credential.defaultChecked` record per account; never a password.
+   * at most two, are tried once each, one account at a time per controller, stopping at the first
+   * that works. A wrong try is a failed login, so this runs only when the technician asks, and the
+   * technician's own login is compared on the laptop, not tried. One `credential.defaultChecked`
+   * record per account; never a password.
    */
   async checkDefaults(job?: JobContext): Promise<DefaultCheckResult[]> {
     const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
@@ -109,6 +112,13 @@ export class CredentialService {
             continue;
           }
           let outcome: "accepted" | "refused" | "unreachable" = "refused";
+          // The technician's own login: its password is known here, so compare instead of spending
+          // failed logins on the account the tool itself logs in with.
+          const own = this.login(c.id);
+          if (own?.userName === t.userName) {
+            (t.candidates.includes(own.password) ? entry.acceptedOn : entry.refusedOn).push(c.id);
+            continue;
+          }
           for (const password of t.candidates) {
             try {
               const answer = await this.connector().tryLogin(c.endpointUrl, { userName: t.userName, password }, { expectedThumbprint: c.trustedThumbprint, timeoutMs: this.timeoutMs });

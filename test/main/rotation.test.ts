@@ -200,6 +200,19 @@ describe("password rotation with proof", () => {
     const found = await bay.services.inventory.identity(identityId);
     expect(found.findings.find((f) => f.code === "default-password")?.severity).toBe("critical");
 
+    // Where the technician logs in with that very account, its password is compared on the laptop, not tried.
+    const techLogin = bay.services.plant.login(changed.controller.id)!;
+    bay.services.plant.setLogin(changed.controller.id, changed.account.userName, "Changed-By-Hand-42");
+    try {
+      const failedNow = bay.plant.controller(changed.controller.id).failedLogins(changed.account.userName);
+      const again = (await bay.services.credentials.checkDefaults()).find((r) => r.identityId === identityId)!;
+      expect(again.refusedOn).toEqual([changed.controller.id]);
+      expect(again.failedLogins).toBe(0);
+      expect(bay.plant.controller(changed.controller.id).failedLogins(changed.account.userName)).toBe(failedNow);
+    } finally {
+      bay.services.plant.setLogin(changed.controller.id, techLogin.userName, techLogin.password);
+    }
+
     // Rotating it everywhere the factory password worked clears the finding without checking again.
     const approval = { personId: "bo", pin: APPROVER_PIN, emergency: false };
     const byPassword = new Map<string, string[]>();
