@@ -80,9 +80,11 @@ export class CredentialService {
    */
   async checkDefaults(job?: JobContext): Promise<DefaultCheckResult[]> {
     const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
+    const links = this.plant.identityLinks();
+    if (links.length === 0) throw new AppError("PRECONDITION_FAILED", "No accounts are known yet: scan the plant first (Plant › Scan all, or `fieldproof scan --plant FILE --trust-new`).");
     const byIdentity = new Map<string, DefaultCheckResult>();
     const tasks: { controllerId: string; identityId: string; userName: string; candidates: readonly string[] }[] = [];
-    for (const link of this.plant.identityLinks()) {
+    for (const link of links) {
       if (link.kind !== "user") continue;
       const controller = controllers.get(link.controllerId);
       if (!controller) continue;

@@ -181,6 +181,15 @@ export class InventoryService {
     const lastRotatedAt = perController.length > 0 && perController.every((d) => d !== null) ? perController.reduce((a, b) => (a < b ? a : b)) : null;
     const cert = link.kind === "certificate" ? places[0]?.posture?.certificate : null;
     const ownershipExpiry = owner.status === "owned" ? owner.entry.expiresAt : null;
+    // Found working by the opt-in check on a controller, and not rotated there since: the earliest such.
+    const defaultFoundAt =
+      [...(snap.defaultWorks.get(id) ?? [])]
+        .filter(([cid, at]) => {
+          const rotated = snap.rotated.get(`${id}\u0000${cid}`);
+          return link.controllerIds.includes(cid) && (rotated === undefined || rotated < at);
+        })
+        .map(([, at]) => at)
+        .sort()[0] ?? null;
     const facts: IdentityFacts = {
       id,
       kind: classification.kind,
@@ -197,11 +206,8 @@ export class InventoryService {
       breakGlassUses: snap.usages.filter((u) => u.identityId === id && u.breakGlass).map((u) => ({ at: u.from, by: snap.people.get(u.personId)?.name ?? u.personId, workOrder: u.workOrder })),
       vendorName: "vendorName" in classification ? (classification.vendorName ?? null) : null,
       vendorExpiresAt: ownershipExpiry && classification.flags.vendor ? ownershipExpiry : ("vendorExpiresAt" in classification ? (classification.vendorExpiresAt ?? null) : null),
-      // Found working by the opt-in check, and not rotated on that controller since.
-      defaultPasswordConfirmed: [...(snap.defaultWorks.get(id) ?? [])].some(([cid, at]) => {
-        const rotated = snap.rotated.get(`${id}\u0000${cid}`);
-        return link.controllerIds.includes(cid) && (rotated === undefined || rotated < at);
-      }),
+      defaultPasswordConfirmed: defaultFoundAt !== null,
+      defaultPasswordFoundAt: defaultFoundAt,
       enabled: accountRows.length === 0 || accountRows.some((a) => (a.userConfiguration & DISABLED) === 0),
       sameSecretOn: (snap.sameSecret.get(id) ?? []).flatMap((cid) => {
         const c = snap.controllers.get(cid);

@@ -11,10 +11,10 @@ import { addCalendarMonths, addDays, isoDay, isoInstant, parseEnd, parseInstant 
  * can never disagree.
  */
 
-export type DueReason = "break-glass-used" | "holder-left" | "vendor-access-ends" | "credential-expires" | "rotation-age";
+export type DueReason = "default-password" | "break-glass-used" | "holder-left" | "vendor-access-ends" | "credential-expires" | "rotation-age";
 
 /** At equal instants the most urgent reason is named first. */
-const REASON_ORDER: readonly DueReason[] = ["break-glass-used", "holder-left", "vendor-access-ends", "credential-expires", "rotation-age"];
+const REASON_ORDER: readonly DueReason[] = ["default-password", "break-glass-used", "holder-left", "vendor-access-ends", "credential-expires", "rotation-age"];
 
 export interface DueItem {
   readonly reason: DueReason;
@@ -115,6 +115,10 @@ export function dueItems(identity: IdentityFacts, policy: FindingPolicy): readon
   const items: { reason: DueReason; ms: number; why: string; reference: string }[] = [];
   const name = quoted(identity.name);
 
+  const foundAt = identity.defaultPasswordConfirmed ? parseInstant(identity.defaultPasswordFoundAt) : null;
+  if (foundAt !== null) {
+    items.push({ reason: "default-password", ms: foundAt, why: `The vendor's published password of ${name} was found working on ${isoDay(foundAt)}: due at once.`, reference: REF.sr1_5 });
+  }
   const use = breakGlassUsesNotRotated(identity)[0];
   if (use) {
     const who = use.use.by ? ` by ${shortName(use.use.by)}` : "";

@@ -75,6 +75,8 @@ export interface IdentityFacts {
   readonly vendorExpiresAt: string | null;
   /** A login with a published factory default password succeeded (the opt-in check). */
   readonly defaultPasswordConfirmed: boolean;
+  /** When that check found it working (the earliest such finding since the last rotation): the account is due at once from then. */
+  readonly defaultPasswordFoundAt?: string | null;
   /** false when it is disabled on every controller it lives on; absent means enabled. */
   readonly enabled?: boolean;
   /**

@@ -199,6 +199,7 @@ describe("password rotation with proof", () => {
 
     const found = await bay.services.inventory.identity(identityId);
     expect(found.findings.find((f) => f.code === "default-password")?.severity).toBe("critical");
+    expect(found.row.due).toMatchObject({ reason: "default-password", date: new Date().toISOString().slice(0, 10) });
 
     // Where the technician logs in with that very account, its password is compared on the laptop, not tried.
     const techLogin = bay.services.plant.login(changed.controller.id)!;
@@ -234,6 +235,8 @@ describe("password rotation with proof", () => {
     const { createServices } = await import("../../main/services");
     const other = createServices({ dataDir: `${bay.dir.path}/other`, runtime: "test", passphrase: "other laptop passphrase" });
     try {
+      // Nothing scanned yet: the factory password check says what to do first.
+      await expect(other.credentials.checkDefaults()).rejects.toThrow(/No accounts are known yet: scan the plant first/);
       await other.plant.importPlant(bay.plant.plant, "demo");
       await other.scan.scan({ trustNewCertificates: true, concurrency: 5, timeoutMs: 15_000 });
       other.settings.setDualControl("off");

@@ -168,6 +168,12 @@ describe("identityFindings", () => {
       expect(codes(identity({ name: "plc-admin", defaultPasswordConfirmed: true }))).toEqual(["default-password"]);
     });
 
+    it("a confirmed default password is due at once, from when it was found", () => {
+      const facts = identity({ name: "admin", flags: dflt, defaultPasswordConfirmed: true, defaultPasswordFoundAt: "2026-11-30T08:15:00.000Z" });
+      expect(dueDate(facts, DEFAULT_POLICY)).toMatchObject({ reason: "default-password", at: "2026-11-30T08:15:00.000Z", date: "2026-11-30" });
+      expect(dueDate({ ...facts, defaultPasswordConfirmed: false }, DEFAULT_POLICY)?.reason).not.toBe("default-password");
+    });
+
     it("neither fires otherwise", () => {
       expect(codes(identity({ name: "admin" }))).toEqual([]);
     });
