@@ -37,6 +37,17 @@ export const Approval = z.object({
 
 export const PostureChangeRecord = z.object({ kind: z.string(), severity: z.string(), text: z.string() });
 
+const ControllerIds = z.array(z.string().max(64)).max(10_000);
+
+/** Where a password check was answered: one account, each controller it was tried on. */
+const CredentialAnswers = z.object({
+  identityId: z.string().max(300),
+  userName: z.string().max(500),
+  acceptedOn: ControllerIds,
+  refusedOn: ControllerIds,
+  unreachableOn: ControllerIds,
+});
+
 /**
  * What each kind of record carries. The journal refuses to sign data that does not match, and the
  * projection (laptop and IT alike) parses it with the same schema. Never a password or a hash of one.
@@ -163,27 +174,16 @@ export const RecordData = {
     outcome: z.enum(["completed", "not-applied", "new-and-old", "unreachable", "neither"]),
     proof: z.object({ newPassword: Probe.nullable(), oldPassword: Probe.nullable() }),
   }),
-  "credential.checked": z.object({
-    identityId: z.string().max(300),
-    userName: z.string().max(500),
-    /** One login attempt per controller with a password the technician typed (never recorded). */
-    acceptedOn: z.array(z.string().max(64)).max(10_000),
-    refusedOn: z.array(z.string().max(64)).max(10_000),
-    unreachableOn: z.array(z.string().max(64)).max(10_000),
-  }),
-  "credential.defaultChecked": z.object({
-    identityId: z.string().max(300),
-    userName: z.string().max(500),
-    /**
-     * The vendor's published factory password(s) for this account name (at most two, from
-     * shared/findings/defaults.ts) tried once each per controller, on the technician's request.
-     * The passwords are public but still not recorded: only where one worked.
-     */
-    acceptedOn: z.array(z.string().max(64)).max(10_000),
-    refusedOn: z.array(z.string().max(64)).max(10_000),
-    unreachableOn: z.array(z.string().max(64)).max(10_000),
+  /** One login attempt per controller with a password the technician typed (never recorded). */
+  "credential.checked": CredentialAnswers,
+  /**
+   * The vendor's published factory password(s) for this account name (at most two, from
+   * shared/findings/defaults.ts) tried once each per controller, on the technician's request.
+   * The passwords are public but still not recorded: only where one worked.
+   */
+  "credential.defaultChecked": CredentialAnswers.extend({
     /** Controllers whose vendor publishes no default password for this name: not tried. */
-    notApplicableOn: z.array(z.string().max(64)).max(10_000),
+    notApplicableOn: ControllerIds,
     /** Refused logins this check spent in all (what lock-out policies count). */
     failedLogins: z.number().int().min(0),
   }),
