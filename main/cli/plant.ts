@@ -79,8 +79,12 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
       else if (results.length === 0) io.out("No account on a known controller has a name its vendor ships with a published password.");
       else {
         for (const r of results) {
-          const verdict = r.acceptedOn.length > 0 ? `FACTORY PASSWORD WORKS on ${r.acceptedOn.join(", ")}` : "factory password refused";
-          io.out(`${r.userName.padEnd(20)} ${verdict}${r.refusedOn.length > 0 && r.acceptedOn.length > 0 ? `; refused on ${r.refusedOn.join(", ")}` : ""}${r.unreachableOn.length > 0 ? `; not asked: ${r.unreachableOn.join(", ")}` : ""}`);
+          const parts = [
+            r.acceptedOn.length > 0 ? `FACTORY PASSWORD WORKS on ${r.acceptedOn.join(", ")}` : "",
+            r.refusedOn.length > 0 ? `refused on ${r.refusedOn.join(", ")}` : "",
+            r.unreachableOn.length > 0 ? `not checked (unreachable or not trusted): ${r.unreachableOn.join(", ")}` : "",
+          ].filter(Boolean);
+          io.out(`${r.userName.padEnd(20)} ${parts.join("; ")}`);
         }
         io.out(`${results.reduce((n, r) => n + r.failedLogins, 0)} failed login(s) spent.`);
       }

@@ -94,12 +94,17 @@ export class CredentialService {
       if (candidates.length === 0) entry.notApplicableOn.push(controller.id);
       else tasks.push({ controllerId: controller.id, identityId: link.identityId, userName: link.name, candidates });
     }
-    const checked = [...byIdentity.values()].filter((e) => tasks.some((t) => t.identityId === e.identityId));
+    const tried = new Set(tasks.map((t) => t.identityId));
+    const checked = [...byIdentity.values()].filter((e) => tried.has(e.identityId));
     if (checked.length === 0) return [];
     this.identity.ensureDevice();
     // Accounts on one controller are tried one after another; controllers four at a time.
     const perController = new Map<string, typeof tasks>();
-    for (const t of tasks) perController.set(t.controllerId, [...(perController.get(t.controllerId) ?? []), t]);
+    for (const t of tasks) {
+      const list = perController.get(t.controllerId) ?? [];
+      list.push(t);
+      perController.set(t.controllerId, list);
+    }
     let done = 0;
     await mapPool(
       [...perController],

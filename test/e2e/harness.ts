@@ -23,7 +23,6 @@ export interface AppHandle {
   /** Calls main through the page's `window.fieldproof`, exactly as the renderer does. */
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
   screenshot(name: string): Promise<string>;
-  /** Serious and critical axe violations on the current screen. */
   /** Serious and critical axe violations on the page, or only inside `within` (a modal dialog: the dimmed page behind it is not what the technician reads). */
   accessibilityViolations(within?: string): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]>;
   /** Errors the page logged so far (cleared); any left at close fail the test. */

@@ -229,6 +229,17 @@ describe("password rotation with proof", () => {
     }
     const after = await bay.services.inventory.identity(identityId);
     expect(after.findings.map((f) => f.code)).not.toContain("default-password");
+
+    // A controller that cannot be asked is reported as not checked, never as refused.
+    const down = bay.plant.controller(working[0]!);
+    await down.stop();
+    try {
+      const unreachable = (await bay.services.credentials.checkDefaults()).find((r) => r.identityId === identityId)!;
+      expect(unreachable.unreachableOn).toContain(working[0]);
+      expect([...unreachable.acceptedOn, ...unreachable.refusedOn]).not.toContain(working[0]);
+    } finally {
+      await down.start();
+    }
   });
 
   it("refuses to rotate when no IT key is trusted, and says how to fix it", async () => {

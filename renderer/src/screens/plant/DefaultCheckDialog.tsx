@@ -30,10 +30,24 @@ export function DefaultCheckDialog({ isOpen, onClose, onChecked }: Props): React
     onChecked();
   }
 
+  // A reopened dialog starts afresh: results from an earlier check are not today's.
+  function close(): void {
+    setResults(undefined);
+    setError(undefined);
+    onClose();
+  }
+
   const working = results?.filter((r) => r.acceptedOn.length > 0) ?? [];
   const failed = results?.reduce((n, r) => n + r.failedLogins, 0) ?? 0;
+  // No false all-clear: a controller that could not be asked is not a refusal.
+  const verdict =
+    working.length > 0
+      ? { intent: Intent.DANGER, title: "Factory passwords still work" }
+      : results?.some((r) => r.unreachableOn.length > 0)
+        ? { intent: Intent.WARNING, title: "Not every controller could be checked" }
+        : { intent: Intent.SUCCESS, title: "No factory password works" };
   return (
-    <Dialog isOpen={isOpen} onClose={onClose} title="Check factory passwords" icon="key">
+    <Dialog isOpen={isOpen} onClose={close} title="Check factory passwords" icon="key">
       <DialogBody>
         <p>
           Fieldproof logs in to each account that has a factory-default name with the password its vendor publishes (at most two tries per account and controller). Where one
@@ -46,16 +60,21 @@ export function DefaultCheckDialog({ isOpen, onClose, onChecked }: Props): React
           </Callout>
         )}
         {results && (
-          <Callout intent={working.length > 0 ? Intent.DANGER : Intent.SUCCESS} className="fp-callout" data-testid="default-check-result" title={working.length > 0 ? "Factory passwords still work" : "No factory password works"}>
+          <Callout intent={verdict.intent} className="fp-callout" data-testid="default-check-result" title={verdict.title}>
             {results.length === 0 ? (
               "No account on these controllers has a name its vendor ships with a published password."
             ) : (
               <ul>
                 {results.map((r) => (
                   <li key={r.identityId}>
-                    <strong>{r.userName}</strong>: {r.acceptedOn.length > 0 ? `works on ${r.acceptedOn.length} controller(s)` : "refused"}
-                    {r.refusedOn.length > 0 && r.acceptedOn.length > 0 ? `, refused on ${r.refusedOn.length}` : ""}
-                    {r.unreachableOn.length > 0 ? `, not asked on ${r.unreachableOn.length} (unreachable or not trusted)` : ""}
+                    <strong>{r.userName}</strong>:{" "}
+                    {[
+                      r.acceptedOn.length > 0 ? `works on ${r.acceptedOn.length} controller(s)` : "",
+                      r.refusedOn.length > 0 ? `refused on ${r.refusedOn.length}` : "",
+                      r.unreachableOn.length > 0 ? `not checked on ${r.unreachableOn.length} (unreachable or not trusted)` : "",
+                    ]
+                      .filter(Boolean)
+                      .join(", ")}
                   </li>
                 ))}
               </ul>
@@ -67,7 +86,7 @@ export function DefaultCheckDialog({ isOpen, onClose, onChecked }: Props): React
       <DialogFooter
         actions={
           <>
-            <Button size="large" text={results ? "Done" : "Cancel"} onClick={onClose} />
+            <Button size="large" text={results ? "Done" : "Cancel"} onClick={close} />
             <Button size="large" intent={Intent.WARNING} icon="key" text={results ? "Check again" : "Try factory passwords"} loading={busy} onClick={() => void check()} data-testid="default-check-run" />
           </>
         }
