@@ -4,6 +4,7 @@ import js from "@eslint/js";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import localRules from "./build/eslint/folder-layers.js";
 
 const NODE_BUILTINS = [
   "assert", "buffer", "child_process", "cluster", "crypto", "dgram", "dns", "events", "fs", "fs/promises", "http", "http2",
@@ -14,8 +15,50 @@ const NODE_BUILTINS = [
 const restrict = (paths, patterns) => ["error", { paths, patterns }];
 const msg = (message) => ({ message });
 
+const SHARED = ["shared/domain", "shared/evidence", "shared/findings", "shared/contract"];
+
+/**
+ * Which folder may import which (see docs/architecture.md). A folder may always import itself; one
+ * not listed on the left is not checked. Do not add an upward edge to make an import pass.
+ */
+export const FOLDER_LAYERS = {
+  "shared/domain": [],
+  "shared/evidence": ["shared/domain"],
+  "shared/findings": ["shared/domain"],
+  "shared/contract": ["shared/domain", "shared/evidence"],
+  renderer: SHARED,
+  "main/version": [],
+  "main/db": SHARED,
+  "main/connectors": SHARED,
+  "main/simulator": SHARED,
+  "main/evidence": [...SHARED, "main/db", "main/version"],
+  "main/services": [...SHARED, "main/db", "main/evidence", "main/connectors", "main/simulator", "main/version"],
+  "main/ipc": [...SHARED, "main/services"],
+  "main/electron": [...SHARED, "main/services", "main/ipc", "main/evidence"],
+  "main/preview": [...SHARED, "main/services", "main/ipc"],
+  "main/cli": [...SHARED, "main/services", "main/ipc", "main/evidence", "main/simulator", "main/version"],
+};
+
 /** Rules per layer (see docs/architecture.md). */
 export const layering = [
+  {
+    files: ["main/**/*.ts", "shared/**/*.ts", "renderer/src/**/*.{ts,tsx}"],
+    plugins: { local: localRules },
+    rules: { "local/folder-layers": ["error", { root: import.meta.dirname, layers: FOLDER_LAYERS }] },
+  },
+  {
+    // The services' repositories are for tests that look inside the store; main reaches the store
+    // through use cases (the composition root builds them).
+    files: ["main/**/*.ts"],
+    // The owner handlers and the CSV import move to use cases next (issue 10); then they leave this list.
+    ignores: ["main/services/createServices.ts", "main/ipc/handlers/owners.ts", "main/services/ownersCsv.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[property.name='repos']", message: "Use a service's use case, not its repositories (`repos` is for tests that look inside the store)." },
+      ],
+    },
+  },
   {
     files: ["shared/**/*.{ts,tsx}"],
     rules: {

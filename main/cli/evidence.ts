@@ -18,8 +18,8 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
     .option("--from <seq>", "first record to include (default: after IT's last receipt)", parseSeq)
     .option("--json", "print the result as JSON")
     .action(async (opts: { out: string; from?: number; json?: boolean }) => {
-      const services = await ctx.unlock();
-      const summary = await services.evidence.export(resolve(opts.out), opts.from, (done, total, label) => io.progress(done, total, label));
+      await ctx.unlock();
+      const summary = await ctx.job("evidence.export", { path: resolve(opts.out), fromSeq: opts.from }, "evidence.exportResult");
       if (opts.json) io.out(json(summary));
       else io.out(`Wrote ${summary.records} record(s), seq ${summary.firstSeq}..${summary.lastSeq}, ${summary.sealed} sealed secret(s), to ${summary.path} (${summary.bytes} bytes, sha256 ${summary.sha256}).`);
     });
@@ -93,8 +93,8 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
     .description("on a laptop: trust IT's public keys from it-public.json")
     .option("--replace", "replace a different IT key already trusted")
     .action(async (file: string, opts: { replace?: boolean }) => {
-      const services = await ctx.unlock();
-      const result = await services.evidence.trustIt(resolve(file), opts.replace === true);
+      await ctx.unlock();
+      const result = await ctx.invoke("evidence.trustIt", { path: resolve(file), replace: opts.replace === true });
       io.out(`Trusting IT key ${result.keyName} (${result.fingerprint}); new secrets will be sealed to ${result.ageRecipient}.`);
     });
 
@@ -103,8 +103,8 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
     .command("import <file>")
     .description("import IT's receipt so the laptop knows what IT holds; the next export starts after it")
     .action(async (file: string) => {
-      const services = await ctx.unlock();
-      const result = await services.evidence.importReceipt(resolve(file));
+      await ctx.unlock();
+      const result = await ctx.invoke("evidence.importReceipt", { path: resolve(file) });
       io.out(
         result.status === "imported"
           ? `Receipt imported: IT holds records 0..${result.treeSize - 1} (cosigned ${result.cosignedAt}).`
@@ -116,8 +116,8 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
     .command("rebuild")
     .description("rebuild every table the app shows from the signed journal")
     .action(async () => {
-      const services = ctx.services();
-      const result = await services.evidence.rebuild((done, total) => io.progress(done, total, "replaying records"));
+      // Not a window's use case (the app rebuilds nothing on request): the service directly.
+      const result = await ctx.services().evidence.rebuild((done, total) => io.progress(done, total, "replaying records"));
       io.out(`Rebuilt the projections from ${result.records} record(s).`);
     });
 
@@ -131,7 +131,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
     }, 20)
     .option("--json", "print as JSON")
     .action(async (opts: { limit: number; json?: boolean }) => {
-      const page = await ctx.services().evidence.records({ offset: 0, limit: opts.limit });
+      const page = await ctx.invoke("evidence.records", { offset: 0, limit: opts.limit });
       if (opts.json) io.out(json(page));
       else for (const r of page.records) io.out(`${String(r.seq).padStart(6)}  ${r.recordedAt}  ${r.kind.padEnd(20)} ${r.subject}${r.receipted ? "" : "  (not yet receipted)"}`);
     });

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { APP_VERSION } from "../version";
 import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .description("show the store location, device name and IT sync state")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const info = await ctx.services().system.info();
+      const info = await ctx.invoke("system.info", {});
       if (opts.json) io.out(json(info));
       else {
         io.out(`Fieldproof ${info.appVersion}`);

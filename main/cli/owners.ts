@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { AppError, contract, CsvKind, IsoDay } from "../../shared/contract";
-import { describeIssues } from "../services/dispatch";
-import { createOwnerHandlers } from "../services/ownerHandlers";
+import { AppError } from "../../shared/domain/errors";
+import { AuthorityActionName, CsvKind, Employer, IsoDay } from "../../shared/contract";
 import { OwnersCsv } from "../services/ownersCsv";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -17,8 +16,8 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
     .description("import a teams, people, owners or holders CSV (told by its header); every row or none")
     .option("--json", "print the result as JSON")
     .action(async (file: string, opts: { json?: boolean }) => {
-      const services = await ctx.unlock();
-      const result = new OwnersCsv(services).importFile(resolve(file));
+      await ctx.unlock();
+      const result = await ctx.invoke("owners.importCsv", { path: resolve(file) });
       if (opts.json) io.out(json(result));
       else io.out(`Imported ${result.rows} ${result.kind} row(s) from ${file}: ${result.records} record(s) written, ${result.unchanged} row(s) already as in the file.`);
     });
@@ -29,12 +28,12 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
     .option("--kind <kind>", "teams, people, owners or holders", parseKind, "people")
     .option("--out <file>", "write to this file instead of stdout")
     .action(async (opts: { kind: CsvKind; out?: string }) => {
-      const csv = new OwnersCsv(ctx.services());
       if (opts.out) {
-        const result = csv.exportFile(opts.kind, resolve(opts.out));
+        const result = await ctx.invoke("owners.exportCsv", { kind: opts.kind, path: resolve(opts.out) });
         io.err(`Wrote ${result.rows} ${result.kind} row(s) to ${result.path} (${result.bytes} bytes).`);
       } else {
-        io.out(csv.exportText(opts.kind).text);
+        // TODO(issue 10, owners): through the contract once owners.exportCsv can answer with the text.
+        io.out(new OwnersCsv(ctx.services()).exportText(opts.kind).text);
       }
     });
 
@@ -48,12 +47,12 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
     .option("--team <team>", "team id")
     .option("--pin-env <var>", "environment variable holding their PIN (6+ characters), to approve rotations on this laptop")
     .action(async (personId: string, opts: { name: string; employer: string; role: string; company: string; team?: string; pinEnv?: string }) => {
-      const services = await ctx.unlock();
+      await ctx.unlock();
       const pin = opts.pinEnv ? process.env[opts.pinEnv] : undefined;
       if (opts.pinEnv && pin === undefined) throw new AppError("INVALID_REQUEST", `The environment variable ${opts.pinEnv} is not set.`);
-      const request = contract["owners.upsertPerson"].request.safeParse({ personId, name: opts.name, role: opts.role, employer: opts.employer, company: opts.company, teamId: opts.team ?? null, pin: pin ?? null });
-      if (!request.success) throw new AppError("INVALID_REQUEST", describeIssues(request.error));
-      const person = await createOwnerHandlers(services)["owners.upsertPerson"](request.data);
+      const employer = Employer.safeParse(opts.employer);
+      if (!employer.success) throw new AppError("INVALID_REQUEST", `--employer: use ${Employer.options.join(", ")}`);
+      const person = await ctx.invoke("owners.upsertPerson", { personId, name: opts.name, role: opts.role, employer: employer.data, company: opts.company, teamId: opts.team ?? null, pin: pin ?? null });
       io.out(`${person.name} (${person.personId})${person.hasApproverKey ? " can approve on this laptop with their PIN" : ""}.`);
     });
 
@@ -61,13 +60,14 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
     .command("authority <where> <action> [people...]")
     .description("who may approve, revoke, pause or override on a line (LINE) or cell (LINE/CELL), in escalation order; none = inherit the line's")
     .action(async (where: string, action: string, people: string[]) => {
-      const services = await ctx.unlock();
+      await ctx.unlock();
       const slash = where.indexOf("/");
       const line = slash < 0 ? where : where.slice(0, slash);
       const cell = slash < 0 ? null : where.slice(slash + 1);
-      const request = contract["owners.setAuthority"].request.safeParse({ line, cell, action, people: people.map((p) => findPerson(services.repos.owners.people(), p)) });
-      if (!request.success) throw new AppError("INVALID_REQUEST", describeIssues(request.error));
-      await createOwnerHandlers(services)["owners.setAuthority"](request.data);
+      const action_ = AuthorityActionName.safeParse(action);
+      if (!action_.success) throw new AppError("INVALID_REQUEST", `action: use ${AuthorityActionName.options.join(", ")}`);
+      const { people: known } = await ctx.invoke("owners.list", {});
+      await ctx.invoke("owners.setAuthority", { line, cell, action: action_.data, people: people.map((p) => findPerson(known, p)) });
       io.out(people.length === 0 ? `${where}: ${action} now follows the line's list.` : `${where}: ${action} by ${people.join(", then ")}.`);
     });
 
@@ -78,9 +78,9 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
     .requiredOption("--date <date>", "the day they left, YYYY-MM-DD", parseDay)
     .option("--json", "print the result as JSON")
     .action(async (who: string, opts: { date: string; json?: boolean }) => {
-      const services = await ctx.unlock();
-      const personId = findPerson(services.repos.owners.people(), who);
-      const result = await createOwnerHandlers(services)["owners.markLeft"]({ personId, leftAt: opts.date });
+      await ctx.unlock();
+      const { people } = await ctx.invoke("owners.list", {});
+      const result = await ctx.invoke("owners.markLeft", { personId: findPerson(people, who), leftAt: opts.date });
       if (opts.json) {
         io.out(json(result));
         return;
@@ -98,7 +98,7 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
     .description("every identity with its owner, holders, due date and findings")
     .option("--json", "print as JSON (one object per identity)")
     .action(async (opts: { json?: boolean }) => {
-      const rows = await ctx.services().inventory.identities();
+      const { rows } = await ctx.invoke("identities.list", {});
       if (opts.json) {
         io.out(json(rows));
         return;

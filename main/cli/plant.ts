@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { AppError, type ScanOutcome } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
+import { type ScanOutcome } from "../../shared/contract";
 import type { CliContext } from "./context";
 import { json } from "./io";
 import { promptSecret } from "./prompt";
@@ -19,19 +20,19 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
     .option("--timeout <ms>", "per-controller timeout in milliseconds (500-120000)", wholeNumber(500, 120_000), 10_000)
     .option("--json", "print the outcomes as JSON")
     .action(async (targets: string[], opts: { plant?: string; port: string; trustNew?: boolean; concurrency: number; timeout: number; json?: boolean }) => {
-      const services = await ctx.unlock();
+      await ctx.unlock();
       let controllerIds: string[] | undefined;
       if (opts.plant) {
-        const path = resolve(opts.plant);
-        const summary = await services.plant.importPlantFile(path);
+        const summary = await ctx.invoke("plant.importFile", { path: resolve(opts.plant) });
         io.err(`Plant ${summary.site}: ${summary.controllers} controller(s), ${summary.logins} login(s) stored encrypted.`);
-        const file = services.repos.plant.controllers().filter((c) => c.siteName === summary.site);
-        controllerIds = file.map((c) => c.id);
+        controllerIds = summary.controllerIds;
       }
       const ports = opts.port.split(",").map((p) => Number(p.trim()));
-      const outcomes = await services.scan.scan(
+      const { outcomes } = await ctx.job(
+        "plant.scan",
         { controllerIds, targets: targets.length > 0 ? targets : undefined, ports, trustNewCertificates: opts.trustNew === true, concurrency: opts.concurrency, timeoutMs: opts.timeout },
-        { signal: new AbortController().signal, progress: (done, total, label) => io.progress(done, total, label ?? "") },
+        "plant.scanResult",
+        "controllers already asked are recorded; the rest are not scanned",
       );
       if (opts.json) io.out(json(outcomes));
       else print(outcomes, (text) => io.out(text));
@@ -49,11 +50,11 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
     .option("--password-env <var>", "environment variable holding the password (else asked for)")
     .option("--json", "print as JSON")
     .action(async (identity: string, opts: { passwordEnv?: string; json?: boolean }) => {
-      const services = await ctx.unlock();
+      await ctx.unlock();
       const identityId = identity.includes("/") ? identity : `user/${identity}`;
       const password = opts.passwordEnv ? process.env[opts.passwordEnv] : await promptSecret(`Password to check for ${identityId.slice(5)}: `, "--password-env");
       if (!password) throw new AppError("INVALID_REQUEST", `The environment variable ${opts.passwordEnv ?? ""} is not set.`);
-      const result = await services.credentials.checkReuse(identityId, password, { signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      const result = await ctx.invoke("identities.checkReuse", { id: identityId, password });
       if (opts.json) io.out(json(result));
       else {
         io.out(`Accepted on ${result.acceptedOn.length}: ${result.acceptedOn.join(", ") || "none"}`);
@@ -73,8 +74,8 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
           "This check logs in with the vendors' published factory passwords: each wrong one is a failed login that a lock-out policy counts (at most two per account and controller). Run it again with --yes to go ahead.",
         );
       }
-      const services = await ctx.unlock();
-      const results = await services.credentials.checkDefaults({ signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
+      await ctx.unlock();
+      const { results } = await ctx.invoke("identities.checkDefaults", { confirm: true });
       if (opts.json) io.out(json(results));
       else if (results.length === 0) io.out("No account on a known controller has a name its vendor ships with a published password.");
       else {

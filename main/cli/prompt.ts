@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 
 /**
  * Asks for a secret on the terminal without echoing it. Refuses when there is no terminal, so a

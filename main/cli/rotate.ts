@@ -1,5 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { AppError, RotationRequest, type RotationRowView } from "../../shared/contract";
+import { RotationRequest, type ControllerOutcome, type RotationRowView } from "../../shared/contract";
+import { OperationalState, RotationReason } from "../../shared/evidence/kinds";
+import { AppError } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import type { CliContext } from "./context";
 import { json } from "./io";
 import { promptSecret } from "./prompt";
@@ -18,7 +21,9 @@ interface RotateOptions {
   json?: boolean;
 }
 
-/** `fieldproof rotate`, `fieldproof rotations [resolve|retry]`. Passwords never come as arguments (ps shows them). */
+const INTERRUPTED = "A controller being changed finishes its step and is recorded; if the laptop stops mid-step, `fieldproof rotations resolve` finds out which password the controller accepts";
+
+/** `fieldproof rotate`, `fieldproof rotations [list|resolve|retry|reveal|confirm]`. Passwords never come as arguments (ps shows them). */
 export function registerRotationCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
 
@@ -36,22 +41,23 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
     .command("rotate <identity>")
     .description("rotate an account's password on its controllers, with proof (new accepted, old refused)")
     .option("--controller <id...>", "only these controllers (default: every controller the account lives on)")
-    .addOption(new Option("--reason <reason>", "why").choices(["schedule", "holder-left", "break-glass-used", "suspected-exposure", "commissioning", "vendor-session-ended"]).makeOptionMandatory())
+    .addOption(new Option("--reason <reason>", "why").choices(RotationReason.options).makeOptionMandatory())
     .requiredOption("--work-order <wo>", "the work order this change belongs to")
-    .addOption(new Option("--state <state>", "operational state").choices(["normal", "maintenance-window", "emergency", "commissioning", "vendor-session"]).default("maintenance-window"))
+    .addOption(new Option("--state <state>", "operational state").choices(OperationalState.options).default("maintenance-window"))
     .option("--current-password-env <var>", "environment variable holding the account's current password (else asked for)")
     .option("--approver <person>", "the person approving (dual control), by person id")
     .option("--approver-pin-env <var>", "environment variable holding the approver's PIN (else asked for)")
     .option("--emergency", "an emergency override (only those named for it may approve)")
-    .addOption(new Option("--password-scope <scope>", "a new password per controller, or one for all").choices(["per-controller", "shared"]).default("per-controller"))
+    .addOption(new Option("--password-scope <scope>", "a new password per controller, or one for all").choices(RotationRequest.shape.passwordScope.unwrap().options).default("per-controller"))
     .option("--concurrency <n>", "controllers at once (1-32)", positiveInt(32), 8)
     .option("--json", "print the result as JSON")
     .action(async (identity: string, opts: RotateOptions) => {
-      const services = await ctx.unlock();
+      await ctx.unlock();
       const identityId = identity.includes("/") ? identity : `user/${identity}`;
-      const own = services.repos.plant.controllers().every((c) => services.plant.login(c.id)?.userName === identityId.slice(5));
-      if (own && opts.currentPasswordEnv) io.err(`${identityId.slice(5)} is your own controller login: its current password comes from this laptop's vault; --current-password-env is not used.`);
-      const currentPassword = own ? undefined : await secret(opts.currentPasswordEnv, `Current password of ${identityId.slice(5)}: `, "--current-password-env");
+      const userName = identityId.slice(identityId.indexOf("/") + 1);
+      const { ownLogin } = await ctx.invoke("identities.get", { id: identityId });
+      if (ownLogin && opts.currentPasswordEnv) io.err(`${userName} is your own controller login: its current password comes from this laptop's vault; --current-password-env is not used.`);
+      const currentPassword = ownLogin ? undefined : await secret(opts.currentPasswordEnv, `Current password of ${userName}: `, "--current-password-env");
       const pin = opts.approver ? await secret(opts.approverPinEnv, `PIN of ${opts.approver}: `, "--approver-pin-env") : undefined;
       const parsed = RotationRequest.safeParse({
         identityId,
@@ -64,25 +70,24 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
         passwordScope: opts.passwordScope,
         concurrency: opts.concurrency,
       });
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new AppError("INVALID_REQUEST", `${issue.path.join(".") || "request"}: ${issue.message}`);
-      }
-      const plan = services.rotations.plan(parsed.data);
-      io.err(`Rotating ${plan.userName} on ${plan.controllers.length} controller(s), batch ${plan.batchId}...`);
-      const results = await services.rotations.run(plan, { signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
-      const view = services.rotations.view(services.repos.rotations.batch(plan.batchId));
-      if (opts.json) io.out(json({ batchId: plan.batchId, results }));
-      else {
-        for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
-        io.out(`Batch ${plan.batchId}: ${results.filter((r) => r.state === "committed").length} of ${results.length} rotated with proof.`);
-        if (results.some((r) => r.state === "failed" || r.state === "refused")) io.out(`Retry only the failures: fieldproof rotations retry ${plan.batchId}`);
-        for (const r of results.filter((x) => x.state === "pending-manual")) {
-          io.out(`Manual step for ${r.controllerId}: fieldproof rotations reveal ${r.rotationId} (recorded), set it in the vendor tool, then fieldproof rotations confirm ${r.rotationId}`);
-        }
-      }
-      if (results.some((r) => r.state === "failed" || r.state === "refused") || view.some((v) => v.state.startsWith("failed"))) ctx.exitCode = 1;
+      if (!parsed.success) throw new AppError("INVALID_REQUEST", describeIssues(parsed.error, 1));
+      io.err(`Rotating ${userName}...`);
+      reportBatch(await ctx.job("rotations.start", parsed.data, "rotations.batchResult", INTERRUPTED), opts.json === true);
     });
+
+  function reportBatch({ batchId, results }: { batchId: string; results: readonly ControllerOutcome[] }, asJson: boolean): void {
+    if (results.some((r) => r.state === "failed" || r.state === "refused")) ctx.exitCode = 1;
+    if (asJson) {
+      io.out(json({ batchId, results }));
+      return;
+    }
+    for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
+    io.out(`Batch ${batchId}: ${results.filter((r) => r.state === "committed").length} of ${results.length} rotated with proof.`);
+    if (results.some((r) => r.state === "failed" || r.state === "refused")) io.out(`Retry only the failures: fieldproof rotations retry ${batchId}`);
+    for (const r of results.filter((x) => x.state === "pending-manual")) {
+      io.out(`Manual step for ${r.controllerId}: fieldproof rotations reveal ${r.rotationId} (recorded), set it in the vendor tool, then fieldproof rotations confirm ${r.rotationId}`);
+    }
+  }
 
   const rotations = program.command("rotations").description("list rotations; resolve interrupted ones; retry a batch's failures");
   rotations
@@ -90,8 +95,7 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
     .description("rotations, newest first, with their proof")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const services = ctx.services();
-      const view = services.rotations.view(services.repos.rotations.list());
+      const { rotations: view } = await ctx.invoke("rotations.list", {});
       if (opts.json) io.out(json(view));
       else for (const r of view) io.out(line(r));
     });
@@ -100,18 +104,18 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
     .description("probe the controllers of interrupted rotations and record which password they accept")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const services = await ctx.unlock();
-      const results = await services.rotations.resolvePending({ signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
-      if (opts.json) io.out(json(results));
-      else if (results.length === 0) io.out("No interrupted rotation.");
-      else for (const r of results) io.out(`${r.rotationId}: ${r.outcome}`);
+      await ctx.unlock();
+      const { resolved } = await ctx.job("rotations.resolvePending", {}, "rotations.resolveResult");
+      if (opts.json) io.out(json(resolved));
+      else if (resolved.length === 0) io.out("No interrupted rotation.");
+      else for (const r of resolved) io.out(`${r.rotationId}: ${r.outcome}`);
     });
   rotations
     .command("reveal <rotation>")
     .description("show a pending manual rotation's new password once, to type into the vendor tool (the showing is recorded)")
     .action(async (rotationId: string) => {
-      const services = await ctx.unlock();
-      const shown = services.rotations.revealManual(rotationId);
+      await ctx.unlock();
+      const shown = await ctx.invoke("rotations.revealManual", { rotationId });
       io.err(`New password for ${shown.userName} on ${shown.controllerName} (this showing is recorded):`);
       io.out(shown.password);
     });
@@ -119,9 +123,9 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
     .command("confirm <rotation>")
     .description("the manual change is done: prove it (new accepted, old refused) and commit")
     .action(async (rotationId: string) => {
-      const services = await ctx.unlock();
-      const result = await services.rotations.confirmManual(rotationId);
-      io.out(`${result.state.toUpperCase()}: ${result.message}`);
+      await ctx.unlock();
+      const result = await ctx.invoke("rotations.confirmManual", { rotationId });
+      io.out(`${result.state.toUpperCase()}: ${result.summary}`);
       if (result.state !== "committed") ctx.exitCode = 1;
     });
   rotations
@@ -132,14 +136,11 @@ export function registerRotationCommands(program: Command, ctx: CliContext): voi
     .option("--approver-pin-env <var>", "environment variable holding the approver's PIN")
     .option("--json", "print as JSON")
     .action(async (batch: string, opts: { currentPasswordEnv?: string; approver?: string; approverPinEnv?: string; json?: boolean }) => {
-      const services = await ctx.unlock();
+      await ctx.unlock();
       const currentPassword = await secret(opts.currentPasswordEnv, "Current password: ", "--current-password-env");
       const pin = opts.approver ? await secret(opts.approverPinEnv, `PIN of ${opts.approver}: `, "--approver-pin-env") : undefined;
-      const plan = services.rotations.retryPlan(batch, currentPassword, opts.approver ? { personId: opts.approver, pin: pin ?? "", emergency: false } : undefined);
-      const results = await services.rotations.run(plan, { signal: new AbortController().signal, progress: (d, t, l) => io.progress(d, t, l ?? "") });
-      if (opts.json) io.out(json({ batchId: plan.batchId, results }));
-      else for (const r of results) io.out(`${r.state.toUpperCase().padEnd(15)} ${r.controllerId}: ${r.message}`);
-      if (results.some((r) => r.state !== "committed" && r.state !== "pending-manual")) ctx.exitCode = 1;
+      const approval = opts.approver ? { personId: opts.approver, pin: pin ?? "", emergency: false } : undefined;
+      reportBatch(await ctx.job("rotations.retryFailed", { batchId: batch, currentPassword, approval }, "rotations.batchResult", INTERRUPTED), opts.json === true);
     });
 }
 

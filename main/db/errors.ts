@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 
 /** The store cannot be used as it is; the message tells the technician what to do. Nothing was written. */
 export class StoreOpenError extends AppError {

@@ -1,6 +1,6 @@
 import { ipcMain } from "electron";
 import { CHANNELS } from "../../shared/contract";
-import type { Dispatch } from "../services";
+import type { Dispatch } from "../ipc";
 
 /** One ipcMain handler per contract channel; each passes the sender frame to the dispatcher to check. */
 export function registerIpc(dispatch: Dispatch): void {

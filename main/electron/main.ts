@@ -1,7 +1,8 @@
 // Electron entry point: the only place the desktop app's lifecycle lives.
 import { app, type BrowserWindow, dialog } from "electron";
 import { join } from "node:path";
-import { createDispatcher, createHandlers, createServices, type Services } from "../services";
+import { createServices, type Services } from "../services";
+import { createDispatcher, createHandlers, createInvoke } from "../ipc";
 import { electronDialogs } from "./dialogs";
 import { registerIpc } from "./ipc";
 import { chooseKeyProtection } from "./keyProtection";
@@ -50,16 +51,12 @@ async function start(): Promise<void> {
       console.error("[fieldproof] device key not opened at start:", error instanceof Error ? error.message : error);
     }
   }
-  registerIpc(
-    createDispatcher(createHandlers(services), {
-      trustedOrigin: APP_ORIGIN,
-      onInternalError: (channel, error) => console.error(`[fieldproof] ${channel}:`, error),
-    }),
-  );
+  const handlers = createHandlers(services);
+  const onInternalError = (channel: string, error: unknown): void => console.error(`[fieldproof] ${channel}:`, error);
+  registerIpc(createDispatcher(handlers, { trustedOrigin: APP_ORIGIN, onInternalError }));
   // Rotations interrupted by a crash or a pulled plug: probe their controllers now and record what they accept.
-  if (services.identity.status().state === "unlocked" && services.repos.rotations.pending().length > 0) {
-    const s = services;
-    s.jobs.start("rotations.resolve", "Resolving interrupted rotations", (job) => s.rotations.resolvePending(job));
+  if (services.identity.status().state === "unlocked" && services.rotations.hasInterrupted()) {
+    void createInvoke(handlers, { onInternalError }).invoke("rotations.resolvePending", {});
   }
   mainWindow = createMainWindow(dataDir, distDir);
   mainWindow.on("closed", () => {

@@ -1,5 +1,5 @@
 import { app, session, type WebContents } from "electron";
-import { isAppUrl } from "../services/navigation";
+import { isAppUrl } from "../ipc/navigation";
 
 /**
  * Electron security checklist: no navigation away from the app, no new windows, no webviews,

@@ -1,5 +1,5 @@
 import { type z } from "zod";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { BUNDLE_ENTRIES, BundleManifest, Envelope, SEALED_ENTRY } from "../../shared/evidence";
 import { readTar } from "./tarReader";
 

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pack } from "tar-stream";
-import { AppError } from "../../shared/contract";
-import { BUNDLE_ENTRIES } from "../../shared/evidence";
+import { AppError } from "../../shared/domain/errors";
 
 export interface BundleFile {
   readonly name: string;
@@ -90,4 +89,3 @@ function syncDir(dir: string): void {
   }
 }
 
-export { BUNDLE_ENTRIES };

@@ -1,5 +1,5 @@
 import { Encrypter } from "age-encryption";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 
 /**
  * Seals a secret to IT's age X25519 recipient (age-encryption.org/v1, binary). IT opens it with the

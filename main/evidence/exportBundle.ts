@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { BUNDLE_ENTRIES, BUNDLE_FORMAT, ZERO_HASH, type BundleManifest } from "../../shared/evidence";
 import type { JournalRepository } from "../db/journalRepository";
 import { fingerprintOf, publicKeyFromPem, sha256Hex } from "./crypto";

@@ -1,5 +1,5 @@
 import { randomBytes, type KeyObject } from "node:crypto";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import type { JournalRepository } from "../db/journalRepository";
 import { fingerprintOf, generateEd25519, keyIdOf, privateKeyFromDer, publicKeyFromPem } from "./crypto";
 import type { Signer } from "./dsse";
@@ -23,6 +23,12 @@ export interface DeviceStatus {
   readonly name: string;
   readonly fingerprint: string | null;
   readonly protector: "safeStorage" | "passphrase" | null;
+}
+
+export interface TechnicianStatus {
+  readonly name: string;
+  readonly hasKey: boolean;
+  readonly signedIn: boolean;
 }
 
 /** The laptop's signing identity: the device key (made on first use) and the technician's optional key. */
@@ -99,7 +105,7 @@ export class Identity {
   }
 
   /** Sets the technician profile; with a PIN, a personal key is made and co-signs records once signed in. */
-  setTechnician(name: string, pin: string | null): void {
+  setTechnician(name: string, pin: string | null): TechnicianStatus {
     const trimmed = name.trim();
     if (!trimmed) throw new AppError("INVALID_REQUEST", "The technician's name must not be empty.");
     let row: { name: string; publicKey: string; keyId: string; protectedKey: string } | null = null;
@@ -115,20 +121,22 @@ export class Identity {
       this.technicianKey = key;
       this.journal.appendInTransaction("technician.set", [{ name: `fieldproof:technician/${trimmed}` }], { name: trimmed, publicKeyPem: row?.publicKey ?? null });
     });
+    return this.technician()!;
   }
 
   /** Opens the technician's key with their PIN for this session. */
-  signInTechnician(pin: string): void {
+  signInTechnician(pin: string): TechnicianStatus {
     const row = this.options.repo.technicianKey();
     if (!row) throw new AppError("PRECONDITION_FAILED", "No technician key is set on this laptop. Set a technician with a PIN in Settings first.");
     this.technicianKey = privateKeyFromDer(passphraseProtector(pin, "PIN", 6).unprotect(row.protectedKey));
+    return this.technician()!;
   }
 
   signOutTechnician(): void {
     this.technicianKey = undefined;
   }
 
-  technician(): { name: string; hasKey: boolean; signedIn: boolean } | null {
+  technician(): TechnicianStatus | null {
     const row = this.options.repo.technicianKey();
     const projected = this.currentTechnicianName();
     if (!projected) return null;

@@ -1,7 +1,7 @@
 import { generateIdentity, identityToRecipient } from "age-encryption";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { fingerprintOf, generateEd25519, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "./crypto";
 import { validKeyName } from "./note";
 

@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { PAYLOAD_TYPE, PREDICATE_TYPE, RecordData, STATEMENT_TYPE, ZERO_HASH, type Actor, type RecordDataOf, type RecordKind, type Statement } from "../../shared/evidence";
 import type { JournalRepository, StoredRecord } from "../db/journalRepository";
 import { sha256Hex } from "./crypto";

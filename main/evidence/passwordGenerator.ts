@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { alphabets, unsatisfiable, type GeneratorPolicy } from "../../shared/domain/passwordPolicy";
 
 /** A new password from the OS CSPRNG: one character of each required class, the rest from all allowed, shuffled. */

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
 import { z } from "zod";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 
 /**
  * Protects private keys at rest. In the desktop app: Electron safeStorage (OS keychain / DPAPI /

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from "node:fs";
 import { extract } from "tar-stream";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 
 export interface TarLimits {
   /** Largest single entry, by name rule; anything larger is refused before it is read. */

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import type { VaultRepository } from "../db/vaultRepository";
 import type { KeyProtector } from "./protector";
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { isRecordKind, PAYLOAD_TYPE, RecordData, Statement, ZERO_HASH, type Envelope } from "../../shared/evidence";
 import type { ParsedBundle } from "./bundleReader";
 import { ed25519Verify, keyIdOf, pemOf, publicKeyFromPem, sha256Hex } from "./crypto";

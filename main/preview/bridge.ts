@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { extname, resolve, sep } from "node:path";
 import type { Page } from "playwright-core";
 import { API_GLOBAL, CHANNELS } from "../../shared/contract";
-import type { Dispatch } from "../services";
-import { isAppUrl } from "../services/navigation";
+import type { Dispatch } from "../ipc";
+import { isAppUrl } from "../ipc/navigation";
 
 /**
  * The app's origin outside Electron. `.invalid` never resolves, and every request is answered from

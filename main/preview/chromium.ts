@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 
 /**
  * Flags for the system Chromium: no background calls home (they would only fail on an isolated

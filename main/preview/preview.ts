@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { createDispatcher, createHandlers, createServices, resolveDataDir } from "../services";
+import { createServices, resolveDataDir } from "../services";
+import { createDispatcher, createHandlers } from "../ipc";
 import { attachBridge, BRIDGE_ENTRY, BRIDGE_ORIGIN } from "./bridge";
 import { CHROMIUM_ARGS, findChromium, sandboxArgs } from "./chromium";
 

@@ -1,7 +1,8 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import type { KeyProtector } from "../evidence/protector";
-import type { ControllerConnector } from "./connectorPort";
+import type { ControllerConnector } from "../connectors/port";
+import type { CrashHook } from "./rotation/crashPoint";
 
 export type Runtime = "electron" | "preview" | "test" | "cli";
 
@@ -25,6 +26,8 @@ export interface ServicesConfig {
   readonly controllerTimeoutMs?: number;
   /** A connector to use instead of the OPC UA one (tests of services in isolation). */
   readonly connector?: ControllerConnector;
+  /** The crash tests' seam, called at each rotation step; only a test's composition root sets it. */
+  readonly crashHook?: CrashHook;
 }
 
 export interface FileDialog {

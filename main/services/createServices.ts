@@ -13,7 +13,7 @@ import { passphraseProtector } from "../evidence/protector";
 import { Vault } from "../evidence/vault";
 import { APP_VERSION } from "../version";
 import { defaultDeviceName, STORE_FILE, type ServicesConfig } from "./config";
-import type { ControllerConnector } from "./connectorPort";
+import type { ControllerConnector } from "../connectors/port";
 import { CredentialService } from "./credentialService";
 import { DemoService } from "./demoService";
 import { EvidenceService } from "./evidenceService";
@@ -22,6 +22,7 @@ import { JobRegistry } from "./jobs";
 import { OwnersService } from "./ownersService";
 import { PlantService } from "./plantService";
 import { RotationRunner } from "./rotation/runner";
+import { noCrashHook } from "./rotation/crashPoint";
 import { RotationService } from "./rotation/rotationService";
 import { ScanService } from "./scanService";
 import { SettingsService } from "./settingsService";
@@ -43,10 +44,11 @@ export interface Services {
   readonly demo: DemoService;
   readonly credentials: CredentialService;
   readonly vault: Vault;
-  /** Repositories, for tests that compare projections and look inside the store. */
+  /**
+   * Repositories, only for tests that look inside the store (lint refuses `.repos` in main/): the app,
+   * the CLI and the IPC handlers reach the store through the services' use cases.
+   */
   readonly repos: { readonly journal: JournalRepository; readonly plant: PlantRepository; readonly owners: OwnersRepository; readonly rotations: RotationRepository };
-  /** The journal's repository (tests compare projections with it). */
-  readonly journalRepo: JournalRepository;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export function createServices(config: ServicesConfig): Services {
   const now = config.now ?? (() => new Date());
   const storePath = join(config.dataDir, STORE_FILE);
   const db: Database = openDatabase(storePath, { migrations: MIGRATIONS, label: "The Fieldproof store" });
-  const jobs = new JobRegistry(now);
+  const jobs = new JobRegistry({ now });
   const settingsRepo = new SettingsRepository(db);
   const journalRepo = new JournalRepository(db);
   const plantRepo = new PlantRepository(db);
@@ -83,15 +85,15 @@ export function createServices(config: ServicesConfig): Services {
     sealedForExport: () => rotationRepo.sealedForExport(),
     onReceipt: (treeSize) => rotationRepo.releaseSealed(treeSize),
   });
-  const settings = new SettingsService(settingsRepo, identity);
-  const system = new SystemService(settings, evidence, { dataDir: config.dataDir, storePath }, config.runtime, config.dialogs !== undefined);
-  const plant = new PlantService(plantRepo, identity, vault);
-  const scan = new ScanService(plantRepo, plant, identity, getConnector, (prev, next) => diffPosture(prev, next), now);
-  const inventory = new InventoryService(plantRepo, ownersRepo, rotationRepo, () => DEFAULT_POLICY, now);
+  const settings = new SettingsService({ repo: settingsRepo, identity });
+  const system = new SystemService({ settings, evidence, paths: { dataDir: config.dataDir, storePath }, runtime: config.runtime, dialogs: config.dialogs });
+  const plant = new PlantService({ repo: plantRepo, identity, vault });
+  const scan = new ScanService({ repo: plantRepo, plant, identity, connector: getConnector, diff: diffPosture, now });
+  const inventory = new InventoryService({ plant: plantRepo, owners: ownersRepo, rotations: rotationRepo, policy: () => DEFAULT_POLICY, now, login: (controllerId) => plant.login(controllerId) });
   const owners = new OwnersService(ownersRepo, plantRepo, identity, now);
   const timeoutMs = config.controllerTimeoutMs ?? 10_000;
   const basePolicy = () => DEFAULT_GENERATOR_POLICY;
-  const runner = new RotationRunner({ identity, vault, plant, rotations: rotationRepo, connector: getConnector, now, timeoutMs, basePolicy });
+  const runner = new RotationRunner({ identity, vault, plant, rotations: rotationRepo, connector: getConnector, now, timeoutMs, basePolicy, crashHook: config.crashHook ?? noCrashHook });
   const rotations = new RotationService({
     plantRepo,
     rotations: rotationRepo,
@@ -107,8 +109,8 @@ export function createServices(config: ServicesConfig): Services {
     plant,
     itRecipient: (deviceId) => journalRepo.itTrust(deviceId)?.ageRecipient,
   });
-  const demo = new DemoService(config.dataDir, plant);
-  const credentials = new CredentialService(plantRepo, identity, getConnector, timeoutMs, (controllerId) => plant.login(controllerId));
+  const demo = new DemoService({ dataDir: config.dataDir, plantService: plant });
+  const credentials = new CredentialService({ plant: plantRepo, identity, connector: getConnector, timeoutMs, login: (controllerId) => plant.login(controllerId) });
 
   return {
     config,
@@ -127,7 +129,6 @@ export function createServices(config: ServicesConfig): Services {
     credentials,
     vault,
     repos: { journal: journalRepo, plant: plantRepo, owners: ownersRepo, rotations: rotationRepo },
-    journalRepo,
     async close() {
       await demo.stop();
       await connector?.close();

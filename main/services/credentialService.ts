@@ -1,8 +1,8 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { knownDefaultPasswords } from "../../shared/findings";
 import type { PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
-import type { ControllerConnector } from "./connectorPort";
+import type { ControllerConnector } from "../connectors/port";
 import type { JobContext } from "./jobs";
 import { mapPool } from "./pool";
 
@@ -22,6 +22,15 @@ export interface ReuseResult {
   readonly unreachableOn: string[];
 }
 
+export interface CredentialServiceDeps {
+  readonly plant: PlantRepository;
+  readonly identity: Identity;
+  readonly connector: () => ControllerConnector;
+  readonly timeoutMs: number;
+  /** The technician's stored login on a controller, if any. */
+  readonly login: (controllerId: string) => { userName: string; password: string } | null;
+}
+
 /**
  * "Where does this password work?": one login attempt with a password the technician types, on each
  * controller the account lives on. Reveals a shared password across lines, which no passive scan can
@@ -29,22 +38,15 @@ export interface ReuseResult {
  * recorded, only where it worked.
  */
 export class CredentialService {
-  constructor(
-    private readonly plant: PlantRepository,
-    private readonly identity: Identity,
-    private readonly connector: () => ControllerConnector,
-    private readonly timeoutMs: number,
-    /** The technician's stored login on a controller, if any. */
-    private readonly login: (controllerId: string) => { userName: string; password: string } | null = () => null,
-  ) {}
+  constructor(private readonly deps: CredentialServiceDeps) {}
 
   async checkReuse(identityId: string, password: string, job?: JobContext): Promise<ReuseResult> {
     if (!identityId.startsWith("user/")) throw new AppError("INVALID_REQUEST", "Only account passwords can be checked.");
     const userName = identityId.slice("user/".length);
-    const ids = new Set(this.plant.identityLinks().filter((l) => l.identityId === identityId).map((l) => l.controllerId));
-    const controllers = this.plant.controllers().filter((c) => ids.has(c.id));
+    const ids = new Set(this.deps.plant.identityLinks().filter((l) => l.identityId === identityId).map((l) => l.controllerId));
+    const controllers = this.deps.plant.controllers().filter((c) => ids.has(c.id));
     if (controllers.length === 0) throw new AppError("NOT_FOUND", `No controller has the account ${userName}. Scan the plant first.`);
-    this.identity.ensureDevice();
+    this.deps.identity.ensureDevice();
     const result: ReuseResult = { acceptedOn: [], refusedOn: [], unreachableOn: [] };
     let done = 0;
     await mapPool(
@@ -55,7 +57,7 @@ export class CredentialService {
         if (!c.trustedThumbprint || c.trustDecision === "rejected") result.unreachableOn.push(c.id);
         else {
           try {
-            const outcome = await this.connector().tryLogin(c.endpointUrl, { userName, password }, { expectedThumbprint: c.trustedThumbprint, timeoutMs: this.timeoutMs });
+            const outcome = await this.deps.connector().tryLogin(c.endpointUrl, { userName, password }, { expectedThumbprint: c.trustedThumbprint, timeoutMs: this.deps.timeoutMs });
             (outcome.accepted ? result.acceptedOn : result.refusedOn).push(c.id);
           } catch {
             result.unreachableOn.push(c.id);
@@ -66,7 +68,7 @@ export class CredentialService {
       (c) => void result.unreachableOn.push(c.id),
     );
     for (const list of [result.acceptedOn, result.refusedOn, result.unreachableOn]) list.sort();
-    this.identity.journal.append("credential.checked", [{ name: `fieldproof:identity/${identityId}` }], { identityId, userName, ...result });
+    this.deps.identity.journal.append("credential.checked", [{ name: `fieldproof:identity/${identityId}` }], { identityId, userName, ...result });
     return result;
   }
 
@@ -79,8 +81,8 @@ export class CredentialService {
    * record per account; never a password.
    */
   async checkDefaults(job?: JobContext): Promise<DefaultCheckResult[]> {
-    const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
-    const links = this.plant.identityLinks();
+    const controllers = new Map(this.deps.plant.controllers().map((c) => [c.id, c]));
+    const links = this.deps.plant.identityLinks();
     if (links.length === 0) throw new AppError("PRECONDITION_FAILED", "No accounts are known yet: scan the plant first (Plant › Scan all, or `fieldproof scan --plant FILE --trust-new`).");
     const byIdentity = new Map<string, DefaultCheckResult>();
     const tasks: { controllerId: string; identityId: string; userName: string; candidates: readonly string[] }[] = [];
@@ -97,7 +99,7 @@ export class CredentialService {
     const tried = new Set(tasks.map((t) => t.identityId));
     const checked = [...byIdentity.values()].filter((e) => tried.has(e.identityId));
     if (checked.length === 0) return [];
-    this.identity.ensureDevice();
+    this.deps.identity.ensureDevice();
     // Accounts on one controller are tried one after another; controllers four at a time.
     const perController = new Map<string, typeof tasks>();
     for (const t of tasks) {
@@ -121,14 +123,14 @@ export class CredentialService {
           let outcome: "accepted" | "refused" | "unreachable" = "refused";
           // The technician's own login: its password is known here, so compare instead of spending
           // failed logins on the account the tool itself logs in with.
-          const own = this.login(c.id);
+          const own = this.deps.login(c.id);
           if (own?.userName === t.userName) {
             (t.candidates.includes(own.password) ? entry.acceptedOn : entry.refusedOn).push(c.id);
             continue;
           }
           for (const password of t.candidates) {
             try {
-              const answer = await this.connector().tryLogin(c.endpointUrl, { userName: t.userName, password }, { expectedThumbprint: c.trustedThumbprint, timeoutMs: this.timeoutMs });
+              const answer = await this.deps.connector().tryLogin(c.endpointUrl, { userName: t.userName, password }, { expectedThumbprint: c.trustedThumbprint, timeoutMs: this.deps.timeoutMs });
               if (answer.accepted) {
                 outcome = "accepted";
                 break;
@@ -149,7 +151,7 @@ export class CredentialService {
     );
     for (const entry of checked) {
       for (const list of [entry.acceptedOn, entry.refusedOn, entry.unreachableOn, entry.notApplicableOn]) list.sort();
-      this.identity.journal.append("credential.defaultChecked", [{ name: `fieldproof:identity/${entry.identityId}` }], { ...entry });
+      this.deps.identity.journal.append("credential.defaultChecked", [{ name: `fieldproof:identity/${entry.identityId}` }], { ...entry });
     }
     return checked;
   }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import type { DemoPlant } from "../simulator";
 import type { PlantService } from "./plantService";
 
@@ -8,6 +8,11 @@ export interface DemoState {
   readonly controllers: number;
   readonly stateDir: string | null;
   readonly plantFile: string | null;
+}
+
+export interface DemoServiceDeps {
+  readonly dataDir: string;
+  readonly plantService: PlantService;
 }
 
 /**
@@ -19,10 +24,7 @@ export class DemoService {
   private plant: DemoPlant | undefined;
   private starting: Promise<DemoState> | undefined;
 
-  constructor(
-    private readonly dataDir: string,
-    private readonly plantService: PlantService,
-  ) {}
+  constructor(private readonly deps: DemoServiceDeps) {}
 
   status(): DemoState {
     return this.plant
@@ -56,11 +58,11 @@ export class DemoService {
 
   private async doStart(controllers: number, onProgress?: (done: number, total: number, label: string) => void): Promise<DemoState> {
     const { startDemoPlant } = await import("../simulator");
-    const stateDir = join(this.dataDir, "demo-plant", `n${controllers}`);
+    const stateDir = join(this.deps.dataDir, "demo-plant", `n${controllers}`);
     const plant = await startDemoPlant({ controllers, stateDir, ...(onProgress ? { onProgress } : {}) });
     try {
       await plant.writePlantFile(join(stateDir, "plant.json"));
-      await this.plantService.importPlant(plant.plant, "demo plant");
+      await this.deps.plantService.importPlant(plant.plant, "demo plant");
     } catch (error) {
       await plant.stop();
       throw error;

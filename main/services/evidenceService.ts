@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
-import { AppError, type EvidenceSummary, type RecordDetail, type RecordListItem } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
+import { type EvidenceSummary, type RecordDetail, type RecordListItem } from "../../shared/contract";
 import { Envelope, Statement } from "../../shared/evidence";
 import type { JournalRepository } from "../db/journalRepository";
 import { ed25519Verify, keyIdOf, publicKeyFromPem, publicKeyFromRaw } from "../evidence/crypto";

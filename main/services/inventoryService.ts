@@ -1,4 +1,5 @@
-import { AppError, type ControllerSummary, type IdentityDetail, type IdentityRow, type PlantTree } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
+import { type ControllerSummary, type IdentityDetail, type IdentityRow, type PlantTree } from "../../shared/contract";
 import type { Finding, Severity } from "../../shared/domain/identity";
 import { resolveOwner, type EffectiveOwner } from "../../shared/domain/ownership";
 import { classifyAccount, controllerFindings, dueDate, identityFindings, severityRank, type FindingPolicy, type IdentityFacts } from "../../shared/findings";
@@ -26,22 +27,26 @@ interface Snapshot {
 
 const accountKey = (controllerId: string, userName: string): string => `${controllerId}\u0000${userName}`;
 
+export interface InventoryServiceDeps {
+  readonly plant: PlantRepository;
+  readonly owners: OwnersRepository;
+  readonly rotations: RotationRepository;
+  readonly policy: () => FindingPolicy;
+  readonly now: () => Date;
+  /** The technician's stored login on a controller, if any. */
+  readonly login: (controllerId: string) => { readonly userName: string } | null;
+}
+
 /**
  * The inventory the Plant and Identities screens show: projections joined with ownership and
  * rotations, run through the pure findings rules (shared/findings) at read time, so a finding
  * clears as soon as the record that fixes it is written.
  */
 export class InventoryService {
-  constructor(
-    private readonly plant: PlantRepository,
-    private readonly owners: OwnersRepository,
-    private readonly rotations: RotationRepository,
-    private readonly policy: () => FindingPolicy,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly deps: InventoryServiceDeps) {}
 
   async tree(): Promise<PlantTree> {
-    const rows = this.plant.controllers();
+    const rows = this.deps.plant.controllers();
     const first = rows.find((c) => c.siteId !== "unassigned") ?? rows[0];
     return {
       site: first ? { id: first.siteId, name: first.siteName } : null,
@@ -50,7 +55,7 @@ export class InventoryService {
   }
 
   controllerSummary(id: string): ControllerSummary {
-    const row = this.plant.controller(id);
+    const row = this.deps.plant.controller(id);
     if (!row) throw new AppError("NOT_FOUND", `No controller ${id} in this plant.`);
     return this.summary(row);
   }
@@ -78,16 +83,21 @@ export class InventoryService {
       reachable: c.reachable,
       accounts: posture?.accounts ? posture.accounts.length : null,
       part18: posture ? posture.userManagement.available : null,
-      findings: [...controllerFindings({ id: c.id, name: c.name, posture, trustedThumbprintSha256: c.trustedThumbprint }, this.policy(), this.now())],
+      findings: [...controllerFindings({ id: c.id, name: c.name, posture, trustedThumbprintSha256: c.trustedThumbprint }, this.deps.policy(), this.deps.now())],
       changes: [...c.changes],
       gaps: posture ? posture.gaps.map((g) => ({ stage: g.stage, code: g.code, message: g.message })) : [],
     };
   }
 
+  /** The Identities screen's table, stamped with when it was computed (findings depend on the day). */
+  async identityList(): Promise<{ rows: IdentityRow[]; generatedAt: string }> {
+    return { rows: await this.identities(), generatedAt: this.deps.now().toISOString() };
+  }
+
   async identities(): Promise<IdentityRow[]> {
     const snap = this.snapshot();
-    const policy = this.policy();
-    const now = this.now();
+    const policy = this.deps.policy();
+    const now = this.deps.now();
     const rows: IdentityRow[] = [];
     for (const [id] of snap.links) rows.push(this.row(id, snap, policy, now).row);
     return rows;
@@ -96,7 +106,7 @@ export class InventoryService {
   async identity(id: string): Promise<IdentityDetail> {
     const snap = this.snapshot();
     if (!snap.links.has(id)) throw new AppError("NOT_FOUND", `No identity ${id} is known. Scan the plant first.`);
-    const { row, findings, owner, description, reasons } = this.row(id, snap, this.policy(), this.now());
+    const { row, findings, owner, description, reasons } = this.row(id, snap, this.deps.policy(), this.deps.now());
     const link = snap.links.get(id)!;
     const ownerEntry = owner.status === "owned" ? owner.entry : null;
     return {
@@ -135,16 +145,17 @@ export class InventoryService {
         .filter((u) => u.identityId === id)
         .map((u) => ({ personName: snap.people.get(u.personId)?.name ?? u.personId, controllerId: u.controllerId, workOrder: u.workOrder, from: u.from, to: u.to, breakGlass: u.breakGlass })),
       findings: [...findings],
+      ownLogin: link.kind === "user" && link.controllerIds.length > 0 && link.controllerIds.every((cid) => this.deps.login(cid)?.userName === link.name),
     };
   }
 
   private snapshot(): Snapshot {
-    const controllers = new Map(this.plant.controllers().map((c) => [c.id, c]));
+    const controllers = new Map(this.deps.plant.controllers().map((c) => [c.id, c]));
     // Keyed by controller and user name: a row looks up its accounts directly (100,000 identities).
     const accounts = new Map<string, AccountRow>();
-    for (const a of this.plant.accounts()) accounts.set(accountKey(a.controllerId, a.userName), a);
+    for (const a of this.deps.plant.accounts()) accounts.set(accountKey(a.controllerId, a.userName), a);
     const links = new Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>();
-    for (const l of this.plant.identityLinks()) {
+    for (const l of this.deps.plant.identityLinks()) {
       const entry = links.get(l.identityId) ?? { kind: l.kind, name: l.name, firstSeenAt: l.firstSeenAt, controllerIds: [] };
       entry.controllerIds.push(l.controllerId);
       links.set(l.identityId, entry);
@@ -153,14 +164,14 @@ export class InventoryService {
       controllers,
       accounts,
       links,
-      owners: this.owners.ownerships(),
-      people: new Map(this.owners.people().map((p) => [p.personId, { name: p.name, leftAt: p.leftAt }])),
-      teams: new Map(this.owners.teams().map((t) => [t.teamId, t.name])),
-      holders: this.owners.holders(),
-      usages: this.owners.usages(),
-      rotated: new Map(this.rotations.lastCommitted().map((r) => [`${r.identityId}\u0000${r.controllerId}`, r.at])),
-      sameSecret: this.plant.sameSecret(),
-      defaultWorks: this.plant.defaultPasswordWorks(),
+      owners: this.deps.owners.ownerships(),
+      people: new Map(this.deps.owners.people().map((p) => [p.personId, { name: p.name, leftAt: p.leftAt }])),
+      teams: new Map(this.deps.owners.teams().map((t) => [t.teamId, t.name])),
+      holders: this.deps.owners.holders(),
+      usages: this.deps.owners.usages(),
+      rotated: new Map(this.deps.rotations.lastCommitted().map((r) => [`${r.identityId}\u0000${r.controllerId}`, r.at])),
+      sameSecret: this.deps.plant.sameSecret(),
+      defaultWorks: this.deps.plant.defaultPasswordWorks(),
     };
   }
 

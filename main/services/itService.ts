@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { ZERO_HASH } from "../../shared/evidence";
 import { IT_MIGRATIONS } from "../db/migrations/it";
 import { ItRepository } from "../db/itRepository";

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { AppError, type JobStatus } from "../../shared/contract";
+import type { JobStatus } from "../../shared/contract";
+import { AppError, type ErrorValue } from "../../shared/domain/errors";
 
 export interface JobContext {
   readonly signal: AbortSignal;
@@ -9,23 +10,50 @@ export interface JobContext {
 interface JobEntry {
   status: JobStatus;
   readonly controller: AbortController;
+  done: Promise<void>;
   result: unknown;
+  /** When the entry may be forgotten (set when the job ends, shortened once its result is read). */
+  expiresAt: number;
 }
 
-/** Long work runs here so the renderer (or the CLI) can poll progress and cancel it. */
+export interface JobRegistryOptions {
+  readonly now?: () => Date;
+  /** How long a finished job's result waits to be read. */
+  readonly keepUnreadMs?: number;
+  /** How long a job stays known after its result was read (a window that asks twice still gets it). */
+  readonly keepReadMs?: number;
+}
+
+const NAMES: Readonly<Record<string, string>> = {
+  "plant.scan": "a scan",
+  "evidence.export": "an export",
+  "rotations.start": "a rotation batch",
+  "rotations.resolve": "a resolution of interrupted rotations",
+};
+
+/**
+ * Long work runs here so the renderer (or the CLI) can poll progress and cancel it. Finished jobs are
+ * forgotten a while after they end, or soon after their result is read, so a long-running app does not
+ * keep every scan's results in memory.
+ */
 export class JobRegistry {
   private readonly jobs = new Map<string, JobEntry>();
+  private readonly now: () => Date;
+  private readonly keepUnreadMs: number;
+  private readonly keepReadMs: number;
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(options: JobRegistryOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.keepUnreadMs = options.keepUnreadMs ?? 15 * 60_000;
+    this.keepReadMs = options.keepReadMs ?? 30_000;
+  }
 
   start<T>(kind: string, label: string, work: (ctx: JobContext) => Promise<T>): JobStatus {
+    this.sweep();
     const id = `job-${randomBytes(8).toString("hex")}`;
     const controller = new AbortController();
-    const entry: JobEntry = {
-      controller,
-      result: undefined,
-      status: { id, kind, state: "running", done: 0, total: 0, label, startedAt: this.now().toISOString(), finishedAt: null, error: null },
-    };
+    const status: JobStatus = { id, kind, state: "running", done: 0, total: 0, label, startedAt: this.now().toISOString(), finishedAt: null, error: null };
+    const entry: JobEntry = { status, controller, done: Promise.resolve(), result: undefined, expiresAt: Number.POSITIVE_INFINITY };
     this.jobs.set(id, entry);
     const ctx: JobContext = {
       signal: controller.signal,
@@ -33,19 +61,19 @@ export class JobRegistry {
         entry.status = { ...entry.status, done, total, label: next ?? entry.status.label };
       },
     };
-    work(ctx).then(
+    const finish = (patch: Partial<JobStatus>): void => {
+      entry.status = { ...entry.status, ...patch, finishedAt: this.now().toISOString() };
+      entry.expiresAt = this.now().getTime() + this.keepUnreadMs;
+    };
+    // A synchronous throw in `work` fails the job like a rejection does.
+    entry.done = new Promise<T>((resolve) => resolve(work(ctx))).then(
       (result) => {
         entry.result = result;
-        entry.status = { ...entry.status, state: controller.signal.aborted ? "cancelled" : "done", finishedAt: this.now().toISOString() };
+        finish({ state: controller.signal.aborted ? "cancelled" : "done" });
       },
       (error: unknown) => {
         const cancelled = controller.signal.aborted;
-        entry.status = {
-          ...entry.status,
-          state: cancelled ? "cancelled" : "failed",
-          finishedAt: this.now().toISOString(),
-          error: cancelled ? null : toErrorValue(error),
-        };
+        finish({ state: cancelled ? "cancelled" : "failed", error: cancelled ? null : toErrorValue(error) });
       },
     );
     return entry.status;
@@ -55,8 +83,21 @@ export class JobRegistry {
     return this.entry(id).status;
   }
 
-  result<T>(id: string): T | undefined {
-    return this.entry(id).result as T | undefined;
+  /**
+   * The result of a finished job of this kind. A job of another kind, one still running, or one that
+   * failed is refused with a message saying which.
+   */
+  result<T>(id: string, kind: string): T {
+    const entry = this.entry(id);
+    const { status } = entry;
+    if (status.kind !== kind) {
+      throw new AppError("INVALID_REQUEST", `Job ${id} is ${NAMES[status.kind] ?? status.kind}, not ${NAMES[kind] ?? kind}: ask for its result where it was started.`);
+    }
+    if (status.state === "running") throw new AppError("PRECONDITION_FAILED", `Job ${id} (${status.label}) has not finished yet; wait until its status is done.`);
+    if (status.state === "failed") throw new AppError("PRECONDITION_FAILED", `Job ${id} (${status.label}) failed, so it has no result: ${status.error?.message ?? "no reason given"}`);
+    if (entry.result === undefined) throw new AppError("PRECONDITION_FAILED", `Job ${id} (${status.label}) was cancelled before it had a result.`);
+    entry.expiresAt = Math.min(entry.expiresAt, this.now().getTime() + this.keepReadMs);
+    return entry.result as T;
   }
 
   cancel(id: string): JobStatus {
@@ -66,22 +107,34 @@ export class JobRegistry {
   }
 
   /** Waits until the job leaves the running state (for the CLI and tests). */
-  async settle(id: string, pollMs = 25): Promise<JobStatus> {
-    for (;;) {
-      const status = this.status(id);
-      if (status.state !== "running") return status;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
+  async settle(id: string): Promise<JobStatus> {
+    const entry = this.entry(id);
+    await entry.done;
+    return entry.status;
+  }
+
+  /** How many jobs are remembered (running, or finished and not yet forgotten). */
+  size(): number {
+    this.sweep();
+    return this.jobs.size;
   }
 
   private entry(id: string): JobEntry {
+    this.sweep();
     const entry = this.jobs.get(id);
-    if (!entry) throw new AppError("NOT_FOUND", `No job ${id} is known to this session. It may belong to an earlier run of the app.`);
+    if (!entry) {
+      throw new AppError("NOT_FOUND", `No job ${id} is known: it belongs to an earlier run of the app, or it finished and was forgotten (results are kept until read, for at most ${Math.round(this.keepUnreadMs / 60_000)} minutes).`);
+    }
     return entry;
+  }
+
+  private sweep(): void {
+    const now = this.now().getTime();
+    for (const [id, entry] of this.jobs) if (entry.expiresAt <= now) this.jobs.delete(id);
   }
 }
 
-function toErrorValue(error: unknown): { code: string; message: string } {
+function toErrorValue(error: unknown): ErrorValue {
   if (error instanceof AppError) return { code: error.code, message: error.message };
   return { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,8 +1,9 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { AppError, type CsvKind } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
+import { type CsvKind } from "../../shared/contract";
 import { cellKey } from "../../shared/domain/ownership";
-import { parseInstant } from "../../shared/findings/time";
+import { parseInstant } from "../../shared/domain/time";
 import type { Services } from "./createServices";
 
 /**

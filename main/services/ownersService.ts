@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { checkAuthority, type AuthorityCheck, type Placement } from "../../shared/domain/ownership";
 import type { OwnersRepository, PersonRow } from "../db/ownersRepository";
 import type { PlantRepository } from "../db/plantRepository";

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { PlantFile } from "../../shared/domain/plant";
 import type { CertificateInfo } from "../../shared/domain/posture";
 import type { PlantRepository } from "../db/plantRepository";
@@ -9,18 +9,22 @@ import { loginRef, type Vault } from "../evidence/vault";
 export interface PlantImportSummary {
   readonly site: string;
   readonly controllers: number;
+  /** The file's controllers, to scan just them. */
+  readonly controllerIds: string[];
   readonly logins: number;
 }
 
 const MAX_PLANT_FILE = 16 * 1024 * 1024;
 
+export interface PlantServiceDeps {
+  readonly repo: PlantRepository;
+  readonly identity: Identity;
+  readonly vault: Vault;
+}
+
 /** Declaring the plant (from a plant file) and the technician's trust decisions on certificates. */
 export class PlantService {
-  constructor(
-    private readonly repo: PlantRepository,
-    private readonly identity: Identity,
-    private readonly vault: Vault,
-  ) {}
+  constructor(private readonly deps: PlantServiceDeps) {}
 
   async importPlantFile(path: string): Promise<PlantImportSummary> {
     let text: string;
@@ -52,17 +56,17 @@ export class PlantService {
       if (ids.has(c.id)) throw new AppError("INVALID_REQUEST", `The plant file lists controller ${c.id} twice. Nothing was imported.`);
       ids.add(c.id);
     }
-    this.identity.ensureDevice();
+    this.deps.identity.ensureDevice();
     let logins = 0;
-    this.identity.journal.transaction(() => {
+    this.deps.identity.journal.transaction(() => {
       for (const c of plant.controllers) {
         if (c.technicianLogin) {
           const login = { userName: c.technicianLogin.username, password: c.technicianLogin.password };
-          this.vault.put(loginRef(c.id, login.userName), JSON.stringify(login));
+          this.deps.vault.put(loginRef(c.id, login.userName), JSON.stringify(login));
           logins++;
         }
       }
-      this.identity.journal.appendInTransaction("plant.loaded", [{ name: `fieldproof:site/${plant.site.id}` }], {
+      this.deps.identity.journal.appendInTransaction("plant.loaded", [{ name: `fieldproof:site/${plant.site.id}` }], {
         site: plant.site,
         source: source.slice(0, 500),
         controllers: plant.controllers.map((c) => ({
@@ -79,30 +83,42 @@ export class PlantService {
         })),
       });
     });
-    return { site: plant.site.name, controllers: plant.controllers.length, logins };
+    return { site: plant.site.name, controllers: plant.controllers.length, controllerIds: plant.controllers.map((c) => c.id), logins };
   }
 
   /** The technician's login on a controller, from the vault (never leaves main). */
   login(controllerId: string): { userName: string; password: string } | null {
-    const ref = this.vault.refs(`login/${controllerId}/`)[0];
+    const ref = this.deps.vault.refs(`login/${controllerId}/`)[0];
     if (!ref) return null;
-    const value = this.vault.get(ref);
+    const value = this.deps.vault.get(ref);
     return value ? (JSON.parse(value) as { userName: string; password: string }) : null;
   }
 
   /** Stores (or replaces) the technician's login for a controller. */
   setLogin(controllerId: string, userName: string, password: string): void {
-    if (!this.repo.controller(controllerId)) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
-    this.identity.ensureDevice();
-    for (const ref of this.vault.refs(`login/${controllerId}/`)) this.vault.delete(ref);
-    this.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password }));
+    if (!this.deps.repo.controller(controllerId)) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
+    this.deps.identity.ensureDevice();
+    for (const ref of this.deps.vault.refs(`login/${controllerId}/`)) this.deps.vault.delete(ref);
+    this.deps.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password }));
+  }
+
+  /**
+   * The technician trusts (or rejects) the certificate the controller presents now, which they have
+   * compared by its thumbprint. Refused if it is not the one they looked at.
+   */
+  trustPresented(controllerId: string, thumbprintSha256: string, decision: "trust" | "reject", note: string): void {
+    const row = this.deps.repo.controller(controllerId);
+    const cert = row?.posture?.certificate;
+    if (!row || !cert) throw new AppError("NOT_FOUND", `Controller ${controllerId} has not presented a certificate yet: scan it first.`);
+    if (cert.thumbprintSha256 !== thumbprintSha256) throw new AppError("CONFLICT", "The certificate changed while you were looking at it. Scan again and check the new thumbprint.");
+    this.trust(controllerId, cert, decision === "reject" ? "rejected" : row.trustedThumbprint ? "re-trusted" : "first-use", note);
   }
 
   /** Records a trust decision on a controller's certificate, as the technician made it. */
   trust(controllerId: string, certificate: CertificateInfo, decision: "first-use" | "re-trusted" | "rejected", note: string): void {
-    const controller = this.repo.controller(controllerId);
+    const controller = this.deps.repo.controller(controllerId);
     if (!controller) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
-    this.identity.journal.append("controller.trusted", [{ name: `fieldproof:controller/${controllerId}`, sha256: certificate.thumbprintSha256 }], {
+    this.deps.identity.journal.append("controller.trusted", [{ name: `fieldproof:controller/${controllerId}`, sha256: certificate.thumbprintSha256 }], {
       controllerId,
       endpointUrl: controller.endpointUrl,
       certificate,

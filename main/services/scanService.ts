@@ -1,9 +1,10 @@
-import { AppError, type ScanOutcome } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
+import { type ScanOutcome } from "../../shared/contract";
 import { unreachablePosture, type ControllerPosture } from "../../shared/domain/posture";
 import { controllerIdForUrl, expandTargets } from "../../shared/domain/targets";
 import type { ControllerRow, PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
-import type { ControllerConnector } from "./connectorPort";
+import type { ControllerConnector } from "../connectors/port";
 import type { JobContext } from "./jobs";
 import type { PlantService } from "./plantService";
 import { mapPool } from "./pool";
@@ -19,20 +20,22 @@ export interface ScanOptions {
 
 export type PostureDiff = (previous: ControllerPosture | null, next: ControllerPosture) => readonly { kind: string; severity: string; text: string }[];
 
+export interface ScanServiceDeps {
+  readonly repo: PlantRepository;
+  readonly plant: PlantService;
+  readonly identity: Identity;
+  readonly connector: () => ControllerConnector;
+  readonly diff: PostureDiff;
+  readonly now: () => Date;
+}
+
 /**
  * Visits controllers with bounded concurrency: discovers each endpoint, checks its certificate
  * against the trusted one (trust on first use only when asked), reads the posture with the
  * technician's login over an encrypted channel, and records one `controller.observed` per visit.
  */
 export class ScanService {
-  constructor(
-    private readonly repo: PlantRepository,
-    private readonly plant: PlantService,
-    private readonly identity: Identity,
-    private readonly connector: () => ControllerConnector,
-    private readonly diff: PostureDiff,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly deps: ScanServiceDeps) {}
 
   /**
    * Resolves what to scan: plant controllers by id, or typed hosts/URLs. Nothing is recorded here: a
@@ -43,9 +46,9 @@ export class ScanService {
     if (options.targets && options.targets.length > 0) {
       const expanded = expandTargets(options.targets, options.ports ?? [4840]);
       if (!expanded.ok) throw new AppError("INVALID_REQUEST", `Cannot scan: ${expanded.error}.`);
-      return expanded.urls.map((url) => this.repo.controllerByUrl(url) ?? adHocRow(url));
+      return expanded.urls.map((url) => this.deps.repo.controllerByUrl(url) ?? adHocRow(url));
     }
-    const all = this.repo.controllers();
+    const all = this.deps.repo.controllers();
     if (!options.controllerIds) return all;
     return options.controllerIds.map((id) => {
       const row = all.find((c) => c.id === id);
@@ -57,7 +60,7 @@ export class ScanService {
   async scan(options: ScanOptions, job?: JobContext): Promise<ScanOutcome[]> {
     const controllers = this.resolveTargets(options);
     if (controllers.length === 0) throw new AppError("PRECONDITION_FAILED", "There are no controllers to scan. Import a plant file, start the demo plant, or type endpoints.");
-    this.identity.ensureDevice();
+    this.deps.identity.ensureDevice();
     let done = 0;
     job?.progress(0, controllers.length, `Scanning ${controllers.length} controller(s)`);
     return mapPool(
@@ -76,22 +79,22 @@ export class ScanService {
   private async visit(target: ControllerRow, options: ScanOptions, signal: AbortSignal | undefined): Promise<ScanOutcome> {
     let controller = target;
     const call = { signal, timeoutMs: options.timeoutMs };
-    const connector = this.connector();
+    const connector = this.deps.connector();
     let discovery;
     try {
       discovery = await connector.discover(controller.endpointUrl, call);
     } catch (error) {
-      if (!this.repo.controller(controller.id)) return outcome(controller, error instanceof AppError && error.code === "TIMEOUT" ? "timeout" : "unreachable", error instanceof Error ? error.message : String(error), null, 0);
+      if (!this.deps.repo.controller(controller.id)) return outcome(controller, error instanceof AppError && error.code === "TIMEOUT" ? "timeout" : "unreachable", error instanceof Error ? error.message : String(error), null, 0);
       return this.unreachable(controller, error);
     }
-    if (!this.repo.controller(controller.id)) controller = this.declare(controller);
+    if (!this.deps.repo.controller(controller.id)) controller = this.declare(controller);
     const cert = discovery.certificate;
     let trusted = controller.trustDecision === "rejected" ? null : controller.trustedThumbprint;
     let status: ScanOutcome["status"] = "observed";
     let message = "";
     if (cert && trusted === null) {
       if (options.trustNewCertificates && controller.trustDecision !== "rejected") {
-        this.plant.trust(controller.id, cert, "first-use", "Trusted on first use during a scan the technician started with new certificates accepted.");
+        this.deps.plant.trust(controller.id, cert, "first-use", "Trusted on first use during a scan the technician started with new certificates accepted.");
         trusted = cert.thumbprintSha256;
       } else {
         status = "awaiting-trust";
@@ -102,7 +105,7 @@ export class ScanService {
       message = `The certificate changed since it was trusted (was ${trusted!.slice(0, 16)}…, now ${cert.thumbprintSha256.slice(0, 16)}…): possible impersonation. No password was sent.`;
     }
     const canLogIn = cert !== null && trusted === cert.thumbprintSha256;
-    const login = canLogIn ? this.plant.login(controller.id) : null;
+    const login = canLogIn ? this.deps.plant.login(controller.id) : null;
     let posture: ControllerPosture;
     try {
       posture = await connector.readPosture(controller.endpointUrl, login, { ...call, ...(canLogIn ? { expectedThumbprint: trusted! } : {}) });
@@ -130,27 +133,27 @@ export class ScanService {
 
   /** An endpoint typed by the technician that answered: it joins the plant as an unassigned controller. */
   private declare(row: ControllerRow): ControllerRow {
-    this.identity.journal.append("plant.loaded", [{ name: "fieldproof:site/unassigned" }], {
+    this.deps.identity.journal.append("plant.loaded", [{ name: "fieldproof:site/unassigned" }], {
       site: { id: "unassigned", name: "Unassigned endpoints" },
       source: "scan targets",
       controllers: [{ id: row.id, name: row.name, kind: "plc", vendor: "", model: "", area: "Unassigned", line: "Unassigned", cell: "Unassigned", endpointUrl: row.endpointUrl, hasLogin: false }],
     });
-    return this.repo.controller(row.id)!;
+    return this.deps.repo.controller(row.id)!;
   }
 
   private unreachable(controller: ControllerRow, error: unknown): ScanOutcome {
     const code = error instanceof AppError ? error.code : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
     if (code === "CANCELLED") return outcome(controller, "cancelled", message, null, 0);
-    const posture = unreachablePosture(controller.endpointUrl, this.now().toISOString(), [{ stage: "connect", code, message: message.slice(0, 1000) }]);
+    const posture = unreachablePosture(controller.endpointUrl, this.deps.now().toISOString(), [{ stage: "connect", code, message: message.slice(0, 1000) }]);
     this.record(controller, posture, null);
     const status: ScanOutcome["status"] = code === "TIMEOUT" ? "timeout" : code === "UNREACHABLE" ? "unreachable" : code === "ACCESS_DENIED" ? "access-denied" : "error";
     return outcome(controller, status, message, null, 0);
   }
 
   private record(controller: ControllerRow, posture: ControllerPosture, login: { userName: string; securityPolicy: string; securityMode: string } | null): number {
-    const changes = this.diff(controller.posture, posture);
-    this.identity.journal.append("controller.observed", [{ name: `fieldproof:controller/${controller.id}` }], {
+    const changes = this.deps.diff(controller.posture, posture);
+    this.deps.identity.journal.append("controller.observed", [{ name: `fieldproof:controller/${controller.id}` }], {
       controllerId: controller.id,
       posture,
       changes: changes.map((c) => ({ kind: c.kind, severity: c.severity, text: c.text })),

@@ -7,31 +7,33 @@ export interface SettingsPatch {
   readonly deviceName?: string | undefined;
 }
 
+export interface SettingsServiceDeps {
+  readonly repo: SettingsRepository;
+  readonly identity: Identity;
+}
+
 export class SettingsService {
-  constructor(
-    private readonly repo: SettingsRepository,
-    private readonly identity: Identity,
-  ) {}
+  constructor(private readonly deps: SettingsServiceDeps) {}
 
   async get(): Promise<Settings> {
-    const theme = Theme.safeParse(this.repo.get("theme"));
-    return { theme: theme.success ? theme.data : "light", deviceName: this.identity.status().name };
+    const theme = Theme.safeParse(this.deps.repo.get("theme"));
+    return { theme: theme.success ? theme.data : "light", deviceName: this.deps.identity.status().name };
   }
 
   /** When rotations need a second person's approval. */
   dualControl(): "always" | "shared-and-break-glass" | "off" {
-    const value = this.repo.get("dualControl");
+    const value = this.deps.repo.get("dualControl");
     return value === "always" || value === "off" ? value : "shared-and-break-glass";
   }
 
   setDualControl(mode: "always" | "shared-and-break-glass" | "off"): void {
-    this.repo.set("dualControl", mode);
+    this.deps.repo.set("dualControl", mode);
   }
 
   async update(patch: SettingsPatch): Promise<Settings> {
-    if (patch.theme) this.repo.set("theme", patch.theme);
+    if (patch.theme) this.deps.repo.set("theme", patch.theme);
     // The device name is part of the evidence: renaming is a signed record.
-    if (patch.deviceName) this.identity.rename(patch.deviceName);
+    if (patch.deviceName) this.deps.identity.rename(patch.deviceName);
     return this.get();
   }
 }

@@ -1,31 +1,49 @@
 import type { SystemInfo } from "../../shared/contract";
 import { APP_VERSION } from "../version";
-import type { Runtime } from "./config";
+import { AppError } from "../../shared/domain/errors";
+import type { FileDialog, FileDialogs, Runtime } from "./config";
 import type { EvidenceService } from "./evidenceService";
 import type { SettingsService } from "./settingsService";
 
+export interface SystemServiceDeps {
+  readonly settings: SettingsService;
+  readonly evidence: EvidenceService;
+  readonly paths: { readonly dataDir: string; readonly storePath: string };
+  readonly runtime: Runtime;
+  /** The operating system's file dialogs (desktop app only). */
+  readonly dialogs: FileDialogs | undefined;
+}
+
+/** What the app tells about itself, and the operating system's file dialogs where there are some. */
 export class SystemService {
-  constructor(
-    private readonly settings: SettingsService,
-    private readonly evidence: EvidenceService,
-    private readonly paths: { readonly dataDir: string; readonly storePath: string },
-    private readonly runtime: Runtime,
-    private readonly nativeDialogs: boolean,
-  ) {}
+  constructor(private readonly deps: SystemServiceDeps) {}
+
+  async saveDialog(options: FileDialog): Promise<string | null> {
+    return this.nativeDialogs().save(options);
+  }
+
+  async openDialog(options: FileDialog): Promise<string | null> {
+    return this.nativeDialogs().open(options);
+  }
+
+  private nativeDialogs(): FileDialogs {
+    if (!this.deps.dialogs) throw new AppError("PRECONDITION_FAILED", "File dialogs are only available in the desktop app. Type the full path instead.");
+    return this.deps.dialogs;
+  }
 
   async info(): Promise<SystemInfo> {
-    const settings = await this.settings.get();
-    const summary = await this.evidence.summary();
+    const settings = await this.deps.settings.get();
+    const summary = await this.deps.evidence.summary();
     // Importing IT's receipt is itself a record; on its own it does not make the laptop "behind".
-    const meaningful = summary.lastReceipt ? this.evidence.changesSinceReceipt() : summary.recordsSinceReceipt;
+    const meaningful = summary.lastReceipt ? this.deps.evidence.changesSinceReceipt() : summary.recordsSinceReceipt;
     return {
       appVersion: APP_VERSION,
-      storePath: this.paths.storePath,
-      dataDir: this.paths.dataDir,
+      storePath: this.deps.paths.storePath,
+      dataDir: this.deps.paths.dataDir,
       deviceName: settings.deviceName,
       deviceFingerprint: summary.device.fingerprint,
-      runtime: this.runtime,
-      nativeDialogs: this.nativeDialogs,
+      runtime: this.deps.runtime,
+      nativeDialogs: this.deps.dialogs !== undefined,
       itSync: {
         state: summary.lastReceipt === null ? "never" : meaningful === 0 ? "synced" : "behind",
         lastReceiptAt: summary.lastReceipt?.cosignedAt ?? null,

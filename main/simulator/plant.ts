@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/contract";
+import { AppError } from "../../shared/domain/errors";
 import { readJson, writeJsonAtomic } from "./atomicFile";
 import { buildPlant } from "./build";
 import { mapLimit } from "./concurrency";

@@ -45,6 +45,8 @@ export const IdentityDetail = z.object({
   holders: z.array(z.object({ personId: z.string(), name: z.string(), since: z.string(), removedAt: z.string().nullable(), leftAt: z.string().nullable() })),
   uses: z.array(z.object({ personName: z.string(), controllerId: z.string(), workOrder: z.string(), from: z.string(), to: z.string().nullable(), breakGlass: z.boolean() })),
   findings: z.array(Finding),
+  /** The technician's own controller login on every controller it lives on: its current password comes from the laptop's vault. */
+  ownLogin: z.boolean(),
 });
 export type IdentityDetail = z.infer<typeof IdentityDetail>;
 

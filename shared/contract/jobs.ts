@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ERROR_CODES } from "../domain/errors";
 import { channel } from "./channel";
 
 /** Long work (scans, batch rotations, exports) runs as a job the renderer polls for progress. */
@@ -13,7 +14,7 @@ export const JobStatus = z.object({
   label: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).nullable(),
 });
 export type JobStatus = z.infer<typeof JobStatus>;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseInstant } from "../findings/time";
+import { parseInstant } from "../domain/time";
 import { channel, type ChannelSpec } from "./channel";
 
 /** Same rule as the records' ids (shared/evidence/kinds.ts), with a message a person can act on. */

@@ -72,7 +72,7 @@ export const DemoStatus = z.object({
 
 export const plantChannels = {
   "plant.tree": channel(z.strictObject({}), PlantTree, "Controllers under site/area/line/cell with posture, trust and findings"),
-  "plant.importFile": channel(z.strictObject({ path: AbsolutePath }), z.object({ site: z.string(), controllers: z.number(), logins: z.number() }), "Import a plant file"),
+  "plant.importFile": channel(z.strictObject({ path: AbsolutePath }), z.object({ site: z.string(), controllers: z.number(), controllerIds: z.array(z.string()), logins: z.number() }), "Import a plant file"),
   "plant.scan": channel(ScanRequest, JobStatus, "Scan controllers (a job); results via plant.scanResult"),
   "plant.scanResult": channel(z.strictObject({ jobId: z.string() }), z.object({ outcomes: z.array(ScanOutcome) }), "Per-controller results of a scan job"),
   "plant.trust": channel(

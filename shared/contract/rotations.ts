@@ -42,16 +42,34 @@ export const RotationRowView = z.object({
 });
 export type RotationRowView = z.infer<typeof RotationRowView>;
 
+/** What happened on one controller of a batch, including controllers refused before anything was recorded. */
+export const ControllerOutcome = z.object({
+  controllerId: z.string(),
+  rotationId: z.string().nullable(),
+  state: z.enum(["committed", "failed", "pending-manual", "pending", "refused"]),
+  message: z.string(),
+});
+export type ControllerOutcome = z.infer<typeof ControllerOutcome>;
+
 export const rotationChannels = {
   "rotations.list": channel(z.strictObject({}), z.object({ rotations: z.array(RotationRowView), pending: z.number().int() }), "Rotations, newest first, with proof"),
   "rotations.start": channel(RotationRequest, JobStatus, "Rotate a password on one or more controllers (a job)"),
-  "rotations.batchResult": channel(z.strictObject({ jobId: z.string() }), z.object({ batchId: z.string(), rotations: z.array(RotationRowView) }), "Per-controller outcome of a rotation job"),
+  "rotations.batchResult": channel(
+    z.strictObject({ jobId: z.string() }),
+    z.object({ batchId: z.string(), results: z.array(ControllerOutcome), rotations: z.array(RotationRowView) }),
+    "Per-controller outcome of a rotation job (also where nothing was recorded), and the rotations it recorded",
+  ),
   "rotations.retryFailed": channel(
     z.strictObject({ batchId: z.string().max(64), currentPassword: z.string().max(1024).optional(), approval: RotationRequest.shape.approval }),
     JobStatus,
     "Rotate again only where the batch failed",
   ),
   "rotations.resolvePending": channel(z.strictObject({}), JobStatus, "Probe controllers of interrupted rotations and record what they accept"),
+  "rotations.resolveResult": channel(
+    z.strictObject({ jobId: z.string() }),
+    z.object({ resolved: z.array(z.object({ rotationId: z.string(), outcome: z.string() })) }),
+    "What each interrupted rotation's controller accepted, once the resolve job is done",
+  ),
   "rotations.revealManual": channel(z.strictObject({ rotationId: z.string().max(64) }), z.object({ password: z.string(), controllerName: z.string(), userName: z.string() }), "Show a manual rotation's new password once (recorded)"),
   "rotations.confirmManual": channel(z.strictObject({ rotationId: z.string().max(64) }), RotationRowView, "The technician set it in the vendor tool: prove it and commit"),
 };

@@ -42,4 +42,3 @@ export const PlantFile = z.object({
     .max(10_000),
 });
 export type PlantFile = z.infer<typeof PlantFile>;
-export type PlantController = PlantFile["controllers"][number];

@@ -6,7 +6,7 @@ import type { FindingPolicy } from "./policy";
 import { REF } from "./references";
 import { anonymousEndpoints, anonymousObserved, clearTextPasswordEndpoints, endpointsWereRead, securityPolicyShortName, securityPolicyVerdict } from "./securityPolicy";
 import { listOf, plural, shortName } from "./text";
-import { DAY_MS, isoDay, parseInstant, wholeDays } from "./time";
+import { DAY_MS, isoDay, parseInstant, wholeDays } from "../domain/time";
 
 /**
  * Findings about one controller from what the latest visit observed. A controller that was not

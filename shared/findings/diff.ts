@@ -4,7 +4,7 @@ import { compareText, severityRank } from "./finding";
 import { anonymousObserved, endpointsWereRead, offeredPolicyModes, securityPolicyVerdict } from "./securityPolicy";
 import { DEFAULT_POLICY, type FindingPolicy } from "./policy";
 import { listOf, quoted, shortName } from "./text";
-import { DAY_MS, humanDuration, MINUTE_MS, parseInstant } from "./time";
+import { DAY_MS, humanDuration, MINUTE_MS, parseInstant } from "../domain/time";
 
 /**
  * What changed on a controller between two visits, in plain words, for the controller page and

@@ -3,7 +3,7 @@ import { compareText } from "./finding";
 import { rotationMaxAgeMonthsFor, type FindingPolicy } from "./policy";
 import { REF } from "./references";
 import { quoted, shortName } from "./text";
-import { addCalendarMonths, addDays, isoDay, isoInstant, parseEnd, parseInstant } from "./time";
+import { addCalendarMonths, addDays, isoDay, isoInstant, parseEnd, parseInstant } from "../domain/time";
 
 /**
  * When an identity must next be rotated, and why. Each deadline here is also the instant after

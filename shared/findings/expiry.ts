@@ -1,4 +1,4 @@
-import { isCalendarDate } from "./time";
+import { isCalendarDate } from "../domain/time";
 
 /**
  * Expiry dates written into account descriptions by people: "expires 2026-12-05", "valid until

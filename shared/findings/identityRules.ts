@@ -5,7 +5,7 @@ import { compareText, makeFinding, sortFindings } from "./finding";
 import type { FindingPolicy } from "./policy";
 import { REF } from "./references";
 import { listOf, plural, quoted, secretWord, shortName } from "./text";
-import { isoDay, parseInstant, wholeDays, wholeMonths } from "./time";
+import { isoDay, parseInstant, wholeDays, wholeMonths } from "../domain/time";
 
 type Subject = { readonly type: "identity"; readonly id: string };
 

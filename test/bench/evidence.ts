@@ -63,7 +63,7 @@ export async function evidenceBench(report: Report, options: { records: number; 
     report.figure("journal append, batches of 100", batched, "records/s", `${options.appendSamples} records, target >= 5,000/s`, batched >= 5000);
 
     // Grow the log to the bundle size, then export it.
-    const have = services.journalRepo.head().size;
+    const have = services.repos.journal.head().size;
     for (let i = have; i < options.records; i += 1000) {
       const n = Math.min(1000, options.records - i);
       journal.appendMany(Array.from({ length: n }, (_, j) => ({ kind: "device.renamed" as const, subjects: subject, data: { name: `fill-${i + j}` } })));

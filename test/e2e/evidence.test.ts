@@ -79,7 +79,7 @@ describe("Evidence screen in Chromium", () => {
       await app.page.getByTestId("receipt-path").fill("relative/path.receipt");
       await app.page.getByRole("button", { name: "Import receipt", exact: true }).click();
       await expect.poll(() => app.page.getByTestId("receipt-message").textContent()).toMatch(/use a full path/);
-      expect(app.services.journalRepo.head().size).toBe(1);
+      expect(app.services.repos.journal.head().size).toBe(1);
     } finally {
       await app.close();
     }

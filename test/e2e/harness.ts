@@ -9,7 +9,8 @@ import { _electron, chromium, type Browser, type BrowserContext, type Page } fro
 import type { Channel, RequestOf, ResponseOf, Result } from "../../shared/contract";
 import { attachBridge, BRIDGE_ENTRY, BRIDGE_ORIGIN } from "../../main/preview/bridge";
 import { CHROMIUM_ARGS, findChromium, sandboxArgs } from "../../main/preview/chromium";
-import { createDispatcher, createHandlers, createServices, type Services, type ServicesConfig } from "../../main/services";
+import { createServices, type Services, type ServicesConfig } from "../../main/services";
+import { createDispatcher, createHandlers } from "../../main/ipc";
 import { tempDir } from "../support/tempDir";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

@@ -70,7 +70,7 @@ describe("Rotations screen in Chromium", () => {
       }
       const rows = app.services.repos.rotations.list();
       expect(rows.filter((r) => r.state === "committed")).toHaveLength(onLine.length);
-      expect(app.services.journalRepo.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(manual ? 1 : 0);
+      expect(app.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(manual ? 1 : 0);
     } finally {
       await app.close();
     }

@@ -212,7 +212,7 @@ describe("bundles: export, verify, import, receipt", () => {
       const theirs = readFileSync(bundlePath);
       void theirs;
       const pem = entries.find((e) => e.name === "device.pem")!;
-      pem.data = Buffer.from(impostor.services.journalRepo.device()!.publicKey);
+      pem.data = Buffer.from(impostor.services.repos.journal.device()!.publicKey);
     });
     await expectRejected(path, /device\.pem does not match the key id|not the key enrolled/);
     await impostor.close();

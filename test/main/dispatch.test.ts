@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "../../shared/contract";
-import { createDispatcher, createHandlers, createServices, type Dispatch, type Handlers, type Services } from "../../main/services";
+import { AppError } from "../../shared/domain/errors";
+import { createServices, type Services } from "../../main/services";
+import { createDispatcher, createHandlers, type Dispatch, type Handlers } from "../../main/ipc";
 import { tempDir } from "../support/tempDir";
 
 const ORIGIN = "app://fieldproof";

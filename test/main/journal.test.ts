@@ -18,7 +18,7 @@ describe("device identity and journal", () => {
   });
 
   it("creates the device key on first use with a signed genesis record at seq 0", () => {
-    const { identity, journalRepo } = laptop.services;
+    const { identity, repos: { journal: journalRepo } } = laptop.services;
     expect(identity.status().state).toBe("new");
     identity.ensureDevice();
     const status = identity.status();
@@ -32,7 +32,7 @@ describe("device identity and journal", () => {
   });
 
   it("chains every record to the previous payload and signs it with the device key", () => {
-    const { identity, journalRepo } = laptop.services;
+    const { identity, repos: { journal: journalRepo } } = laptop.services;
     appendRecords(laptop.services, 5);
     expect(journalRepo.head().size).toBe(6);
     let prev = ZERO_HASH;
@@ -48,7 +48,7 @@ describe("device identity and journal", () => {
   });
 
   it("updates projections in the same transaction as the record", () => {
-    const { identity, journalRepo } = laptop.services;
+    const { identity, repos: { journal: journalRepo } } = laptop.services;
     identity.rename("press-shop-laptop");
     const dump = journalRepo.dumpProjections();
     expect(dump.p_devices).toEqual([expect.objectContaining({ name: "press-shop-laptop" })]);
@@ -63,7 +63,7 @@ describe("device identity and journal", () => {
   });
 
   it("adds the technician's signature when they signed in with their PIN", () => {
-    const { identity, journalRepo } = laptop.services;
+    const { identity, repos: { journal: journalRepo } } = laptop.services;
     identity.setTechnician("Ana Ruiz", "482913");
     identity.rename("laptop-with-ana");
     const last = journalRepo.get(journalRepo.head().size - 1)!;
@@ -81,7 +81,7 @@ describe("device identity and journal", () => {
   });
 
   it("rebuilds projections from the journal equal to the live ones", async () => {
-    const { identity, journalRepo, evidence } = laptop.services;
+    const { identity, repos: { journal: journalRepo }, evidence } = laptop.services;
     appendRecords(laptop.services, 3);
     identity.setTechnician("Ana Ruiz", null);
     const live = journalRepo.dumpProjections();
@@ -116,7 +116,7 @@ describe("device key protection", () => {
     const before = readFileSync(storePath);
     expect(() => wrong.identity.ensureDevice()).toThrow(/passphrase is wrong/);
     expect(() => wrong.identity.rename("x")).toThrow(/passphrase is wrong/);
-    expect(wrong.journalRepo.head().size).toBe(3);
+    expect(wrong.repos.journal.head().size).toBe(3);
     await wrong.close();
     expect(readFileSync(storePath).equals(before)).toBe(true);
 

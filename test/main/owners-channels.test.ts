@@ -1,7 +1,8 @@
 import Sqlite from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDispatcher, createHandlers, createServices, type Dispatch, type Services } from "../../main/services";
+import { createServices, type Services } from "../../main/services";
+import { createDispatcher, createHandlers, type Dispatch } from "../../main/ipc";
 import type { PlantBuild } from "../../main/simulator";
 import type { Channel, RequestOf, ResponseOf } from "../../shared/contract";
 import { initIt, type ItSide } from "../support/evidence";
@@ -102,7 +103,7 @@ describe("owner channels, findings and IT's copy", () => {
   });
 
   it("returns refusals as error values with clear messages, and writes nothing", async () => {
-    const before = services.journalRepo.head().size;
+    const before = services.repos.journal.head().size;
     expect(await refused("owners.upsertPerson", { personId: "x.y", name: "X", employer: "staff", teamId: "nights" })).toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/no team nights/) });
     expect(await refused("owners.upsertPerson", { personId: "Bad Id", name: "X", employer: "staff" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/personId: ids are/) });
     expect(await refused("owners.upsertPerson", { personId: "x.y", name: "X", employer: "boss" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/employer/) });
@@ -118,7 +119,7 @@ describe("owner channels, findings and IT's copy", () => {
     expect(await refused("owners.markLeft", { personId: "ana.ruiz", leftAt: "2026-13-01" })).toMatchObject({ code: "INVALID_REQUEST" });
     expect(await refused("owners.importCsv", { path: "people.csv" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/full path/) });
     expect(await refused("owners.list", { extra: 1 })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/unexpected field extra/) });
-    expect(services.journalRepo.head().size).toBe(before);
+    expect(services.repos.journal.head().size).toBe(before);
   });
 
   it("inherits a line's or cell's owner, shows why, and lets the identity override it", async () => {
@@ -148,9 +149,9 @@ describe("owner channels, findings and IT's copy", () => {
 
   it("assigns one owner to many identities in one transaction", async () => {
     const ids = (await services.inventory.identities()).filter((r) => r.ownerStatus !== "owned").slice(0, 4).map((r) => r.id);
-    const before = services.journalRepo.head().size;
+    const before = services.repos.journal.head().size;
     expect(await send("owners.assignBulk", { identityIds: ids, owner: { type: "team", id: "automation" }, purpose: "Commissioning" })).toEqual({ updated: 4 });
-    expect(services.journalRepo.head().size).toBe(before + 4);
+    expect(services.repos.journal.head().size).toBe(before + 4);
     for (const id of ids) expect((await services.inventory.identity(id)).owner).toMatchObject({ name: "Automation", source: "identity", purpose: "Commissioning" });
   });
 

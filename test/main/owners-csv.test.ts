@@ -95,7 +95,7 @@ describe("CSV import and export against a store", () => {
 
   /** Import must fail naming these lines and reasons, with not one record written. */
   function expectRefused(path: string, expected: { line: number; reason: RegExp }[]): CsvImportError {
-    const before = a.services.journalRepo.head().size;
+    const before = a.services.repos.journal.head().size;
     let error: unknown;
     try {
       csvA.importFile(path);
@@ -107,12 +107,12 @@ describe("CSV import and export against a store", () => {
     expect(problems.map((p) => p.line)).toEqual(expected.map((e) => e.line));
     problems.forEach((p, i) => expect(p.reason).toMatch(expected[i]!.reason));
     expect((error as CsvImportError).message).toMatch(/^Nothing was imported from /);
-    expect(a.services.journalRepo.head().size).toBe(before);
+    expect(a.services.repos.journal.head().size).toBe(before);
     return error as CsvImportError;
   }
 
   it("imports teams, people (with a leave date), owners and holders, each in one go", () => {
-    const before = a.services.journalRepo.head().size;
+    const before = a.services.repos.journal.head().size;
     expect(csvA.importFile(file("teams.csv", "team_id,name,description\r\nmaint-b,Maintenance B shift,Nights\r\nautomation,Automation,\r\n"))).toMatchObject({ kind: "teams", rows: 2, records: 2 });
     const people = [
       "person_id,name,role,employer,company,team_id,left_at",
@@ -124,7 +124,7 @@ describe("CSV import and export against a store", () => {
     const owners = `target_type,target_id,owner_type,owner_id,purpose,scope,expires_at\nidentity,user/maint,person,ana.ruiz,Shared maintenance,"${line}",\nline,${line},team,maint-b,,,\ncell,${cell},team,automation,Cell work,,2027-06-30\n`;
     expect(csvA.importFile(file("owners.csv", owners))).toMatchObject({ kind: "owners", rows: 3, records: 3 });
     expect(csvA.importFile(file("holders.csv", "identity_id,person_id,since\nuser/maint,ana.ruiz,2025-03-01\nuser/maint,li.wei,\n"))).toMatchObject({ kind: "holders", rows: 2, records: 2 });
-    expect(a.services.journalRepo.head().size - before).toBe(11);
+    expect(a.services.repos.journal.head().size - before).toBe(11);
 
     const repo = a.services.repos.owners;
     expect(repo.people().find((p) => p.personId === "li.wei")).toMatchObject({ name: "Wei, Li", company: 'Delta "Field" Services', employer: "contractor", teamId: "maint-b" });
@@ -134,10 +134,10 @@ describe("CSV import and export against a store", () => {
   });
 
   it("writes nothing when the same file is imported again", () => {
-    const before = a.services.journalRepo.head().size;
+    const before = a.services.repos.journal.head().size;
     const again = csvA.importFile(join(work.path, "people.csv"));
     expect(again).toMatchObject({ rows: 3, records: 0, unchanged: 3 });
-    expect(a.services.journalRepo.head().size).toBe(before);
+    expect(a.services.repos.journal.head().size).toBe(before);
   });
 
   it("reports an unknown header on line 1", () => {

@@ -36,9 +36,9 @@ describe("receipts on the laptop", () => {
 
   it("asks for IT's trust file before accepting any receipt", async () => {
     const receipt = await receiptFor(a, itSide, "a-first");
-    const before = a.services.journalRepo.head().size;
+    const before = a.services.repos.journal.head().size;
     await expect(a.services.evidence.importReceipt(receipt)).rejects.toThrow(/No IT key is trusted/);
-    expect(a.services.journalRepo.head().size).toBe(before);
+    expect(a.services.repos.journal.head().size).toBe(before);
   });
 
   it("refuses a receipt cosigned by an IT key the laptop does not trust", async () => {

@@ -53,11 +53,11 @@ describe("password rotation with proof", () => {
 
   it("refuses a wrong current password before touching anything", async () => {
     const id = part18Controller();
-    const head = bay.services.journalRepo.head().size;
+    const head = bay.services.repos.journal.head().size;
     const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: [id], currentPassword: "Not-The-Password-1", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     const [result] = await bay.services.rotations.run(plan);
     expect(result).toMatchObject({ state: "refused", message: expect.stringMatching(/current password of maint is not accepted/) });
-    expect(bay.services.journalRepo.head().size).toBe(head);
+    expect(bay.services.repos.journal.head().size).toBe(head);
   });
 
   it("stops a batch at the first controller that refuses the typed password, so the account is not locked out everywhere", async () => {
@@ -65,7 +65,7 @@ describe("password rotation with proof", () => {
     const ids = bay.plant.build.controllers.filter((c) => c.accounts.find((a) => a.userName === "maint")!.initialPassword === currentPassword).map((c) => c.id);
     expect(ids.length).toBeGreaterThan(1);
     const failedBefore = ids.map((id) => bay.plant.controller(id).failedLogins("maint"));
-    const head = bay.services.journalRepo.head().size;
+    const head = bay.services.repos.journal.head().size;
     const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: ids, currentPassword: "Wrong-Maint-Password-9", concurrency: 8, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     const results = await bay.services.rotations.run(plan);
     expect(results.map((r) => r.state)).toEqual(ids.map(() => "refused"));
@@ -75,7 +75,7 @@ describe("password rotation with proof", () => {
     // One failed login in all, on the first controller only.
     const failedAfter = ids.map((id) => bay.plant.controller(id).failedLogins("maint"));
     expect(failedAfter.map((n, i) => n - failedBefore[i]!)).toEqual(ids.map((_, i) => (i === 0 ? 1 : 0)));
-    expect(bay.services.journalRepo.head().size).toBe(head);
+    expect(bay.services.repos.journal.head().size).toBe(head);
   });
 
   it("needs an approval for a shared account, from someone with authority, and not the technician", () => {
@@ -134,9 +134,9 @@ describe("password rotation with proof", () => {
     const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     const [result] = await bay.services.rotations.run(plan);
     expect(result!.state).toBe("pending-manual");
-    const reveals = bay.services.journalRepo.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total;
+    const reveals = bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total;
     const shown = bay.services.rotations.revealManual(result!.rotationId!);
-    expect(bay.services.journalRepo.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(reveals + 1);
+    expect(bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(reveals + 1);
     await bay.plant.controller(id).setPasswordOutOfBand("operator", shown.password);
     const done = await bay.services.rotations.confirmManual(result!.rotationId!);
     expect(done.state).toBe("committed");
@@ -193,7 +193,7 @@ describe("password rotation with proof", () => {
     expect(result.failedLogins).toBe(spent.reduce((a, b) => a + b, 0));
     // One record per account checked, saying where, never which password.
     const dataOf = (payload: Buffer): Record<string, unknown> => (JSON.parse(payload.toString()) as { predicate: { data: Record<string, unknown> } }).predicate.data;
-    const record = bay.services.journalRepo.list({ offset: 0, limit: 50, kind: "credential.defaultChecked" }).records.find((r) => dataOf(r.payload).identityId === identityId);
+    const record = bay.services.repos.journal.list({ offset: 0, limit: 50, kind: "credential.defaultChecked" }).records.find((r) => dataOf(r.payload).identityId === identityId);
     expect(record).toBeDefined();
     expect(Object.keys(dataOf(record!.payload)).sort()).toEqual(["acceptedOn", "failedLogins", "identityId", "notApplicableOn", "refusedOn", "unreachableOn", "userName"]);
 

@@ -93,19 +93,19 @@ describe("scanning the 5-controller demo plant", () => {
     expect(finding.severity).toBe("high");
     expect(JSON.stringify(before.findings)).not.toMatch(/One password opens/);
     // Recorded where it worked, never the password.
-    const record = services.journalRepo.list({ offset: 0, limit: 1, kind: "credential.checked" }).records[0]!;
+    const record = services.repos.journal.list({ offset: 0, limit: 1, kind: "credential.checked" }).records[0]!;
     expect(record.payload.includes(Buffer.from(password))).toBe(false);
   });
 
   it("records one signed observation per controller per scan, and what changed since", async () => {
-    const before = services.journalRepo.list({ offset: 0, limit: 1000, kind: "controller.observed" }).total;
+    const before = services.repos.journal.list({ offset: 0, limit: 1000, kind: "controller.observed" }).total;
     const plant = services.demo.current()!;
     const target = plant.controllers[1]!;
     await target.stop();
     const outcomes = await services.scan.scan({ trustNewCertificates: false, concurrency: 5, timeoutMs: 5_000 });
     await target.start();
     expect(outcomes.find((o) => o.controllerId === target.id)?.status).toBe("unreachable");
-    expect(services.journalRepo.list({ offset: 0, limit: 1000, kind: "controller.observed" }).total).toBe(before + 5);
+    expect(services.repos.journal.list({ offset: 0, limit: 1000, kind: "controller.observed" }).total).toBe(before + 5);
     const tree = await services.inventory.tree();
     expect(tree.controllers.find((c) => c.id === target.id)?.reachable).toBe(false);
   });

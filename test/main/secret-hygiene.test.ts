@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createDispatcher, createHandlers, type Dispatch } from "../../main/services";
+import { createDispatcher, createHandlers, type Dispatch } from "../../main/ipc";
 import { ItService } from "../../main/services/itService";
 import { APPROVER_PIN, IT_PASS, openBay, type Bay } from "../support/bay";
 import { openSealed } from "../support/sealed";
@@ -91,7 +91,7 @@ describe("secret hygiene: a canary password used in a rotation", () => {
     ] as const) {
       expect((await dispatch(channel, payload, APP)).ok).toBe(true);
     }
-    const total = bay.services.journalRepo.head().size;
+    const total = bay.services.repos.journal.head().size;
     for (let seq = 0; seq < total; seq++) await dispatch("evidence.record", { seq }, APP);
   });
 
@@ -103,7 +103,7 @@ describe("secret hygiene: a canary password used in a rotation", () => {
       if (!text.startsWith("rotations.revealManual")) expect(text).not.toContain(revealed);
     }
     expect(toRenderer.filter((t) => t.includes(revealed)).map((t) => t.split(" ")[0])).toEqual(["rotations.revealManual"]);
-    expect(bay.services.journalRepo.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(1);
+    expect(bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(1);
   });
 
   it("is not in the logs", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { controllerFindings, DEFAULT_POLICY, dueDate, FindingPolicySchema, identityFindings, rotationMaxAgeMonthsFor, type FindingPolicy } from "../../shared/findings";
-import { addCalendarMonths, humanDuration, parseEnd, parseInstant, wholeMonths } from "../../shared/findings/time";
+import { addCalendarMonths, humanDuration, parseEnd, parseInstant, wholeMonths } from "../../shared/domain/time";
 import { identity, NOW, posture } from "./findings.fixtures";
 
 describe("FindingPolicy", () => {

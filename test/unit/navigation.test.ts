@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAppUrl } from "../../main/services/navigation";
+import { isAppUrl } from "../../main/ipc/navigation";
 
 describe("navigation rule", () => {
   it("keeps the window on the app's own origin", () => {

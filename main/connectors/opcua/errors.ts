@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from "../../../shared/contract/result";
+import { AppError, type ErrorCode } from "../../../shared/domain/errors";
 import { cleanText } from "./text";
 
 /** Where in a call something went wrong. */

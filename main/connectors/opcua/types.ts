@@ -1,62 +1,19 @@
-import type { CertificateInfo, ControllerPosture, EndpointInfo } from "../../../shared/domain/posture";
+import type { ControllerPosture, EndpointInfo } from "../../../shared/domain/posture";
+import type { CallOptions, CallOutcome, ControllerConnector, Discovery as PortDiscovery, Login, LoginOutcome, PinnedCallOptions, PostureOptions } from "../port";
 
-/** A UserName login on a controller. The password never appears in an error, a log or a result. */
-export interface Login {
-  readonly userName: string;
-  readonly password: string;
-}
-
-export interface CallOptions {
-  /** Aborting ends the call promptly with CANCELLED; the connection is closed. */
-  readonly signal?: AbortSignal;
-  /** Bound on each step (connect, every request), not on the whole call. Default: the connector's. */
-  readonly timeoutMs?: number;
-}
-
-/** What a password-sending call needs: the SHA-256 thumbprint (hex) of the certificate the caller trusts. */
-export interface PinnedCallOptions extends CallOptions {
-  readonly expectedThumbprint: string;
-}
-
-export interface PostureOptions extends CallOptions {
-  /**
-   * The trusted certificate's SHA-256 thumbprint. Leave it out only on first use (the caller is about to
-   * show the technician the certificate to trust): the login is then sent to whatever certificate the
-   * controller presents now, over an encrypted channel bound to that certificate.
-   */
-  readonly expectedThumbprint?: string;
-}
-
-/** A Part 18 method's result: the controller's own status code, e.g. "Good", "BadIdentityTokenInvalid". */
-export interface CallOutcome {
-  readonly statusCode: string;
-  readonly good: boolean;
-}
-
-export interface LoginOutcome {
-  readonly accepted: boolean;
-  /** "Good" when accepted; the refusal's status code otherwise (e.g. "BadUserAccessDenied"). */
-  readonly statusCode: string;
-}
+export type { CallOptions, CallOutcome, Login, LoginOutcome, PinnedCallOptions, PostureOptions };
 
 /** What GetEndpoints tells without a session. */
-export interface Discovery {
-  readonly endpointUrl: string;
+export interface Discovery extends PortDiscovery {
   readonly endpoints: EndpointInfo[];
-  /** The certificate of the endpoint Fieldproof would log in over (else the first one listed). */
-  readonly certificate: CertificateInfo | null;
-  readonly applicationUri: string | null;
   /** The server's ApplicationName as advertised (a controller's own label, e.g. "Body Line 1 Cell 10 PLC"). */
   readonly applicationName: string | null;
   readonly productUri: string | null;
   /**
    * Always null here: discovery does not carry the product name, only a session can read it
-   * (BuildInfo.ProductName, which readPosture fills in). Kept so callers written against the port compile.
+   * (BuildInfo.ProductName, which readPosture fills in).
    */
-  readonly productName: string | null;
-  readonly anonymousAllowed: boolean;
-  /** The best SignAndEncrypt endpoint with Basic256Sha256 or newer and an acceptable UserName token; null if none. */
-  readonly secureEndpoint: EndpointInfo | null;
+  readonly productName: null;
 }
 
 export interface OpcUaConnectorOptions {
@@ -68,7 +25,7 @@ export interface OpcUaConnectorOptions {
   readonly applicationName?: string;
 }
 
-export interface OpcUaConnector {
+export interface OpcUaConnector extends ControllerConnector {
   /** No session: endpoints, security policies/modes, user token types, server certificate, app description. */
   discover(endpointUrl: string, opts?: CallOptions): Promise<Discovery>;
   /**

@@ -1,5 +1,7 @@
 import type { Migration } from "./index";
 
+// Frozen: this is the SQL version 1 ran when it was released (66a3864). Never edit it; add a migration.
+
 export const m001Settings: Migration = {
   version: 1,
   name: "settings",

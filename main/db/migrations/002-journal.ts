@@ -1,5 +1,53 @@
-import { createEvidenceProjections } from "../projections/schema";
 import type { Migration } from "./index";
+
+// Frozen: this is the SQL version 2 ran when it was released (b72b13d). Never edit it; add a migration.
+// The projection tables are copied verbatim from createEvidenceProjections() in the former
+// projections/schema.ts; `git log -p` shows those tables never changed after this release.
+
+/**
+ * What the UI reads about the device, derived only from journal records (dropped and rebuilt at will).
+ * IT's store creates the very same tables (it/001-evidence.ts imports this constant).
+ */
+export const EVIDENCE_PROJECTIONS_SQL = `
+    CREATE TABLE p_devices (
+      device_id   TEXT PRIMARY KEY,
+      name        TEXT NOT NULL,
+      public_key  TEXT NOT NULL,
+      app_version TEXT NOT NULL,
+      enrolled_at TEXT NOT NULL,
+      renamed_at  TEXT
+    ) STRICT;
+
+    CREATE TABLE p_technicians (
+      device_id  TEXT PRIMARY KEY,
+      name       TEXT NOT NULL,
+      public_key TEXT,
+      set_at     TEXT NOT NULL,
+      seq        INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE p_it_trust (
+      device_id     TEXT NOT NULL,
+      key_name      TEXT NOT NULL,
+      public_key    TEXT NOT NULL,
+      fingerprint   TEXT NOT NULL,
+      age_recipient TEXT NOT NULL,
+      trusted_at    TEXT NOT NULL,
+      seq           INTEGER NOT NULL,
+      PRIMARY KEY (device_id, key_name)
+    ) STRICT;
+
+    CREATE TABLE p_receipts (
+      device_id   TEXT NOT NULL,
+      tree_size   INTEGER NOT NULL,
+      root_hash   TEXT NOT NULL,
+      it_key_name TEXT NOT NULL,
+      cosigned_at TEXT NOT NULL,
+      imported_at TEXT NOT NULL,
+      seq         INTEGER NOT NULL,
+      PRIMARY KEY (device_id, tree_size)
+    ) STRICT;
+  `;
 
 /** The device's own log: key material (protected), the append-only journal and its projections. */
 export const m002Journal: Migration = {
@@ -53,6 +101,6 @@ export const m002Journal: Migration = {
         created_at TEXT NOT NULL
       ) STRICT;
     `);
-    createEvidenceProjections(db);
+    db.exec(EVIDENCE_PROJECTIONS_SQL);
   },
 };

@@ -12,7 +12,12 @@ export interface Migration {
   readonly up: (db: Database) => void;
 }
 
-/** Numbered, append-only. Never edit a released migration: add the next one. */
+/**
+ * Numbered, append-only, frozen: each NNN-name.ts holds inline the exact SQL it ran when released and
+ * imports nothing but other frozen migration files, and test/main/migrations.test.ts keeps a SHA-256 of
+ * that SQL. To change the schema, add the next file, append it here (IT: it/NNN-name.ts and it.ts) and
+ * its hash to the test; never edit a released one (the hash test fails: add a new migration instead).
+ */
 export const MIGRATIONS: readonly Migration[] = [m001Settings, m002Journal, m003Plant, m004RotationBatches, m005CredentialChecks, m006DefaultChecks];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,93 +1,11 @@
-import { createCredentialProjections, createDefaultCheckProjections, createEvidenceProjections, createOwnerProjections, createPlantProjections, createRotationProjections } from "../projections/schema";
 import type { Migration } from "./index";
+import { it001Evidence } from "./it/001-evidence";
+import { it002PlantAndOwnerProjections } from "./it/002-plant-and-owner-projections";
+import { it003CredentialChecks } from "./it/003-credential-checks";
+import { it004DefaultPasswordChecks } from "./it/004-default-password-checks";
 
-/** IT's evidence store: enrolled devices, their heads, every imported record, bundles and receipts. */
-const it001: Migration = {
-  version: 1,
-  name: "it-evidence",
-  up(db) {
-    db.exec(`
-      CREATE TABLE it_identity (
-        singleton     INTEGER PRIMARY KEY CHECK (singleton = 1),
-        key_name      TEXT NOT NULL,
-        public_key    TEXT NOT NULL,
-        protected_key TEXT NOT NULL,
-        age_recipient TEXT NOT NULL,
-        created_at    TEXT NOT NULL
-      ) STRICT;
-
-      CREATE TABLE devices (
-        device_id   TEXT PRIMARY KEY,
-        name        TEXT NOT NULL,
-        public_key  TEXT NOT NULL,
-        key_id      TEXT NOT NULL,
-        fingerprint TEXT NOT NULL,
-        enrolled_at TEXT NOT NULL
-      ) STRICT;
-
-      CREATE TABLE device_heads (
-        device_id  TEXT PRIMARY KEY REFERENCES devices (device_id),
-        tree_size  INTEGER NOT NULL,
-        root_hash  TEXT NOT NULL,
-        head_hash  TEXT NOT NULL,
-        peaks      TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      ) STRICT;
-
-      CREATE TABLE bundles (
-        id          INTEGER PRIMARY KEY,
-        sha256      TEXT NOT NULL UNIQUE,
-        device_id   TEXT NOT NULL REFERENCES devices (device_id),
-        first_seq   INTEGER NOT NULL,
-        last_seq    INTEGER NOT NULL,
-        tree_size   INTEGER NOT NULL,
-        root_hash   TEXT NOT NULL,
-        receipt     TEXT NOT NULL,
-        imported_at TEXT NOT NULL
-      ) STRICT;
-
-      CREATE TABLE it_records (
-        device_id   TEXT NOT NULL REFERENCES devices (device_id),
-        seq         INTEGER NOT NULL,
-        kind        TEXT NOT NULL,
-        recorded_at TEXT NOT NULL,
-        subject     TEXT NOT NULL,
-        payload     BLOB NOT NULL,
-        envelope    TEXT NOT NULL,
-        leaf_hash   BLOB NOT NULL,
-        bundle_id   INTEGER NOT NULL REFERENCES bundles (id),
-        PRIMARY KEY (device_id, seq)
-      ) STRICT;
-      CREATE TRIGGER it_records_append_only_update BEFORE UPDATE ON it_records
-        BEGIN SELECT RAISE(ABORT, 'imported records are append-only'); END;
-      CREATE TRIGGER it_records_append_only_delete BEFORE DELETE ON it_records
-        BEGIN SELECT RAISE(ABORT, 'imported records are append-only'); END;
-
-      CREATE TABLE sealed_secrets (
-        device_id TEXT NOT NULL REFERENCES devices (device_id),
-        file      TEXT NOT NULL,
-        sha256    TEXT NOT NULL,
-        data      BLOB NOT NULL,
-        bundle_id INTEGER NOT NULL REFERENCES bundles (id),
-        PRIMARY KEY (device_id, file)
-      ) STRICT;
-    `);
-    createEvidenceProjections(db);
-  },
-};
-
-const it002: Migration = {
-  version: 2,
-  name: "plant-and-owner-projections",
-  up: (db) => {
-    createPlantProjections(db);
-    createOwnerProjections(db);
-    createRotationProjections(db);
-  },
-};
-
-const it003: Migration = { version: 3, name: "credential-checks", up: (db) => createCredentialProjections(db) };
-
-const it004: Migration = { version: 4, name: "default-password-checks", up: (db) => createDefaultCheckProjections(db) };
-
-export const IT_MIGRATIONS: readonly Migration[] = [it001, it002, it003, it004];
+/**
+ * IT's store, numbered on its own (its user_version is not the laptop's). Frozen like the laptop's:
+ * each file in it/ holds the SQL it ran when released; add it/NNN-name.ts, never edit one.
+ */
+export const IT_MIGRATIONS: readonly Migration[] = [it001Evidence, it002PlantAndOwnerProjections, it003CredentialChecks, it004DefaultPasswordChecks];

@@ -5,7 +5,6 @@ import { credentialHandlers } from "./credentials";
 import { ownerHandlers } from "./owners";
 import { plantHandlers } from "./plant";
 import { rotationHandlers } from "./rotations";
-import { CREDENTIAL_PROJECTION_TABLES, DEFAULT_CHECK_PROJECTION_TABLES, EVIDENCE_PROJECTION_TABLES, OWNER_PROJECTION_TABLES, PLANT_PROJECTION_TABLES, ROTATION_PROJECTION_TABLES } from "./schema";
 import { StatementCache, type ProjectionContext, type ProjectionHandler } from "./types";
 
 export type { ProjectionContext } from "./types";
@@ -18,8 +17,31 @@ const HANDLERS: { readonly [K in RecordKind]?: ProjectionHandler<never> } = {
   ...credentialHandlers,
 };
 
-/** All projection tables, children before parents (so they can be cleared in order). */
-export const PROJECTION_TABLES: readonly string[] = [...DEFAULT_CHECK_PROJECTION_TABLES, ...CREDENTIAL_PROJECTION_TABLES, ...ROTATION_PROJECTION_TABLES, ...OWNER_PROJECTION_TABLES, ...PLANT_PROJECTION_TABLES, ...EVIDENCE_PROJECTION_TABLES];
+/**
+ * Projection tables: what the UI reads, derived only from journal records, so they can be cleared and
+ * rebuilt. The laptop and the IT store have the same ones (IT merges several devices, hence device_id
+ * everywhere) and run the same projection code, so IT sees what the technician saw. The migrations
+ * create them (their SQL is frozen there); this is the list to clear, children before parents.
+ */
+export const PROJECTION_TABLES: readonly string[] = [
+  "p_default_checks", // 006-default-checks
+  "p_credential_checks", // 005-credential-checks
+  "p_rotations", // 003-plant
+  "p_authority",
+  "p_usages",
+  "p_holders",
+  "p_ownership",
+  "p_people",
+  "p_teams",
+  "p_identity_controllers",
+  "p_identities",
+  "p_accounts",
+  "p_controllers",
+  "p_receipts", // 002-journal
+  "p_it_trust",
+  "p_technicians",
+  "p_devices",
+];
 
 /** Applies records to the projection tables. The same code runs on the laptop and in IT's store. */
 export class Projector {

@@ -1,5 +1,5 @@
-import { AppError } from "../../../shared/contract";
-import type { ControllerConnector, Login } from "../connectorPort";
+import { AppError } from "../../../shared/domain/errors";
+import type { ControllerConnector, Login } from "../../connectors/port";
 
 export interface ProbeResult {
   readonly accepted: boolean;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { AppError, type RotationRequest, type RotationRowView } from "../../../shared/contract";
+import { AppError } from "../../../shared/domain/errors";
+import { type RotationRequest, type RotationRowView } from "../../../shared/contract";
 import type { GeneratorPolicy } from "../../../shared/domain/passwordPolicy";
 import type { ControllerRow, PlantRepository } from "../../db/plantRepository";
 import type { RotationRepository, RotationRow } from "../../db/rotationRepository";
@@ -12,7 +13,7 @@ import { mapPool } from "../pool";
 import { asProof, holdsFrom, probe } from "./probe";
 import { assertRecipient, pendingRef, type RotationRunner } from "./runner";
 import type { ControllerRotationResult, RotationPlan } from "./types";
-import type { ControllerConnector } from "../connectorPort";
+import type { ControllerConnector } from "../../connectors/port";
 import type { PlantService } from "../plantService";
 
 export interface RotationServiceDeps {
@@ -33,16 +34,22 @@ export interface RotationServiceDeps {
   readonly itRecipient: (deviceId: string) => string | undefined;
 }
 
+/** What probing an interrupted rotation's controller found. */
+export interface ResolveOutcome {
+  readonly rotationId: string;
+  readonly outcome: string;
+}
+
 export class RotationService {
-  constructor(private readonly d: RotationServiceDeps) {}
+  constructor(private readonly deps: RotationServiceDeps) {}
 
   /** Checks everything that can be checked before any controller is touched. */
   plan(request: RotationRequest): RotationPlan {
     const userName = request.identityId.startsWith("user/") ? request.identityId.slice("user/".length) : null;
     if (!userName) throw new AppError("INVALID_REQUEST", `${request.identityId} is not an account: only account passwords are rotated here.`);
-    const links = this.d.plantRepo.identityLinks().filter((l) => l.identityId === request.identityId);
+    const links = this.deps.plantRepo.identityLinks().filter((l) => l.identityId === request.identityId);
     if (links.length === 0) throw new AppError("NOT_FOUND", `No controller has the account ${userName}. Scan the plant first.`);
-    const all = this.d.plantRepo.controllers();
+    const all = this.deps.plantRepo.controllers();
     const onIdentity = links.map((l) => all.find((c) => c.id === l.controllerId)!).filter(Boolean);
     const controllers = request.controllerIds
       ? request.controllerIds.map((id) => {
@@ -51,8 +58,8 @@ export class RotationService {
           return c;
         })
       : onIdentity;
-    const deviceId = this.d.identity.deviceId();
-    const recipient = assertRecipient(this.d.itRecipient(deviceId));
+    const deviceId = this.deps.identity.deviceId();
+    const recipient = assertRecipient(this.deps.itRecipient(deviceId));
 
     const placements = controllers.map((c) => ({ line: c.line, cell: c.cell }));
     const needsApproval = this.requiresApproval(userName, onIdentity.length, request.operationalState);
@@ -60,15 +67,15 @@ export class RotationService {
     const coSigners = [];
     if (request.approval) {
       const action = request.approval.emergency || request.operationalState === "emergency" ? "override" : "approve";
-      const person = this.d.owners.person(request.approval.personId);
-      const technician = this.d.identity.technician();
+      const person = this.deps.owners.person(request.approval.personId);
+      const technician = this.deps.identity.technician();
       if (technician && technician.name.trim().toLowerCase() === person.name.trim().toLowerCase()) {
         throw new AppError("FORBIDDEN", `${person.name} is the technician making the change; dual control needs a second person to approve.`);
       }
-      const allowed = this.d.owners.check(person.personId, action, placements);
+      const allowed = this.deps.owners.check(person.personId, action, placements);
       if (!allowed.allowed) throw new AppError("FORBIDDEN", `Approval refused: ${allowed.reason}.`);
-      const signer = this.d.owners.approverSigner(person.personId, request.approval.pin);
-      approvals.push({ personId: person.personId, name: person.name, keyid: signer.keyid, authority: action, approvedAt: this.d.now().toISOString() });
+      const signer = this.deps.owners.approverSigner(person.personId, request.approval.pin);
+      approvals.push({ personId: person.personId, name: person.name, keyid: signer.keyid, authority: action, approvedAt: this.deps.now().toISOString() });
       coSigners.push(signer);
     } else if (needsApproval) {
       throw new AppError("FORBIDDEN", `Rotating ${userName} needs an approval (dual control for shared and break-glass accounts). Ask someone with authority for ${[...new Set(placements.map((p) => p.line))].join(", ")} to confirm with their PIN.`);
@@ -82,13 +89,13 @@ export class RotationService {
       approvals,
       coSigners,
       recipient,
-      sharedPassword: request.passwordScope === "shared" ? generatePassword(this.d.basePolicy()) : null,
+      sharedPassword: request.passwordScope === "shared" ? generatePassword(this.deps.basePolicy()) : null,
     };
   }
 
   async run(plan: RotationPlan, job?: JobContext): Promise<ControllerRotationResult[]> {
     const { currentPassword: _secret, approval: _approval, ...safe } = plan.request;
-    this.d.rotations.saveBatch(plan.batchId, plan.identityId, plan.controllers.map((c) => c.id), safe, this.d.now().toISOString());
+    this.deps.rotations.saveBatch(plan.batchId, plan.identityId, plan.controllers.map((c) => c.id), safe, this.deps.now().toISOString());
     let done = 0;
     // A wrong typed password is a failed login on every controller it is tried on, and controllers
     // with a lock-out policy lock the account after a few. So the first controller goes alone, and
@@ -106,7 +113,7 @@ export class RotationService {
         };
       } else {
         try {
-          result = await this.d.runner.run(plan, controller);
+          result = await this.deps.runner.run(plan, controller);
         } catch (error) {
           result = { rotationId: null, controllerId: controller.id, state: "refused", message: error instanceof Error ? error.message : String(error) };
         }
@@ -125,9 +132,9 @@ export class RotationService {
 
   /** A new batch over only the controllers where this batch did not commit. */
   retryPlan(batchId: string, currentPassword: string | undefined, approval: RotationRequest["approval"]): RotationPlan {
-    const batch = this.d.rotations.batchPlan(batchId);
+    const batch = this.deps.rotations.batchPlan(batchId);
     if (!batch) throw new AppError("NOT_FOUND", `No rotation batch ${batchId}.`);
-    const rows = this.d.rotations.batch(batchId);
+    const rows = this.deps.rotations.batch(batchId);
     const settled = new Set(rows.filter((r) => r.state === "committed" || (r.state === "pending" && r.method === "manual")).map((r) => r.controllerId));
     const failed = batch.controllerIds.filter((id) => !settled.has(id));
     if (failed.length === 0) throw new AppError("PRECONDITION_FAILED", "Every controller of this batch is done; nothing to retry.");
@@ -146,10 +153,10 @@ export class RotationService {
   }
 
   /** After an interruption: probe each pending rotation's controller and record what it accepts. */
-  async resolvePending(job?: JobContext): Promise<{ rotationId: string; outcome: string }[]> {
+  async resolvePending(job?: JobContext): Promise<ResolveOutcome[]> {
     // A manual rotation waits for the technician's confirmation, not for a probe.
-    const pending = this.d.rotations.pending().filter((r) => r.method !== "manual");
-    const results: { rotationId: string; outcome: string }[] = [];
+    const pending = this.deps.rotations.pending().filter((r) => r.method !== "manual");
+    const results: ResolveOutcome[] = [];
     let done = 0;
     for (const row of pending) {
       if (job?.signal.aborted) break;
@@ -160,28 +167,28 @@ export class RotationService {
   }
 
   private async resolveOne(row: RotationRow): Promise<string> {
-    const controller = this.d.plantRepo.controller(row.controllerId);
-    const newer = this.d.vault.get(pendingRef(row.rotationId, "new"));
-    const old = this.d.vault.get(pendingRef(row.rotationId, "old"));
+    const controller = this.deps.plantRepo.controller(row.controllerId);
+    const newer = this.deps.vault.get(pendingRef(row.rotationId, "new"));
+    const old = this.deps.vault.get(pendingRef(row.rotationId, "old"));
     if (!controller || !controller.trustedThumbprint || newer === undefined || old === undefined) return "skipped";
-    const connector = this.d.connector();
-    const n = await probe(connector, controller.endpointUrl, { userName: row.userName, password: newer }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
-    const o = await probe(connector, controller.endpointUrl, { userName: row.userName, password: old }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
+    const connector = this.deps.connector();
+    const n = await probe(connector, controller.endpointUrl, { userName: row.userName, password: newer }, controller.trustedThumbprint, this.deps.now, this.deps.timeoutMs);
+    const o = await probe(connector, controller.endpointUrl, { userName: row.userName, password: old }, controller.trustedThumbprint, this.deps.now, this.deps.timeoutMs);
     const holds = holdsFrom(n, o);
     const outcome = n.unknown || o.unknown ? "unreachable" : holds === "new" ? "completed" : holds === "old" ? "not-applied" : holds === "new-and-old" ? "new-and-old" : "neither";
-    const own = this.d.plant.login(row.controllerId)?.userName === row.userName;
-    this.d.identity.journal.transaction(() => {
-      this.d.identity.journal.appendInTransaction("rotation.resolved", [{ name: `fieldproof:rotation/${row.rotationId}` }], {
+    const own = this.deps.plant.login(row.controllerId)?.userName === row.userName;
+    this.deps.identity.journal.transaction(() => {
+      this.deps.identity.journal.appendInTransaction("rotation.resolved", [{ name: `fieldproof:rotation/${row.rotationId}` }], {
         rotationId: row.rotationId,
         outcome,
         proof: { newPassword: asProof(n), oldPassword: asProof(o) },
       });
       if (outcome === "completed") {
-        if (own) this.d.runner.updateLogin(row.controllerId, row.userName, newer);
-        this.d.runner.forget(row.rotationId, false);
+        if (own) this.deps.runner.updateLogin(row.controllerId, row.userName, newer);
+        this.deps.runner.forget(row.rotationId, false);
       } else if (outcome === "not-applied") {
-        if (own) this.d.runner.updateLogin(row.controllerId, row.userName, old);
-        this.d.runner.forget(row.rotationId, true);
+        if (own) this.deps.runner.updateLogin(row.controllerId, row.userName, old);
+        this.deps.runner.forget(row.rotationId, true);
       }
     });
     return outcome;
@@ -189,32 +196,55 @@ export class RotationService {
 
   /** The one sanctioned way a password reaches the screen: a manual rotation, recorded. */
   revealManual(rotationId: string): { password: string; controllerName: string; userName: string } {
-    const row = this.d.rotations.get(rotationId);
+    const row = this.deps.rotations.get(rotationId);
     if (!row || row.state !== "pending" || row.method !== "manual") throw new AppError("PRECONDITION_FAILED", "Only a pending manual rotation's password can be shown.");
-    const password = this.d.vault.get(pendingRef(rotationId, "new"));
+    const password = this.deps.vault.get(pendingRef(rotationId, "new"));
     if (password === undefined) throw new AppError("NOT_FOUND", "The new password of this rotation is no longer on this laptop.");
-    this.d.identity.journal.append("secret.revealed", [{ name: `fieldproof:rotation/${rotationId}` }], { rotationId, purpose: "manual-rotation", controllerId: row.controllerId });
-    return { password, controllerName: this.d.plantRepo.controller(row.controllerId)?.name ?? row.controllerId, userName: row.userName };
+    this.deps.identity.journal.append("secret.revealed", [{ name: `fieldproof:rotation/${rotationId}` }], { rotationId, purpose: "manual-rotation", controllerId: row.controllerId });
+    return { password, controllerName: this.deps.plantRepo.controller(row.controllerId)?.name ?? row.controllerId, userName: row.userName };
   }
 
   async confirmManual(rotationId: string): Promise<ControllerRotationResult> {
-    const row = this.d.rotations.get(rotationId);
+    const row = this.deps.rotations.get(rotationId);
     if (!row || row.state !== "pending" || row.method !== "manual") throw new AppError("PRECONDITION_FAILED", "This is not a pending manual rotation.");
-    const controller = this.d.plantRepo.controller(row.controllerId)!;
-    const newer = this.d.vault.get(pendingRef(rotationId, "new"));
-    const old = this.d.vault.get(pendingRef(rotationId, "old"));
+    const controller = this.deps.plantRepo.controller(row.controllerId)!;
+    const newer = this.deps.vault.get(pendingRef(rotationId, "new"));
+    const old = this.deps.vault.get(pendingRef(rotationId, "old"));
     if (newer === undefined || old === undefined) throw new AppError("NOT_FOUND", "The passwords of this rotation are no longer on this laptop.");
-    const own = this.d.plant.login(row.controllerId)?.userName === row.userName;
-    return this.d.runner.prove(rotationId, controller, row.userName, newer, old, own, null, "manual");
+    const own = this.deps.plant.login(row.controllerId)?.userName === row.userName;
+    return this.deps.runner.prove(rotationId, controller, row.userName, newer, old, own, null, "manual");
   }
 
-  view(rows: readonly RotationRow[]): RotationRowView[] {
-    const names = new Map(this.d.plantRepo.controllers().map((c) => [c.id, c.name]));
+  /** Every rotation, newest first, and how many were interrupted (pending and not manual or manual). */
+  list(): { rotations: RotationRowView[]; pending: number } {
+    const rows = this.deps.rotations.list();
+    return { rotations: this.view(rows), pending: rows.filter((r) => r.state === "pending").length };
+  }
+
+  /** The rotations of one batch, as the technician sees them. */
+  batchView(batchId: string): RotationRowView[] {
+    return this.view(this.deps.rotations.batch(batchId));
+  }
+
+  /** One rotation as the technician sees it. */
+  rotationView(rotationId: string): RotationRowView {
+    const row = this.deps.rotations.get(rotationId);
+    if (!row) throw new AppError("NOT_FOUND", `There is no rotation ${rotationId} on this laptop. See the Rotations screen (or fieldproof rotations list) for the ids.`);
+    return this.view([row])[0]!;
+  }
+
+  /** Whether any rotation was interrupted and waits to be resolved (at app start). */
+  hasInterrupted(): boolean {
+    return this.deps.rotations.pending().some((r) => r.method !== "manual");
+  }
+
+  private view(rows: readonly RotationRow[]): RotationRowView[] {
+    const names = new Map(this.deps.plantRepo.controllers().map((c) => [c.id, c.name]));
     return rows.map((r) => toView(r, names.get(r.controllerId) ?? r.controllerId));
   }
 
   private requiresApproval(userName: string, controllers: number, _state: string): boolean {
-    const mode = this.d.dualControl();
+    const mode = this.deps.dualControl();
     if (mode === "off") return false;
     if (mode === "always") return true;
     return controllers > 1 || /break.?glass|emergency|firecall/i.test(userName);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { AppError } from "../../../shared/contract";
-import { DEFAULT_GENERATOR_POLICY, policyForController, type GeneratorPolicy } from "../../../shared/domain/passwordPolicy";
+import { AppError } from "../../../shared/domain/errors";
+import { policyForController, type GeneratorPolicy } from "../../../shared/domain/passwordPolicy";
 import type { ControllerRow } from "../../db/plantRepository";
 import type { RotationRepository } from "../../db/rotationRepository";
 import { sha256Hex } from "../../evidence/crypto";
@@ -8,9 +8,9 @@ import { sealToIt } from "../../evidence/escrow";
 import type { Identity } from "../../evidence/identity";
 import { generatePassword } from "../../evidence/passwordGenerator";
 import { loginRef, type Vault } from "../../evidence/vault";
-import type { ControllerConnector, Login } from "../connectorPort";
+import type { ControllerConnector, Login } from "../../connectors/port";
 import type { PlantService } from "../plantService";
-import { crashPoint } from "./crashPoint";
+import type { CrashHook } from "./crashPoint";
 import { asProof, holdsFrom, probe, type ProbeResult } from "./probe";
 import type { ControllerRotationResult, RotationPlan } from "./types";
 
@@ -23,6 +23,8 @@ export interface RunnerDeps {
   readonly now: () => Date;
   readonly timeoutMs: number;
   readonly basePolicy: () => GeneratorPolicy;
+  /** Test seam at each step (see crashPoint.ts); does nothing in the app. */
+  readonly crashHook: CrashHook;
 }
 
 export const pendingRef = (rotationId: string, which: "new" | "old"): string => `pending/${rotationId}/${which}`;
@@ -33,10 +35,10 @@ export const pendingRef = (rotationId: string, which: "new" | "old"): string => 
  * rotation commits only once the new password is accepted and the old one refused.
  */
 export class RotationRunner {
-  constructor(private readonly d: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {}
 
   async run(plan: RotationPlan, controller: ControllerRow): Promise<ControllerRotationResult> {
-    const login = this.d.plant.login(controller.id);
+    const login = this.deps.plant.login(controller.id);
     if (!login) return refused(controller, "No technician login is stored for this controller: load it from the plant file or set it first.");
     if (!controller.trustedThumbprint || controller.trustDecision === "rejected") return refused(controller, "Its certificate is not trusted: scan it and trust its certificate first.");
     const own = login.userName === plan.userName;
@@ -44,14 +46,14 @@ export class RotationRunner {
     if (!old) return refused(controller, `The current password of ${plan.userName} is needed to prove it stops working.`);
     // Prove the current password works before anything else: a wrong one would make the later
     // "old password refused" proof meaningless.
-    const before = await probe(this.d.connector(), controller.endpointUrl, { userName: plan.userName, password: old }, controller.trustedThumbprint, this.d.now, this.d.timeoutMs);
+    const before = await probe(this.deps.connector(), controller.endpointUrl, { userName: plan.userName, password: old }, controller.trustedThumbprint, this.deps.now, this.deps.timeoutMs);
     if (before.unknown) return refused(controller, `The controller cannot be reached (${before.statusCode}). Nothing was changed.`);
     if (!before.accepted) {
       const result = refused(controller, `The current password of ${plan.userName} is not accepted by ${controller.name} (${before.statusCode}). Nothing was changed; check the password.`);
       return own ? result : { ...result, wrongCurrentPassword: true };
     }
     const part18 = controller.posture?.userManagement.available !== false;
-    const policy = policyForController(controller.posture?.userManagement.passwordPolicy ?? null, this.d.basePolicy());
+    const policy = policyForController(controller.posture?.userManagement.passwordPolicy ?? null, this.deps.basePolicy());
     const newPassword = plan.sharedPassword ?? generatePassword(policy);
     const rotationId = `rot-${randomBytes(8).toString("hex")}`;
     const file = `sealed/${rotationId}.age`;
@@ -62,8 +64,8 @@ export class RotationRunner {
     const call = !part18 ? "manual" : own ? "ChangePassword" : "ModifyUser";
 
     // Durable before the controller is touched: sealed secret, local copies, pending record.
-    this.d.identity.journal.transaction(() => {
-      const seq = this.d.identity.journal.appendInTransaction(
+    this.deps.identity.journal.transaction(() => {
+      const seq = this.deps.identity.journal.appendInTransaction(
         "rotation.pending",
         [{ name: `fieldproof:controller/${controller.id}/account/${plan.userName}` }],
         {
@@ -86,15 +88,15 @@ export class RotationRunner {
         },
         plan.coSigners,
       ).seq;
-      this.d.rotations.insertSealed(file, rotationId, sealed, sha256Hex(sealed), this.d.now().toISOString(), seq);
-      this.d.vault.put(pendingRef(rotationId, "new"), newPassword);
-      this.d.vault.put(pendingRef(rotationId, "old"), old);
+      this.deps.rotations.insertSealed(file, rotationId, sealed, sha256Hex(sealed), this.deps.now().toISOString(), seq);
+      this.deps.vault.put(pendingRef(rotationId, "new"), newPassword);
+      this.deps.vault.put(pendingRef(rotationId, "old"), old);
     });
-    await crashPoint("sealed");
+    await this.deps.crashHook("sealed");
     if (!part18) return { rotationId, controllerId: controller.id, state: "pending-manual", message: "No Part 18 on this controller: show the new password, set it in the vendor tool, then confirm." };
 
-    const connector = this.d.connector();
-    const opts = { expectedThumbprint: controller.trustedThumbprint, timeoutMs: this.d.timeoutMs };
+    const connector = this.deps.connector();
+    const opts = { expectedThumbprint: controller.trustedThumbprint, timeoutMs: this.deps.timeoutMs };
     let outcome;
     try {
       outcome = own
@@ -109,21 +111,21 @@ export class RotationRunner {
       this.forget(rotationId, true);
       return { rotationId, controllerId: controller.id, state: "failed", message: `The controller refused the change: ${outcome.statusCode}. Its password is unchanged.` };
     }
-    await crashPoint("changed");
+    await this.deps.crashHook("changed");
     return this.prove(rotationId, controller, plan.userName, newPassword, old, own, null, outcome.statusCode);
   }
 
   /** New accepted and old refused: commit. Anything else: record what the controller holds. */
   async prove(rotationId: string, controller: ControllerRow, userName: string, newPassword: string, old: string, own: boolean, interrupted: string | null, changeStatus = "Good"): Promise<ControllerRotationResult> {
-    const connector = this.d.connector();
+    const connector = this.deps.connector();
     const thumbprint = controller.trustedThumbprint!;
-    const newer = await probe(connector, controller.endpointUrl, { userName, password: newPassword }, thumbprint, this.d.now, this.d.timeoutMs);
-    await crashPoint("proved-new");
-    const older = await probe(connector, controller.endpointUrl, { userName, password: old }, thumbprint, this.d.now, this.d.timeoutMs);
-    await crashPoint("proved-old");
+    const newer = await probe(connector, controller.endpointUrl, { userName, password: newPassword }, thumbprint, this.deps.now, this.deps.timeoutMs);
+    await this.deps.crashHook("proved-new");
+    const older = await probe(connector, controller.endpointUrl, { userName, password: old }, thumbprint, this.deps.now, this.deps.timeoutMs);
+    await this.deps.crashHook("proved-old");
     if (newer.accepted && !older.accepted && !older.unknown) {
       this.commit(rotationId, controller, userName, newPassword, own, changeStatus, newer, older);
-      await crashPoint("committed");
+      await this.deps.crashHook("committed");
       return { rotationId, controllerId: controller.id, state: "committed", message: `Done: new password accepted (${newer.statusCode}), old refused (${older.statusCode}).` };
     }
     const holds = holdsFrom(newer, older);
@@ -137,8 +139,8 @@ export class RotationRunner {
 
   private commit(rotationId: string, controller: ControllerRow, userName: string, newPassword: string, own: boolean, changeStatus: string, newer: ProbeResult, older: ProbeResult): void {
     const secure = controller.posture?.endpoints.find((e) => e.securityMode === "SignAndEncrypt" && e.securityPolicy !== "None");
-    this.d.identity.journal.transaction(() => {
-      this.d.identity.journal.appendInTransaction("rotation.committed", [{ name: `fieldproof:controller/${controller.id}/account/${userName}` }], {
+    this.deps.identity.journal.transaction(() => {
+      this.deps.identity.journal.appendInTransaction("rotation.committed", [{ name: `fieldproof:controller/${controller.id}/account/${userName}` }], {
         rotationId,
         changeStatus,
         proof: { newPassword: asProof(newer)!, oldPassword: asProof(older)! },
@@ -153,7 +155,7 @@ export class RotationRunner {
   }
 
   fail(rotationId: string, stage: "change" | "proof-new" | "proof-old" | "connect", statusCode: string, message: string, holds: "old" | "new" | "new-and-old" | "unknown", newer: ProbeResult | null, older: ProbeResult | null): void {
-    this.d.identity.journal.append("rotation.failed", [{ name: `fieldproof:rotation/${rotationId}` }], {
+    this.deps.identity.journal.append("rotation.failed", [{ name: `fieldproof:rotation/${rotationId}` }], {
       rotationId,
       stage,
       statusCode,
@@ -165,13 +167,13 @@ export class RotationRunner {
 
   /** Drops the laptop's copies. `voidSealed`: the new password never took effect, so IT need not get it. */
   forget(rotationId: string, voidSealed: boolean): void {
-    this.d.vault.delete(pendingRef(rotationId, "new"));
-    this.d.vault.delete(pendingRef(rotationId, "old"));
-    if (voidSealed) this.d.rotations.deleteSealed(rotationId);
+    this.deps.vault.delete(pendingRef(rotationId, "new"));
+    this.deps.vault.delete(pendingRef(rotationId, "old"));
+    if (voidSealed) this.deps.rotations.deleteSealed(rotationId);
   }
 
   updateLogin(controllerId: string, userName: string, password: string): void {
-    this.d.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password } satisfies Login));
+    this.deps.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password } satisfies Login));
   }
 }
 
@@ -207,4 +209,3 @@ export function assertRecipient(recipient: string | undefined): string {
   return recipient;
 }
 
-export { DEFAULT_GENERATOR_POLICY };

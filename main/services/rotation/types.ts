@@ -1,4 +1,4 @@
-import type { RotationRequest } from "../../../shared/contract";
+import type { ControllerOutcome, RotationRequest } from "../../../shared/contract";
 import type { Approval } from "../../../shared/evidence/kinds";
 import type { z } from "zod";
 import type { ControllerRow } from "../../db/plantRepository";
@@ -17,11 +17,7 @@ export interface RotationPlan {
   readonly sharedPassword: string | null;
 }
 
-export interface ControllerRotationResult {
-  readonly rotationId: string | null;
-  readonly controllerId: string;
-  readonly state: "committed" | "failed" | "pending-manual" | "pending" | "refused";
-  readonly message: string;
+export interface ControllerRotationResult extends ControllerOutcome {
   /** Refused because the typed current password did not work (each such try is a failed login that lock-out policies count). */
   readonly wrongCurrentPassword?: true;
 }

@@ -5,7 +5,8 @@ import { chromium } from "playwright-core";
 import type { ControllerPosture } from "../../../shared/domain/posture";
 import { attachBridge, BRIDGE_ENTRY, BRIDGE_ORIGIN } from "../../../main/preview/bridge";
 import { CHROMIUM_ARGS, findChromium, sandboxArgs } from "../../../main/preview/chromium";
-import { createDispatcher, createHandlers, createServices } from "../../../main/services";
+import { createServices } from "../../../main/services";
+import { createDispatcher, createHandlers } from "../../../main/ipc";
 import { tempDir } from "../../support/tempDir";
 import type { Report } from "../report";
 

@@ -1,6 +1,8 @@
 import type { z } from "zod";
+import { contract, isChannel, type Channel, type Contract, type Result } from "../../shared/contract";
+import { AppError, type ErrorCode } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import { isAppUrl } from "./navigation";
-import { AppError, contract, isChannel, type Channel, type Contract, type ErrorValue, type Result } from "../../shared/contract";
 
 /** What the transport knows about who sent a request (Electron: event.senderFrame; bridge: the Playwright frame). */
 export interface SenderInfo {
@@ -12,26 +14,27 @@ export type Handlers = {
   readonly [C in Channel]: (request: z.output<Contract[C]["request"]>) => Promise<z.input<Contract[C]["response"]>>;
 };
 
+/** Runs one channel for a caller that is already trusted (the CLI, tests): validation, handler, response check. */
+export type ChannelRunner = (channel: unknown, payload: unknown) => Promise<Result<unknown>>;
+
 export type Dispatch = (channel: unknown, payload: unknown, sender: SenderInfo) => Promise<Result<unknown>>;
 
-export interface DispatchOptions {
-  /** Only the app's own page may call: its origin, e.g. app://fieldproof. */
-  readonly trustedOrigin: string;
+export interface RunnerOptions {
   /** Unexpected failures are reported here (never the request payload: it may carry a PIN). */
   readonly onInternalError?: (channel: string, error: unknown) => void;
 }
 
+export interface DispatchOptions extends RunnerOptions {
+  /** Only the app's own page may call: its origin, e.g. app://fieldproof. */
+  readonly trustedOrigin: string;
+}
+
 /**
- * The single entry point from the renderer into main, shared by Electron IPC, the test bridge and the
- * preview: checks the sender, validates the request against the contract, runs the handler, validates
- * the response (unknown fields are stripped, so nothing undeclared leaks to the renderer), and turns
- * every failure into an error value.
+ * Validates the request against the contract, runs the handler, validates the response (unknown
+ * fields are stripped, so nothing undeclared leaks out), and turns every failure into an error value.
  */
-export function createDispatcher(handlers: Handlers, options: DispatchOptions): Dispatch {
-  return async (channel, payload, sender) => {
-    if (!isTrustedSender(sender, options.trustedOrigin)) {
-      return failure("FORBIDDEN_SENDER", `Request refused: it did not come from the Fieldproof window (${safeOrigin(sender.url)}).`);
-    }
+export function createChannelRunner(handlers: Handlers, options: RunnerOptions = {}): ChannelRunner {
+  return async (channel, payload) => {
     if (!isChannel(channel)) {
       return failure("UNKNOWN_CHANNEL", `Unknown request "${String(channel).slice(0, 80)}". The app and its window are from different versions; restart Fieldproof.`);
     }
@@ -57,26 +60,25 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions): 
   };
 }
 
+/**
+ * The single entry point from the renderer into main, shared by Electron IPC, the test bridge and the
+ * preview: the sender must be the app's main frame on the app's origin, then the channel runner.
+ */
+export function createDispatcher(handlers: Handlers, options: DispatchOptions): Dispatch {
+  const run = createChannelRunner(handlers, options);
+  return async (channel, payload, sender) => {
+    if (!isTrustedSender(sender, options.trustedOrigin)) {
+      return failure("FORBIDDEN_SENDER", `Request refused: it did not come from the Fieldproof window (${safeOrigin(sender.url)}).`);
+    }
+    return run(channel, payload);
+  };
+}
+
 export function isTrustedSender(sender: SenderInfo, trustedOrigin: string): boolean {
   return sender.isMainFrame && isAppUrl(sender.url, trustedOrigin);
 }
 
-/** "deviceName: device name must not be empty; theme: ..." — names each bad field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.map(String).join(".");
-      if (issue.code === "unrecognized_keys") {
-        const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(", ");
-        return `unexpected field ${keys}`;
-      }
-      return `${path || "(request)"}: ${issue.message}`;
-    })
-    .join("; ");
-}
-
-function failure(code: ErrorValue["code"], message: string): Result<never> {
+function failure(code: ErrorCode, message: string): Result<never> {
   return { ok: false, error: { code, message } };
 }
 

@@ -1,10 +1,11 @@
-import { AppError, type AuthorityRowView, type ownerChannels, type PersonView, type TeamView } from "../../shared/contract";
-import { cellKey } from "../../shared/domain/ownership";
-import { DEFAULT_POLICY } from "../../shared/findings";
-import { addDays, isoDay, parseInstant } from "../../shared/findings/time";
-import type { Services } from "./createServices";
-import type { Handlers } from "./dispatch";
-import { OwnersCsv } from "./ownersCsv";
+import { AppError } from "../../../shared/domain/errors";
+import { type AuthorityRowView, type ownerChannels, type PersonView, type TeamView } from "../../../shared/contract";
+import { cellKey } from "../../../shared/domain/ownership";
+import { DEFAULT_POLICY } from "../../../shared/findings";
+import { addDays, isoDay, parseInstant } from "../../../shared/domain/time";
+import type { Services } from "../../services/createServices";
+import type { Handlers } from "../dispatch";
+import { OwnersCsv } from "../../services/ownersCsv";
 
 const ACTIONS = ["approve", "revoke", "pause", "override"] as const;
 

@@ -1,0 +1,20 @@
+import type { evidenceChannels } from "../../../shared/contract";
+import type { Services } from "../../services/createServices";
+import type { Handlers } from "../dispatch";
+
+/** The journal, exports for IT, IT's receipts and keys, the device key and the technician. */
+export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof typeof evidenceChannels> {
+  return {
+    "evidence.summary": () => services.evidence.summary(),
+    "evidence.records": (query) => services.evidence.records(query),
+    "evidence.record": ({ seq }) => services.evidence.record(seq),
+    "evidence.export": async ({ path, fromSeq }) =>
+      services.jobs.start("evidence.export", "Exporting records for IT", (job) => services.evidence.export(path, fromSeq, (done, total, label) => job.progress(done, total, label))),
+    "evidence.exportResult": async ({ jobId }) => services.jobs.result<Awaited<ReturnType<Services["evidence"]["export"]>>>(jobId, "evidence.export"),
+    "evidence.importReceipt": ({ path }) => services.evidence.importReceipt(path),
+    "evidence.trustIt": ({ path, replace }) => services.evidence.trustIt(path, replace),
+    "device.unlock": async ({ passphrase }) => services.identity.unlock(passphrase),
+    "technician.set": async ({ name, pin }) => services.identity.setTechnician(name, pin),
+    "technician.signIn": async ({ pin }) => services.identity.signInTechnician(pin),
+  };
+}

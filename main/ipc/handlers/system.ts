@@ -1,0 +1,16 @@
+import type { jobChannels, systemChannels } from "../../../shared/contract";
+import type { Services } from "../../services/createServices";
+import type { Handlers } from "../dispatch";
+
+/** The app itself: info, settings, file dialogs and jobs. */
+export function createSystemHandlers(services: Services): Pick<Handlers, keyof typeof systemChannels | keyof typeof jobChannels> {
+  return {
+    "system.info": () => services.system.info(),
+    "settings.get": () => services.settings.get(),
+    "settings.update": (patch) => services.settings.update(patch),
+    "dialog.saveFile": async (options) => ({ path: await services.system.saveDialog(options) }),
+    "dialog.openFile": async (options) => ({ path: await services.system.openDialog(options) }),
+    "jobs.status": async ({ id }) => services.jobs.status(id),
+    "jobs.cancel": async ({ id }) => services.jobs.cancel(id),
+  };
+}
