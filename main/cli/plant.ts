@@ -7,6 +7,11 @@ import type { CliContext } from "./context";
 import { json } from "./io";
 import { promptSecret } from "./prompt";
 
+/** Read, fully or in part, or waiting for the technician to trust a new certificate. */
+const READ = new Set<ScanOutcome["status"]>(["observed", "partial", "awaiting-trust"]);
+/** The controller answered and refused, or answered with something Fieldproof must not accept. */
+const REFUSED = new Set<ScanOutcome["status"]>(["certificate-changed", "access-denied", "error"]);
+
 /** `fieldproof scan --plant FILE | TARGET...`: discovery and posture from the command line. */
 export function registerPlantCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
@@ -36,8 +41,12 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
       );
       if (opts.json) io.out(json(outcomes));
       else print(outcomes, (text) => io.out(text));
-      // A changed certificate, or nothing read at all, is a failure for scripts.
-      if (outcomes.some((o) => o.status === "certificate-changed") || !outcomes.some((o) => ["observed", "partial", "awaiting-trust"].includes(o.status))) ctx.exitCode = 1;
+      // A controller that could not be read is a failure for scripts (exit 1). In a sweep of typed hosts
+      // and ports, an address where nothing answers is not a controller, so only answers count there.
+      const sweep = targets.length > 0;
+      const failed = outcomes.filter((o) => REFUSED.has(o.status) || (!sweep && (o.status === "unreachable" || o.status === "timeout")));
+      if (failed.length > 0 || !outcomes.some((o) => READ.has(o.status))) ctx.exitCode = 1;
+      if (!opts.json && failed.length > 0) io.err(`${failed.length} of ${outcomes.length} controller(s) could not be read; see the lines above.`);
     });
 }
 

@@ -75,7 +75,7 @@ export function createServices(config: ServicesConfig): Services {
 
   // One OPC UA client per store, made on first use (node-opcua loads lazily), with its own PKI folder.
   let connector: ControllerConnector | undefined;
-  const getConnector = (): ControllerConnector => (connector ??= config.connector ?? createOpcUaConnector({ pkiDir: join(config.dataDir, "pki") }));
+  const getConnector = (): ControllerConnector => (connector ??= config.connector ?? createOpcUaConnector({ pkiDir: join(config.dataDir, "pki"), logFile: join(config.dataDir, "logs", "opcua.log") }));
 
   const evidence = new EvidenceService({
     repo: journalRepo,

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { AppError } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import { PlantFile } from "../../shared/domain/plant";
 import type { CertificateInfo } from "../../shared/domain/posture";
 import type { PlantRepository } from "../db/plantRepository";
@@ -43,8 +44,7 @@ export class PlantService {
     }
     const parsed = PlantFile.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppError("INVALID_REQUEST", `${path} is not a valid plant file: ${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"}. Nothing was imported.`);
+      throw new AppError("INVALID_REQUEST", `${path} is not a valid plant file: ${describeIssues(parsed.error, 3)}. Nothing was imported.`);
     }
     return this.importPlant(parsed.data, path);
   }

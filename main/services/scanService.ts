@@ -84,7 +84,7 @@ export class ScanService {
     try {
       discovery = await connector.discover(controller.endpointUrl, call);
     } catch (error) {
-      if (!this.deps.repo.controller(controller.id)) return outcome(controller, error instanceof AppError && error.code === "TIMEOUT" ? "timeout" : "unreachable", error instanceof Error ? error.message : String(error), null, 0);
+      if (!this.deps.repo.controller(controller.id)) return outcome(controller, failureStatus(error), error instanceof Error ? error.message : String(error), null, 0);
       return this.unreachable(controller, error);
     }
     if (!this.deps.repo.controller(controller.id)) controller = this.declare(controller);
@@ -144,10 +144,10 @@ export class ScanService {
   private unreachable(controller: ControllerRow, error: unknown): ScanOutcome {
     const code = error instanceof AppError ? error.code : "INTERNAL";
     const message = error instanceof Error ? error.message : String(error);
-    if (code === "CANCELLED") return outcome(controller, "cancelled", message, null, 0);
+    const status = failureStatus(error);
+    if (status === "cancelled") return outcome(controller, status, message, null, 0);
     const posture = unreachablePosture(controller.endpointUrl, this.deps.now().toISOString(), [{ stage: "connect", code, message: message.slice(0, 1000) }]);
     this.record(controller, posture, null);
-    const status: ScanOutcome["status"] = code === "TIMEOUT" ? "timeout" : code === "UNREACHABLE" ? "unreachable" : code === "ACCESS_DENIED" ? "access-denied" : "error";
     return outcome(controller, status, message, null, 0);
   }
 
@@ -161,6 +161,16 @@ export class ScanService {
     });
     return changes.length;
   }
+}
+
+/** How a controller that could not be read at all is reported. */
+function failureStatus(error: unknown): ScanOutcome["status"] {
+  const code = error instanceof AppError ? error.code : "INTERNAL";
+  if (code === "CANCELLED") return "cancelled";
+  if (code === "TIMEOUT") return "timeout";
+  if (code === "UNREACHABLE") return "unreachable";
+  if (code === "ACCESS_DENIED") return "access-denied";
+  return "error";
 }
 
 function outcome(controller: ControllerRow, status: ScanOutcome["status"], message: string, cert: { subject: string; thumbprintSha256: string; notAfter: string } | null, changes: number): ScanOutcome {

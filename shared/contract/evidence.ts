@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { channel } from "./channel";
+import { absolutePath } from "./paths";
 import { JobStatus } from "./jobs";
 
-const AbsolutePath = z
-  .string()
-  .min(1, "choose a file")
-  .max(4096)
-  .refine((p) => p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\\\"), "use a full path, e.g. /media/usb/bundle.tar or E:\\bundle.tar");
+const AbsolutePath = absolutePath("/media/usb/bundle.tar or E:\\bundle.tar");
 
 export const DeviceState = z.object({
   state: z.enum(["new", "locked", "unlocked"]),

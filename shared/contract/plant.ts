@@ -2,13 +2,10 @@ import { z } from "zod";
 import { ControllerKind } from "../domain/plant";
 import { Finding } from "../domain/identity";
 import { channel } from "./channel";
+import { absolutePath } from "./paths";
 import { JobStatus } from "./jobs";
 
-const AbsolutePath = z
-  .string()
-  .min(1, "choose a file")
-  .max(4096)
-  .refine((p) => p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\\\"), "use a full path, e.g. /media/usb/plant.json");
+const AbsolutePath = absolutePath("/media/usb/plant.json");
 
 export const TrustState = z.enum(["unknown", "trusted", "changed", "rejected"]);
 

@@ -22,8 +22,7 @@ describe("password rotation with proof", () => {
   it("rotates one account over Part 18, proves new accepted and old refused, and seals the new password to IT", async () => {
     const id = part18Controller();
     const old = bay.initialPassword(id, "operator");
-    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result).toMatchObject({ state: "committed", controllerId: id });
     const row = bay.services.repos.rotations.get(result!.rotationId!)!;
     expect(row.state).toBe("committed");
@@ -41,8 +40,7 @@ describe("password rotation with proof", () => {
   it("rotates the technician's own login with ChangePassword and keeps the new one to log in with", async () => {
     const id = part18Controller();
     const before = bay.services.plant.login(id)!;
-    const plan = bay.services.rotations.plan(request({ identityId: `user/${before.userName}`, controllerIds: [id], approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ identityId: `user/${before.userName}`, controllerIds: [id], approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result!.state).toBe("committed");
     const after = bay.services.plant.login(id)!;
     expect(after.password).not.toBe(before.password);
@@ -54,8 +52,7 @@ describe("password rotation with proof", () => {
   it("refuses a wrong current password before touching anything", async () => {
     const id = part18Controller();
     const head = bay.services.repos.journal.head().size;
-    const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: [id], currentPassword: "Not-The-Password-1", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ identityId: "user/maint", controllerIds: [id], currentPassword: "Not-The-Password-1", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result).toMatchObject({ state: "refused", message: expect.stringMatching(/current password of maint is not accepted/) });
     expect(bay.services.repos.journal.head().size).toBe(head);
   });
@@ -66,8 +63,7 @@ describe("password rotation with proof", () => {
     expect(ids.length).toBeGreaterThan(1);
     const failedBefore = ids.map((id) => bay.plant.controller(id).failedLogins("maint"));
     const head = bay.services.repos.journal.head().size;
-    const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: ids, currentPassword: "Wrong-Maint-Password-9", concurrency: 8, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const results = await bay.services.rotations.run(plan);
+    const results = await bay.rotate(request({ identityId: "user/maint", controllerIds: ids, currentPassword: "Wrong-Maint-Password-9", concurrency: 8, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(results.map((r) => r.state)).toEqual(ids.map(() => "refused"));
     expect(results[0]!.message).toMatch(/current password of maint is not accepted/);
     for (const r of results.slice(1)) expect(r.message).toMatch(/^Not tried: .* refused the current password of maint.*lock the account out/);
@@ -78,12 +74,12 @@ describe("password rotation with proof", () => {
     expect(bay.services.repos.journal.head().size).toBe(head);
   });
 
-  it("needs an approval for a shared account, from someone with authority, and not the technician", () => {
-    expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x" }))).toThrow(/needs an approval/);
-    expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "cy", pin: "135791", emergency: false } }))).toThrow(
+  it("needs an approval for a shared account, from someone with authority, and not the technician", async () => {
+    await expect(bay.rotate(request({ identityId: "user/maint", currentPassword: "x" }))).rejects.toThrow(/needs an approval/);
+    await expect(bay.rotate(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "cy", pin: "135791", emergency: false } }))).rejects.toThrow(
       /Cy Ng may not approve rotations on .*: those named there are Bo Lind/,
     );
-    expect(() => bay.services.rotations.plan(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "bo", pin: "000000", emergency: false } }))).toThrow(/PIN is wrong/);
+    await expect(bay.rotate(request({ identityId: "user/maint", currentPassword: "x", approval: { personId: "bo", pin: "000000", emergency: false } }))).rejects.toThrow(/PIN is wrong/);
   });
 
   it("records a denied change as failed with the old password still in place", async () => {
@@ -91,8 +87,7 @@ describe("password rotation with proof", () => {
     const controller = bay.plant.controller(id);
     controller.setFault({ kind: "denyChange", once: true });
     const old = bay.initialPassword(id, "breakglass");
-    const plan = bay.services.rotations.plan(request({ identityId: "user/breakglass", controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ identityId: "user/breakglass", controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result).toMatchObject({ state: "failed", message: expect.stringMatching(/refused the change: BadUserAccessDenied/) });
     expect(bay.services.repos.rotations.get(result!.rotationId!)!.state).toBe("failed:old");
     expect(await controller.verifyPassword("breakglass", old)).toBe(true);
@@ -105,8 +100,7 @@ describe("password rotation with proof", () => {
     const controller = bay.plant.controller(id);
     controller.setFault({ kind: "keepOldPassword", once: true });
     const old = bay.initialPassword(id, "operator");
-    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result).toMatchObject({ state: "failed", message: expect.stringMatching(/still accepts the old one/) });
     const row = bay.services.repos.rotations.get(result!.rotationId!)!;
     expect(row.state).toBe("failed:new-and-old");
@@ -120,8 +114,7 @@ describe("password rotation with proof", () => {
     const controller = bay.plant.controller(id);
     controller.setFault({ kind: "dropOnChange", applyBefore: true, once: true });
     const old = bay.initialPassword(id, "operator");
-    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result!.state).toBe("committed");
     const row = bay.services.repos.rotations.get(result!.rotationId!)!;
     expect(await controller.verifyPassword("operator", old)).toBe(false);
@@ -131,16 +124,15 @@ describe("password rotation with proof", () => {
   it("routes a controller without Part 18 through a manual change: reveal (recorded), set in the vendor tool, confirm with proof", async () => {
     const id = bay.plant.build.weaknesses.find((w) => w.kind === "noPart18")!.controllerId;
     const old = bay.initialPassword(id, "operator");
-    const plan = bay.services.rotations.plan(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const [result] = await bay.services.rotations.run(plan);
+    const [result] = await bay.rotate(request({ controllerIds: [id], currentPassword: old, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(result!.state).toBe("pending-manual");
     const reveals = bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total;
-    const shown = bay.services.rotations.revealManual(result!.rotationId!);
+    const shown = await bay.invoke("rotations.revealManual", { rotationId: result!.rotationId! });
     expect(bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(reveals + 1);
     await bay.plant.controller(id).setPasswordOutOfBand("operator", shown.password);
-    const done = await bay.services.rotations.confirmManual(result!.rotationId!);
+    const done = await bay.invoke("rotations.confirmManual", { rotationId: result!.rotationId! });
     expect(done.state).toBe("committed");
-    expect(() => bay.services.rotations.revealManual(result!.rotationId!)).toThrow(/Only a pending manual rotation/);
+    await expect(bay.invoke("rotations.revealManual", { rotationId: result!.rotationId! })).rejects.toThrow(/Only a pending manual rotation/);
   });
 
   it("rotates the shared maintenance account on every controller, with a row per controller, and retries only the failures", async () => {
@@ -150,8 +142,7 @@ describe("password rotation with proof", () => {
     expect(sameEverywhere.length).toBeGreaterThan(1);
     const unreachable = sameEverywhere.find((id) => bay.plant.build.controllers.find((c) => c.id === id)!.security.part18 && id !== sameEverywhere[0])!;
     await bay.plant.controller(unreachable).stop();
-    const plan = bay.services.rotations.plan(request({ identityId: "user/maint", controllerIds: sameEverywhere, currentPassword, reason: "holder-left", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
-    const results = await bay.services.rotations.run(plan);
+    const { batchId, results } = await bay.rotateBatch(request({ identityId: "user/maint", controllerIds: sameEverywhere, currentPassword, reason: "holder-left", approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }));
     expect(results).toHaveLength(sameEverywhere.length);
     expect(results.find((r) => r.controllerId === unreachable)?.state).toBe("refused");
     expect(results.filter((r) => r.controllerId !== unreachable).every((r) => ["committed", "pending-manual"].includes(r.state))).toBe(true);
@@ -161,9 +152,9 @@ describe("password rotation with proof", () => {
     expect(new Set(passwords).size).toBe(passwords.length);
 
     await bay.plant.controller(unreachable).start();
-    const retry = bay.services.rotations.retryPlan(plan.batchId, currentPassword, { personId: "bo", pin: APPROVER_PIN, emergency: false });
-    expect(retry.controllers.map((c) => c.id)).toContain(unreachable);
-    expect(retry.controllers.map((c) => c.id)).not.toContain(results.find((r) => r.state === "committed")!.controllerId);
+    const retry = await bay.job("rotations.retryFailed", { batchId, currentPassword, approval: { personId: "bo", pin: APPROVER_PIN, emergency: false } }, "rotations.batchResult");
+    expect(retry.results.find((r) => r.controllerId === unreachable)?.state).toBe("committed");
+    expect(retry.results.map((r) => r.controllerId)).not.toContain(results.find((r) => r.state === "committed")!.controllerId);
   });
 
   it("finds a factory password that still works only when asked, spends at most two tries per account and controller, and clears after rotation", async () => {
@@ -219,22 +210,22 @@ describe("password rotation with proof", () => {
     const byPassword = new Map<string, string[]>();
     for (const a of same.filter((x) => working.includes(x.controller.id))) byPassword.set(a.account.initialPassword, [...(byPassword.get(a.account.initialPassword) ?? []), a.controller.id]);
     for (const [currentPassword, controllerIds] of byPassword) {
-      const batch = await bay.services.rotations.run(bay.services.rotations.plan(request({ identityId, controllerIds, currentPassword, approval })));
+      const batch = await bay.rotate(request({ identityId, controllerIds, currentPassword, approval }));
       expect(batch.every((r) => r.state === "committed" || r.state === "pending-manual")).toBe(true);
       for (const r of batch.filter((x) => x.state === "pending-manual")) {
-        const shown = bay.services.rotations.revealManual(r.rotationId!);
+        const shown = await bay.invoke("rotations.revealManual", { rotationId: r.rotationId! });
         await bay.plant.controller(r.controllerId).setPasswordOutOfBand(target.account.userName, shown.password);
-        expect((await bay.services.rotations.confirmManual(r.rotationId!)).state).toBe("committed");
+        expect((await bay.invoke("rotations.confirmManual", { rotationId: r.rotationId! })).state).toBe("committed");
       }
     }
-    const after = await bay.services.inventory.identity(identityId);
+    const after = await bay.invoke("identities.get", { id: identityId });
     expect(after.findings.map((f) => f.code)).not.toContain("default-password");
 
     // A controller that cannot be asked is reported as not checked, never as refused.
     const down = bay.plant.controller(working[0]!);
     await down.stop();
     try {
-      const unreachable = (await bay.services.credentials.checkDefaults()).find((r) => r.identityId === identityId)!;
+      const unreachable = (await bay.invoke("identities.checkDefaults", { confirm: true })).results.find((r) => r.identityId === identityId)!;
       expect(unreachable.unreachableOn).toContain(working[0]);
       expect([...unreachable.acceptedOn, ...unreachable.refusedOn]).not.toContain(working[0]);
     } finally {

@@ -8,6 +8,7 @@ import { callPart18, changePasswordArguments, setPasswordArguments } from "./par
 import { parseThumbprint, pinnedEndpoint } from "./pin";
 import { collectPosture } from "./posture";
 import { fetchEndpoints, openPinnedSession, type ClientEnv } from "./session";
+import { withOwnSockets } from "./transports";
 import type { CallOptions, Login, OpcUaConnector, OpcUaConnectorOptions } from "./types";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -40,10 +41,10 @@ export function createOpcUaConnector(options: OpcUaConnectorOptions): OpcUaConne
     const signal = opts?.signal ? AbortSignal.any([stop.signal, opts.signal]) : stop.signal;
     const guard = new CallGuard(address.url, timeoutMs, signal);
     guard.check({ stage: "validate", action: "starting" });
-    const done = (async () => {
+    const done = withOwnSockets(async () => {
       const env = await guard.step({ stage: "connect", action: "preparing Fieldproof's certificate", untimed: true }, () => openEnv());
       return work(env, guard);
-    })();
+    });
     const entry = { stop, done };
     running.add(entry);
     try {
@@ -55,8 +56,9 @@ export function createOpcUaConnector(options: OpcUaConnectorOptions): OpcUaConne
 
   async function openEnv(): Promise<ClientEnv> {
     try {
-      const ua = await loadOpcua();
-      return { ua, pki, manager: await pki.open(ua), applicationName };
+      const ua = await loadOpcua({ logFile: options.logFile });
+      const manager = await pki.open(ua);
+      return { ua, pki, manager, applicationName, client: await pki.identity() };
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new OpcUaError("IO_ERROR", `Fieldproof's OPC UA certificate could not be prepared in ${options.pkiDir}: ${detail}`, { stage: "connect" });
@@ -92,7 +94,7 @@ export function createOpcUaConnector(options: OpcUaConnectorOptions): OpcUaConne
         try {
           return await withSession(env, guard, login, expected, async () => ({ accepted: true, statusCode: "Good" }));
         } catch (error) {
-          const failure = classify(error, { url: guard.url, stage: "session", action: "opening a session", userName: login.userName, timeoutMs: guard.timeoutMs, secrets: [login.password] });
+          const failure = classify(error, { url: guard.url, stage: "session", action: "opening a session", userName: login.userName, timeoutMs: guard.timeoutMs, secrets: [login.password], client: env.client });
           if (failure.code === "ACCESS_DENIED" && failure.statusCode && LOGIN_REFUSALS.has(failure.statusCode)) return { accepted: false, statusCode: failure.statusCode };
           throw failure;
         }

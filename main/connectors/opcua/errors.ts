@@ -1,5 +1,6 @@
 import { AppError, type ErrorCode } from "../../../shared/domain/errors";
 import { cleanText } from "./text";
+import { serverRefusal, type ServerRefusal } from "./transports";
 
 /** Where in a call something went wrong. */
 export type Stage = "validate" | "discover" | "connect" | "session" | "read" | "call";
@@ -44,6 +45,8 @@ export interface ClassifyContext {
   readonly changeInFlight?: boolean;
   /** Strings that must never appear in a message (the passwords of this call). */
   readonly secrets: readonly string[];
+  /** Fieldproof's own certificate, to name when a controller does not trust it. */
+  readonly client?: { readonly thumbprintSha256: string; readonly file: string; readonly notAfter: string } | undefined;
 }
 
 const STATUS_NAME = /\b((?:Bad|Uncertain)[A-Za-z0-9]+)\b/;
@@ -77,6 +80,8 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
     new OpcUaError(code, message, { stage: context.stage, statusCode: status, outcomeUnknown: unknown });
   const afterChange = unknown ? " The change may or may not have been applied: check with a login before trying again." : "";
 
+  const refusal = serverRefusal();
+  if (refusal && !(status && LOGIN_REFUSED.has(status))) return refused(refusal, context);
   if (context.stage === "session" && status && LOGIN_REFUSED.has(status)) {
     return make("ACCESS_DENIED", `The controller refused the login for ${context.userName ?? "this account"} (${status}). Check the user name and password for ${url}.`);
   }
@@ -114,6 +119,40 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
   }
   if (status) return make("PROTOCOL_ERROR", `${url} answered with ${status} while ${action} (${detail}).${afterChange}`);
   return make("PROTOCOL_ERROR", `Failed while ${action} on ${url}: ${detail}.${afterChange}`);
+}
+
+const NOT_TRUSTED = new Set(["BadCertificateUntrusted", "BadSecurityChecksFailed", "BadCertificateInvalid", "BadCertificateUseNotAllowed", "BadCertificateUriInvalid", "BadCertificateChainIncomplete", "BadCertificateIssuerRevocationUnknown", "BadCertificateRevocationUnknown"]);
+const BUSY = new Set(["BadTcpServerTooBusy", "BadTooManySessions", "BadTcpNotEnoughResources", "BadResourceUnavailable", "BadServerHalted"]);
+
+/** The controller's own refusal (its ERR message), said in words a technician can act on. */
+function refused(refusal: ServerRefusal, context: ClassifyContext): OpcUaError {
+  const { url } = context;
+  const status = refusal.status;
+  const said = refusal.reason ? ` It said: "${cleanText(redact(refusal.reason, context.secrets), 200).text}".` : "";
+  const make = (code: ErrorCode, message: string): OpcUaError => new OpcUaError(code, `${message}${said}`, { stage: context.stage, statusCode: status });
+  const client = context.client;
+  if (NOT_TRUSTED.has(status)) {
+    const which = client ? ` (SHA-256 thumbprint ${client.thumbprintSha256}, file ${client.file})` : "";
+    return make(
+      "ACCESS_DENIED",
+      `${url} does not trust Fieldproof's certificate yet (${status}). Nothing was sent. On the controller, add the laptop's certificate${which} to its trusted list, or accept it from its rejected list; then scan again. To carry a copy to the controller's tool: fieldproof info --client-certificate FILE.der, or Settings.`,
+    );
+  }
+  if (status === "BadCertificateTimeInvalid") {
+    return make("ACCESS_DENIED", `${url} refused Fieldproof's certificate as expired or not yet valid (${status}). Nothing was sent. Check the laptop's and the controller's clocks${client ? `; the laptop's certificate is valid until ${client.notAfter}` : ""}.`);
+  }
+  if (status === "BadCertificateRevoked") {
+    return make("ACCESS_DENIED", `${url} has revoked Fieldproof's certificate (${status}). Nothing was sent. Ask whoever manages the controller's trust list why.`);
+  }
+  if (status === "BadSecurityPolicyRejected" || status === "BadSecurityModeRejected") {
+    return make(
+      "PROTOCOL_ERROR",
+      `${url} refused the security Fieldproof asked for (${status}). Nothing was sent. Fieldproof sends passwords only over SignAndEncrypt with Basic256Sha256 or newer: enable that on the controller (a scan lists the policies it offers).`,
+    );
+  }
+  if (BUSY.has(status)) return make("UNREACHABLE", `${url} is too busy to take another connection (${status}). Try again later, or close other sessions on it.`);
+  if (status === "BadTcpEndpointUrlInvalid") return make("PROTOCOL_ERROR", `${url} does not serve that endpoint (${status}). Check the path after the port in the address.`);
+  return make("PROTOCOL_ERROR", `${url} refused the connection while ${context.action} (${status}).`);
 }
 
 /** Removes every secret from a message, however it got there. */

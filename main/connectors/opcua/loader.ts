@@ -1,24 +1,46 @@
-import { mkdir } from "node:fs/promises";
+import { createHash, X509Certificate } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type * as NodeOpcua from "node-opcua";
 import type { OPCUACertificateManager } from "node-opcua";
+import { loadTimeLevel, parseLogLevel, routeLogging, type OpcUaLogLevel } from "./logging";
+import { trackClientSockets } from "./transports";
 
 export type Ua = typeof NodeOpcua;
 
+/** Fieldproof's OPC UA application certificate, as a controller sees it. */
+export interface ClientIdentity {
+  /** The PEM file in the connector's PKI folder. */
+  readonly file: string;
+  readonly der: Buffer;
+  readonly thumbprintSha256: string;
+  readonly subject: string;
+  readonly notAfter: string;
+}
+
 let loading: Promise<Ua> | undefined;
 
-/** node-opcua's LogLevel.Error. */
-const ERRORS_ONLY = "3";
+export interface LoadOptions {
+  /** Where node-opcua's own log lines go (never stdout); stderr when not given. */
+  readonly logFile?: string | undefined;
+  readonly logLevel?: OpcUaLogLevel | undefined;
+}
 
 /**
  * Loads node-opcua on first use, never at import time: esbuild bundles this module into the CLI, and
  * a static import would cost ~2 s on every command and print node-opcua's load-time warning W27 on
- * stdout (in the middle of --json output). node-opcua logs with console.log; unless the process says
- * otherwise, keep it to errors (the level is read once, when node-opcua loads).
+ * stdout (in the middle of --json output). Its logging is routed away from stdout once loaded (see
+ * logging.ts); the first caller's options win, node-opcua's loggers being process-wide.
  */
-export function loadOpcua(): Promise<Ua> {
+export function loadOpcua(options: LoadOptions = {}): Promise<Ua> {
   if (!loading) {
-    process.env.NODEOPCUA_LOG_LEVEL ??= ERRORS_ONLY;
-    loading = import("node-opcua");
+    const level = options.logLevel ?? parseLogLevel(process.env.FIELDPROOF_OPCUA_LOG);
+    process.env.NODEOPCUA_LOG_LEVEL ??= loadTimeLevel(level === "debug" ? "error" : level);
+    loading = import("node-opcua").then((ua) => {
+      routeLogging(ua, level, options.logFile);
+      trackClientSockets((code) => ua.getStatusCodeFromCode(code).name);
+      return ua;
+    });
   }
   return loading;
 }
@@ -31,6 +53,7 @@ export function loadOpcua(): Promise<Ua> {
 export class ClientPki {
   private ready: Promise<OPCUACertificateManager> | undefined;
   private manager: OPCUACertificateManager | undefined;
+  private identityCache: Promise<ClientIdentity> | undefined;
 
   constructor(
     private readonly pkiDir: string,
@@ -53,10 +76,23 @@ export class ClientPki {
     manager.referenceCounter += 1;
   }
 
+  /** The application certificate controllers see (after open): what a technician adds to a controller's trust list. */
+  async identity(): Promise<ClientIdentity> {
+    this.identityCache ??= this.readIdentity();
+    return this.identityCache;
+  }
+
+  private async readIdentity(): Promise<ClientIdentity> {
+    const file = join(this.pkiDir, "own", "certs", "client_certificate.pem");
+    const x509 = new X509Certificate(await readFile(file));
+    return { file, der: x509.raw, thumbprintSha256: createHash("sha256").update(x509.raw).digest("hex"), subject: x509.subject.split("\n").filter(Boolean).join(", "), notAfter: new Date(x509.validTo).toISOString() };
+  }
+
   async dispose(): Promise<void> {
     const manager = this.manager ?? (await this.ready?.catch(() => undefined));
     this.ready = undefined;
     this.manager = undefined;
+    this.identityCache = undefined;
     if (!manager) return;
     manager.referenceCounter = 0;
     await manager.dispose().catch(() => undefined);

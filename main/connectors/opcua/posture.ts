@@ -10,6 +10,7 @@ import { readServerFacts, readSessions } from "./reads";
 import { fetchEndpoints, openPinnedSession, type ClientEnv } from "./session";
 import { TruncationTally } from "./text";
 import type { Login } from "./types";
+import { describeIssues } from "../../../shared/domain/validation";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -44,15 +45,14 @@ export async function collectPosture(env: ClientEnv, guard: CallGuard, login: Lo
       }
     }
   } catch (error) {
-    const failure = classify(error, { url: guard.url, stage: "session", action: "opening a session", timeoutMs: guard.timeoutMs, secrets: login ? [login.password] : [] });
+    const failure = classify(error, { url: guard.url, stage: "session", action: "opening a session", timeoutMs: guard.timeoutMs, secrets: login ? [login.password] : [], client: env.client });
     if (failure.code === "CANCELLED" || failure.code === "INVALID_REQUEST") throw failure;
     gaps.add(posture.reachable ? "session" : "connect", failure.code, failure.message);
   }
   posture.gaps = gaps.toArray();
   const parsed = ControllerPosture.safeParse(posture);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new OpcUaError("INTERNAL", `The posture read from ${guard.url} does not fit the schema (${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "?"}).`, { stage: "read" });
+    throw new OpcUaError("INTERNAL", `The posture read from ${guard.url} does not fit the schema (${describeIssues(parsed.error, 1)}).`, { stage: "read" });
   }
   return parsed.data;
 }

@@ -3,7 +3,7 @@ import { leafCertificate, sha256Hex, shortThumbprint } from "./certificate";
 import { allowsPassword } from "./endpoints";
 import { OpcUaError, classify } from "./errors";
 import type { CallGuard } from "./guard";
-import type { ClientPki, Ua } from "./loader";
+import type { ClientIdentity, ClientPki, Ua } from "./loader";
 import type { Login } from "./types";
 
 /** What every client of one connector shares. */
@@ -12,6 +12,8 @@ export interface ClientEnv {
   readonly pki: ClientPki;
   readonly manager: OPCUACertificateManager;
   readonly applicationName: string;
+  /** Fieldproof's certificate, named in messages when a controller does not trust it. */
+  readonly client: ClientIdentity;
 }
 
 export interface PinnedSession {
@@ -72,7 +74,7 @@ export async function fetchEndpoints(env: ClientEnv, guard: CallGuard): Promise<
     action = "reading the endpoints";
     return listed ?? (await guard.step({ stage: "discover", action }, () => client.getEndpoints()));
   } catch (error) {
-    throw classify(error, { url: guard.url, stage: "discover", action, timeoutMs: guard.timeoutMs, secrets: [] });
+    throw classify(error, { url: guard.url, stage: "discover", action, timeoutMs: guard.timeoutMs, secrets: [], client: env.client });
   } finally {
     await settle(client.disconnect());
   }
@@ -121,7 +123,7 @@ export async function openPinnedSession(env: ClientEnv, guard: CallGuard, endpoi
     await close();
     if (check.refusal) throw check.refusal;
     const action = stage === "connect" ? "opening the secure channel" : "opening a session";
-    throw classify(error, { url: guard.url, stage, action, userName: login.userName, timeoutMs: guard.timeoutMs, secrets });
+    throw classify(error, { url: guard.url, stage, action, userName: login.userName, timeoutMs: guard.timeoutMs, secrets, client: env.client });
   }
 }
 

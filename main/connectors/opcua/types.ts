@@ -23,6 +23,11 @@ export interface OpcUaConnectorOptions {
   readonly timeoutMs?: number;
   /** The client's ApplicationName, also in its certificate's URI. Default "Fieldproof". */
   readonly applicationName?: string;
+  /**
+   * Where node-opcua's own log lines go (at the level FIELDPROOF_OPCUA_LOG names: off, error (the
+   * default), warning or debug); stderr when not given. Never stdout.
+   */
+  readonly logFile?: string;
 }
 
 export interface OpcUaConnector extends ControllerConnector {
