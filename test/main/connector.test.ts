@@ -140,10 +140,20 @@ describe("readPosture", () => {
     const id = ordinary();
     const posture = await connector.readPosture(urlOf(id), login(id, "operator"), pin(id));
     expect(posture.accounts).toBeNull();
+    // Part 12 needs SecurityAdmin: implemented (Executable) but not for this login (UserExecutable).
+    expect(posture.pushManagement.available).toBe(false);
+    expect(posture.userManagement.available).toBe(true);
     expect(posture.gaps).toEqual([
+      {
+        stage: "capabilities",
+        code: "BadUserAccessDenied",
+        message: "The controller implements Part 12 certificate push, but operator may not call CreateSigningRequest, UpdateCertificate, ApplyChanges (UserExecutable is false): store a login with the SecurityAdmin role for this controller to use it.",
+      },
       expect.objectContaining({ stage: "accounts", code: "BadUserAccessDenied" }),
       expect.objectContaining({ stage: "roles", code: "BadUserAccessDenied" }),
     ]);
+    const admin = await connector.readPosture(urlOf(id), technician(id), pin(id));
+    expect(admin.pushManagement.available).toBe(true);
     expect(posture.userManagement.passwordPolicy?.minLength).toBe(12);
   });
 });

@@ -137,6 +137,10 @@ describe("a controller that does not trust Fieldproof yet", () => {
     const lockedPin = sha256(await locked.certificate());
     const error = await connector.tryLogin(locked.url, USER, { expectedThumbprint: lockedPin }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "PROTOCOL_ERROR", stage: "connect", message: expect.stringMatching(/may not trust Fieldproof's application certificate/) });
+    // The controller's own answer (its ERR message) is kept, not "disconnected by third party".
+    expect(error).toMatchObject({ statusCode: "BadSecurityChecksFailed", message: expect.stringContaining(`${locked.url} refused the encrypted channel (BadSecurityChecksFailed). Nothing was sent.`) });
+    expect((error as Error).message).toContain('It said: "certificate invalid".');
+    expect((error as Error).message).toMatch(/SHA-256 thumbprint [0-9a-f]{64}, file .*client_certificate\.pem/);
     expect(locked.loginAttempts).toEqual([]);
   });
 });

@@ -121,7 +121,9 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
   return make("PROTOCOL_ERROR", `Failed while ${action} on ${url}: ${detail}.${afterChange}`);
 }
 
-const NOT_TRUSTED = new Set(["BadCertificateUntrusted", "BadSecurityChecksFailed", "BadCertificateInvalid", "BadCertificateUseNotAllowed", "BadCertificateUriInvalid", "BadCertificateChainIncomplete", "BadCertificateIssuerRevocationUnknown", "BadCertificateRevocationUnknown"]);
+const NOT_TRUSTED = new Set(["BadCertificateUntrusted", "BadCertificateInvalid", "BadCertificateUseNotAllowed", "BadCertificateUriInvalid", "BadCertificateChainIncomplete", "BadCertificateIssuerRevocationUnknown", "BadCertificateRevocationUnknown"]);
+/** Said when a channel fails its checks for either reason (servers give no more, so as to tell an attacker nothing). */
+const CHECKS_FAILED = new Set(["BadSecurityChecksFailed", "BadTcpInternalError", "BadSecureChannelIdInvalid"]);
 const BUSY = new Set(["BadTcpServerTooBusy", "BadTooManySessions", "BadTcpNotEnoughResources", "BadResourceUnavailable", "BadServerHalted"]);
 
 /** The controller's own refusal (its ERR message), said in words a technician can act on. */
@@ -136,6 +138,13 @@ function refused(refusal: ServerRefusal, context: ClassifyContext): OpcUaError {
     return make(
       "ACCESS_DENIED",
       `${url} does not trust Fieldproof's certificate yet (${status}). Nothing was sent. On the controller, add the laptop's certificate${which} to its trusted list, or accept it from its rejected list; then scan again. To carry a copy to the controller's tool: fieldproof info --client-certificate FILE.der, or Settings.`,
+    );
+  }
+  if (CHECKS_FAILED.has(status) && (context.stage === "connect" || context.stage === "discover")) {
+    const which = client ? ` (SHA-256 thumbprint ${client.thumbprintSha256}, file ${client.file})` : "";
+    return make(
+      "PROTOCOL_ERROR",
+      `${url} refused the encrypted channel (${status}). Nothing was sent. Most often the controller may not trust Fieldproof's application certificate yet: add it${which} to the controller's trusted list, or accept it from its rejected list, then scan again. If it already trusts it, the certificate the controller listed is not the one it holds: check the controller before trusting its certificate again.`,
     );
   }
   if (status === "BadCertificateTimeInvalid") {

@@ -39,7 +39,7 @@ export async function collectPosture(env: ClientEnv, guard: CallGuard, login: Lo
       const secrets = [login.password];
       const opened = await openPinnedSession(env, guard, endpoint, login, secrets);
       try {
-        await readInSession(env, opened.session, guard, posture, gaps, secrets);
+        await readInSession(env, opened.session, guard, posture, gaps, secrets, login?.userName ?? null);
       } finally {
         await opened.close();
       }
@@ -61,7 +61,7 @@ export async function collectPosture(env: ClientEnv, guard: CallGuard, login: Lo
  * The reads of a session, each its own step. A read the login may not do is a gap; a lost connection
  * ends the visit (every further read would only wait for its own timeout).
  */
-async function readInSession(env: ClientEnv, session: ClientSession, guard: CallGuard, posture: Mutable<ControllerPosture>, gaps: GapList, secrets: readonly string[]): Promise<void> {
+async function readInSession(env: ClientEnv, session: ClientSession, guard: CallGuard, posture: Mutable<ControllerPosture>, gaps: GapList, secrets: readonly string[], userName: string | null): Promise<void> {
   const tally = new TruncationTally();
   const attempt = async (stage: "capabilities" | "accounts" | "roles" | "sessions", action: string, work: () => Promise<void>): Promise<boolean> => {
     try {
@@ -75,7 +75,7 @@ async function readInSession(env: ClientEnv, session: ClientSession, guard: Call
     }
   };
   const going = await attempt("capabilities", "reading the server status", async () => {
-    const facts = await readServerFacts(session, guard, gaps);
+    const facts = await readServerFacts(session, guard, gaps, userName);
     posture.serverTime = facts.serverTime;
     posture.productName = facts.productName;
     posture.softwareVersion = facts.softwareVersion;

@@ -24,7 +24,7 @@ export const NODE = {
   roleSet: 15606,
 } as const;
 
-const ATTRIBUTE = { browseName: 3, value: 13, executable: 21 } as const;
+const ATTRIBUTE = { browseName: 3, value: 13, executable: 21, userExecutable: 22 } as const;
 export const MAX_SESSIONS = 10_000;
 
 export interface ServerFacts {
@@ -39,38 +39,61 @@ export interface ServerFacts {
 const read = (nodeId: number, attributeId: number = ATTRIBUTE.value) => ({ nodeId, attributeId });
 const good = (value: DataValue | undefined): value is DataValue => value?.statusCode.isGood() === true;
 
-/** One request: the clock, the build info, Part 18 / Part 12 availability and the password policy. */
-export async function readServerFacts(session: ClientSession, guard: CallGuard, gaps: GapList): Promise<ServerFacts> {
+/** The features whose availability the posture reports, and the methods each needs. */
+const FEATURES: readonly { readonly name: string; readonly methods: readonly (readonly [string, number])[] }[] = [
+  { name: "Part 18 password changes", methods: [["ChangePassword", NODE.changePassword]] },
+  { name: "Part 12 certificate push", methods: [["CreateSigningRequest", NODE.createSigningRequest], ["UpdateCertificate", NODE.updateCertificate], ["ApplyChanges", NODE.applyChanges]] },
+];
+const METHODS = FEATURES.flatMap((f) => f.methods);
+
+/**
+ * One request: the clock, the build info, Part 18 / Part 12 availability and the password policy.
+ * Available means present, bound to an implementation (Executable) and callable by the account this
+ * session logged in as (UserExecutable): a feature the server implements but this login may not use
+ * is not available to Fieldproof, and a gap says what would make it so.
+ */
+export async function readServerFacts(session: ClientSession, guard: CallGuard, gaps: GapList, userName: string | null = null): Promise<ServerFacts> {
   const values = await guard.step({ stage: "read", action: "reading the server status" }, () =>
     session.read([
       read(NODE.currentTime),
       read(NODE.productName),
       read(NODE.softwareVersion),
       read(NODE.userManagement, ATTRIBUTE.browseName),
-      read(NODE.changePassword, ATTRIBUTE.executable),
-      read(NODE.createSigningRequest, ATTRIBUTE.executable),
-      read(NODE.updateCertificate, ATTRIBUTE.executable),
-      read(NODE.applyChanges, ATTRIBUTE.executable),
+      ...METHODS.flatMap(([, node]) => [read(node, ATTRIBUTE.executable), read(node, ATTRIBUTE.userExecutable)]),
       read(NODE.passwordLength),
       read(NODE.passwordOptions),
       read(NODE.passwordRestrictions),
     ]),
   );
-  const [time, product, version, userManagement, changePassword, csr, update, apply, length, options, restrictions] = values;
-  const executable = (value: DataValue | undefined): boolean => good(value) && value.value.value === true;
-
+  const [time, product, version, userManagement] = values;
+  const [length, options, restrictions] = values.slice(4 + METHODS.length * 2);
+  const flag = (value: DataValue | undefined): boolean => good(value) && value.value.value === true;
+  const method = new Map(METHODS.map(([name], i) => [name, { executable: values[4 + i * 2], userExecutable: values[5 + i * 2] }] as const));
+  const usable = FEATURES.map((feature) => {
+    const states = feature.methods.map(([name]) => ({ name, ...method.get(name)! }));
+    for (const { name, executable } of states) {
+      const status = executable?.statusCode.name ?? "MISSING";
+      if (!good(executable) && status !== "BadNodeIdUnknown") gaps.add("capabilities", status, `Whether ${name} can be called could not be read (${status}).`);
+    }
+    const implemented = states.every((m) => flag(m.executable));
+    const allowed = states.every((m) => flag(m.userExecutable));
+    if (implemented && !allowed) {
+      const refused = states.filter((m) => !flag(m.userExecutable)).map((m) => m.name);
+      gaps.add(
+        "capabilities",
+        "BadUserAccessDenied",
+        `The controller implements ${feature.name}, but ${userName ?? "this login"} may not call ${refused.join(", ")} (UserExecutable is false): store a login with the SecurityAdmin role for this controller to use it.`,
+      );
+    }
+    return implemented && allowed;
+  });
   let serverTime: string | null = null;
   const clock: unknown = time?.value.value;
   if (good(time) && clock instanceof Date && !Number.isNaN(clock.getTime())) serverTime = clock.toISOString();
   else gaps.add("clock", time?.statusCode.name ?? "MISSING", "The controller's clock (Server_ServerStatus_CurrentTime) could not be read.");
 
-  // Available means present and bound to an implementation (Executable), not just in the nodeset.
-  const part18 = good(userManagement) && executable(changePassword);
-  const part12 = executable(csr) && executable(update) && executable(apply);
-  for (const [name, value] of [["ChangePassword", changePassword], ["CreateSigningRequest", csr]] as const) {
-    const status = value?.statusCode.name ?? "MISSING";
-    if (!good(value) && status !== "BadNodeIdUnknown") gaps.add("capabilities", status, `Whether ${name} can be called could not be read (${status}).`);
-  }
+  const part18 = good(userManagement) && usable[0] === true;
+  const part12 = usable[1] === true;
 
   return {
     serverTime,
