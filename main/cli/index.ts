@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { AppError } from "../../shared/domain/errors";
 import { APP_VERSION } from "../version";
@@ -24,16 +25,23 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   program
     .command("info")
     .description("show the store location, device name and IT sync state")
+    .option("--client-certificate <file>", "also write the laptop's OPC UA certificate (DER) here, for a controller's trust list")
     .option("--json", "print as JSON")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { clientCertificate?: string; json?: boolean }) => {
       const info = await ctx.invoke("system.info", {});
-      if (opts.json) io.out(json(info));
+      const certificate = opts.clientCertificate ? await ctx.invoke("system.clientCertificate", { path: resolve(opts.clientCertificate) }) : null;
+      if (opts.json) io.out(json(certificate ? { ...info, clientCertificate: certificate } : info));
       else {
         io.out(`Fieldproof ${info.appVersion}`);
         io.out(`Device:     ${info.deviceName}`);
         io.out(`Key:        ${info.deviceFingerprint ?? "not created yet (made on the first signed record)"}`);
         io.out(`Store:      ${info.storePath}`);
         io.out(`IT sync:    ${info.itSync.state}${info.itSync.recordsSinceReceipt ? ` (${info.itSync.recordsSinceReceipt} records not receipted)` : ""}`);
+        if (certificate) {
+          io.out(`OPC UA certificate (what a controller must trust): ${certificate.subject}`);
+          io.out(`  SHA-256 ${certificate.thumbprintSha256}, valid until ${certificate.notAfter}`);
+          io.out(`  written to ${certificate.written} (DER); kept at ${certificate.file}`);
+        }
       }
     });
 

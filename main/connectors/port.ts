@@ -56,7 +56,19 @@ export interface Discovery {
   readonly secureEndpoint: EndpointInfo | null;
 }
 
+/** The laptop's own OPC UA application certificate: what a controller must trust before it lets Fieldproof in. */
+export interface ClientCertificate {
+  readonly der: Buffer;
+  readonly thumbprintSha256: string;
+  readonly subject: string;
+  readonly notAfter: string;
+  /** Where the connector keeps it (PEM). */
+  readonly file: string;
+}
+
 export interface ControllerConnector {
+  /** Fieldproof's application certificate (made on first use), to add to a controller's trust list. */
+  clientCertificate(): Promise<ClientCertificate>;
   discover(endpointUrl: string, opts?: CallOptions): Promise<Discovery>;
   readPosture(endpointUrl: string, login: Login | null, opts?: PostureOptions): Promise<ControllerPosture>;
   tryLogin(endpointUrl: string, login: Login, opts: PinnedCallOptions): Promise<LoginOutcome>;

@@ -86,7 +86,7 @@ export function createServices(config: ServicesConfig): Services {
     onReceipt: (treeSize) => rotationRepo.releaseSealed(treeSize),
   });
   const settings = new SettingsService({ repo: settingsRepo, identity });
-  const system = new SystemService({ settings, evidence, paths: { dataDir: config.dataDir, storePath }, runtime: config.runtime, dialogs: config.dialogs });
+  const system = new SystemService({ settings, evidence, paths: { dataDir: config.dataDir, storePath }, runtime: config.runtime, dialogs: config.dialogs, connector: getConnector });
   const plant = new PlantService({ repo: plantRepo, identity, vault });
   const scan = new ScanService({ repo: plantRepo, plant, identity, connector: getConnector, diff: diffPosture, now });
   const inventory = new InventoryService({ plant: plantRepo, owners: ownersRepo, rotations: rotationRepo, policy: () => DEFAULT_POLICY, now, login: (controllerId) => plant.login(controllerId) });

@@ -1,4 +1,6 @@
-import type { SystemInfo } from "../../shared/contract";
+import { writeFileSync } from "node:fs";
+import type { ClientCertificateView, SystemInfo } from "../../shared/contract";
+import type { ControllerConnector } from "../connectors/port";
 import { APP_VERSION } from "../version";
 import { AppError } from "../../shared/domain/errors";
 import type { FileDialog, FileDialogs, Runtime } from "./config";
@@ -12,6 +14,7 @@ export interface SystemServiceDeps {
   readonly runtime: Runtime;
   /** The operating system's file dialogs (desktop app only). */
   readonly dialogs: FileDialogs | undefined;
+  readonly connector: () => ControllerConnector;
 }
 
 /** What the app tells about itself, and the operating system's file dialogs where there are some. */
@@ -29,6 +32,22 @@ export class SystemService {
   private nativeDialogs(): FileDialogs {
     if (!this.deps.dialogs) throw new AppError("PRECONDITION_FAILED", "File dialogs are only available in the desktop app. Type the full path instead.");
     return this.deps.dialogs;
+  }
+
+  /**
+   * The laptop's OPC UA application certificate, which a controller with strict trust must list before
+   * Fieldproof can open a channel. With a path, a copy (DER, what controllers' tools import) is written there.
+   */
+  async clientCertificate(path: string | undefined): Promise<ClientCertificateView> {
+    const cert = await this.deps.connector().clientCertificate();
+    if (path) {
+      try {
+        writeFileSync(path, cert.der);
+      } catch (error) {
+        throw new AppError("IO_ERROR", `Cannot write the certificate to ${path}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    return { subject: cert.subject, thumbprintSha256: cert.thumbprintSha256, notAfter: cert.notAfter, file: cert.file, written: path ?? null };
   }
 
   async info(): Promise<SystemInfo> {

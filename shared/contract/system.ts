@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { channel } from "./channel";
+import { absolutePath } from "./paths";
 
 export const Theme = z.enum(["light", "dark"]);
 export type Theme = z.infer<typeof Theme>;
@@ -44,6 +45,17 @@ export const SettingsPatch = z.strictObject({
 
 const Empty = z.strictObject({});
 
+export const ClientCertificateView = z.object({
+  subject: z.string(),
+  thumbprintSha256: z.string(),
+  notAfter: z.string(),
+  /** Where Fieldproof keeps it (PEM). */
+  file: z.string(),
+  /** Where a DER copy was written, if asked. */
+  written: z.string().nullable(),
+});
+export type ClientCertificateView = z.infer<typeof ClientCertificateView>;
+
 const FileFilter = z.object({ name: z.string().max(80), extensions: z.array(z.string().regex(/^[a-z0-9*]{1,10}$/)).max(10) });
 
 export const systemChannels = {
@@ -58,6 +70,11 @@ export const systemChannels = {
     "Ask which file to open (native dialog; null when cancelled)",
   ),
   "system.info": channel(Empty, SystemInfo, "App version, store location, device name and IT sync state"),
+  "system.clientCertificate": channel(
+    z.strictObject({ path: absolutePath("/media/usb/fieldproof-laptop.der").optional() }),
+    ClientCertificateView,
+    "The laptop's OPC UA certificate, for a controller's trust list; with a path, a DER copy is written there",
+  ),
   "settings.get": channel(Empty, Settings, "Read the technician-facing settings"),
   "settings.update": channel(SettingsPatch, Settings, "Change settings; returns the new settings"),
 };

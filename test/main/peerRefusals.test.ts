@@ -77,6 +77,12 @@ describe("a controller's own refusal reaches the technician, and nothing but JSO
     const thumbprint = createHash("sha256").update(new X509Certificate(readFileSync(pem)).raw).digest("hex");
     expect(outcome!.message).toContain(`SHA-256 thumbprint ${thumbprint}, file ${pem}`);
     expect(run.code).toBe(1);
+    // The certificate to carry to the controller's tool: the very one named in the message.
+    const der = join(dir.path, "laptop.der");
+    const info = await runBinAsync(["--data-dir", dataDir, "info", "--client-certificate", der], ENV, 60_000);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain(`SHA-256 ${thumbprint}`);
+    expect(createHash("sha256").update(readFileSync(der)).digest("hex")).toBe(thumbprint);
     // node-opcua's own line went to the log file instead.
     expect(readFileSync(join(dataDir, "logs", "opcua.log"), "utf8")).toMatch(/Error message not specified/);
   });

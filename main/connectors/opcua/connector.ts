@@ -78,6 +78,11 @@ export function createOpcUaConnector(options: OpcUaConnectorOptions): OpcUaConne
   }
 
   return {
+    clientCertificate: async () => {
+      if (closed) throw new OpcUaError("PRECONDITION_FAILED", "The OPC UA connector was closed.", { stage: "validate" });
+      return (await openEnv()).client;
+    },
+
     discover: (endpointUrl, opts) =>
       run(endpointUrl, opts, async (env, guard) => describeEndpoints(guard.url, await fetchEndpoints(env, guard)).discovery),
 
