@@ -1,5 +1,5 @@
-import { type z } from "zod";
 import { AppError } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import { BUNDLE_ENTRIES, BundleManifest, Envelope, SEALED_ENTRY } from "../../shared/evidence";
 import { readTar } from "./tarReader";
 
@@ -38,7 +38,7 @@ export async function readBundle(path: string, limits: BundleLimits = DEFAULT_LI
 
   const manifestJson = parseJson(entries.get(BUNDLE_ENTRIES.manifest)!, BUNDLE_ENTRIES.manifest);
   const manifest = BundleManifest.safeParse(manifestJson);
-  if (!manifest.success) throw invalid(`${BUNDLE_ENTRIES.manifest} is malformed (${describe(manifest.error)})`);
+  if (!manifest.success) throw invalid(`${BUNDLE_ENTRIES.manifest} is malformed (${describeIssues(manifest.error, 1)})`);
 
   const text = entries.get(BUNDLE_ENTRIES.records)!.toString("utf8");
   if (text.length > 0 && !text.endsWith("\n")) throw invalid(`${BUNDLE_ENTRIES.records} does not end with a newline (truncated?)`);
@@ -46,7 +46,7 @@ export async function readBundle(path: string, limits: BundleLimits = DEFAULT_LI
   const envelopes: Envelope[] = [];
   lines.forEach((line, index) => {
     const parsed = Envelope.safeParse(parseJson(Buffer.from(line, "utf8"), `line ${index + 1} of ${BUNDLE_ENTRIES.records}`));
-    if (!parsed.success) throw invalid(`line ${index + 1} of ${BUNDLE_ENTRIES.records} is not a DSSE envelope (${describe(parsed.error)})`);
+    if (!parsed.success) throw invalid(`line ${index + 1} of ${BUNDLE_ENTRIES.records} is not a DSSE envelope (${describeIssues(parsed.error, 1)})`);
     envelopes.push(parsed.data);
   });
 
@@ -69,11 +69,6 @@ function parseJson(data: Buffer, what: string): unknown {
   } catch {
     throw invalid(`${what} is not valid JSON`);
   }
-}
-
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join(".") || "value"}: ${issue.message}` : "invalid";
 }
 
 function invalid(reason: string): AppError {

@@ -24,6 +24,15 @@ export function publicKeyFromPem(pem: string): KeyObject {
   return key;
 }
 
+/** The Ed25519 public key in `pem`, or undefined when it is not one. */
+export function tryPublicKeyFromPem(pem: string): KeyObject | undefined {
+  try {
+    return publicKeyFromPem(pem);
+  } catch {
+    return undefined;
+  }
+}
+
 export function publicKeyFromRaw(raw: Buffer): KeyObject {
   if (raw.length !== 32) throw new Error("an Ed25519 public key is 32 bytes");
   // SPKI DER prefix for Ed25519 (RFC 8410) followed by the raw key.

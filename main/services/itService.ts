@@ -1,14 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { AppError } from "../../shared/domain/errors";
-import { ZERO_HASH } from "../../shared/evidence";
+import { Statement, ZERO_HASH } from "../../shared/evidence";
 import { IT_MIGRATIONS } from "../db/migrations/it";
 import { ItRepository } from "../db/itRepository";
 import { openDatabase, type Database } from "../db";
 import { readBundle } from "../evidence/bundleReader";
 import { fingerprintOf, keyIdOf, privateKeyFromDer, publicKeyFromPem, sha256Hex } from "../evidence/crypto";
 import { generateItKeys, type ItTrustFile } from "../evidence/itKeys";
+import { introducedKey } from "../evidence/keyRing";
 import { compactRange, EMPTY_ROOT, foldRange } from "../evidence/merkle";
 import { cosign, parseNote } from "../evidence/note";
 import { passphraseProtector } from "../evidence/protector";
@@ -123,8 +124,7 @@ export class ItService {
       }
     }
     const deviceKey = enrolled ? publicKeyFromPem(enrolled.publicKey) : bundleKey;
-    const techKeys = new Map(this.repo.technicianKeys(m.device.id).map((pem) => [keyIdOf(publicKeyFromPem(pem)), publicKeyFromPem(pem)] as const));
-    const result = await verifyBundle(bundle, { deviceKey, technicianKeys: techKeys, coSignerKeysComplete: true, onProgress: options.onProgress });
+    const result = await verifyBundle(bundle, { deviceKey, technicianKeys: this.coSignerKeys(m.device.id), coSignerKeysComplete: true, onProgress: options.onProgress });
     const failure = firstFailure(result);
     if (failure) throw failure;
 
@@ -181,6 +181,27 @@ export class ItService {
     writeFileSync(receiptPath, receipt);
     const sealedFiles = this.writeSealed(m.device.id, bundle.sealed);
     return { status: "imported", deviceId: m.device.id, deviceName: m.device.name, enrolled: !enrolled, newRecords: fresh.length, range: m.range, treeSize: m.treeSize, receiptPath, sealedFiles };
+  }
+
+  /**
+   * Every co-signer key IT knows for a device: each technician key its records introduced (a replaced
+   * key still verifies what it signed, should a re-export hold such records) and every approver's.
+   */
+  private coSignerKeys(deviceId: string): Map<string, KeyObject> {
+    const keys = new Map<string, KeyObject>();
+    for (const pem of this.repo.technicianKeys(deviceId)) {
+      const key = publicKeyFromPem(pem);
+      keys.set(keyIdOf(key), key);
+    }
+    const introducing = this.repo.db
+      .prepare<[string], { payload: Buffer }>("SELECT payload FROM it_records WHERE device_id = ? AND kind = 'technician.set' ORDER BY seq")
+      .all(deviceId);
+    for (const { payload } of introducing) {
+      const p = Statement.parse(JSON.parse(payload.toString("utf8"))).predicate;
+      const introduced = introducedKey(p.kind, p.data);
+      if (introduced) keys.set(introduced.keyid, introduced.key);
+    }
+    return keys;
   }
 
   private storedLeaves(deviceId: string, size: number): Buffer[] {

@@ -23,26 +23,42 @@ describe("Evidence screen in Chromium", () => {
       await page.getByRole("button", { name: "Install IT keys" }).click();
       await expect.poll(() => page.getByTestId("it-fingerprint").textContent()).toMatch(/^SHA256:/);
       await page.getByLabel("Name", { exact: true }).fill("Ana Ruiz");
+      await page.getByLabel("PIN (optional, 6+ characters)").fill("314159");
       await page.getByRole("button", { name: "Set technician" }).click();
       await expect.poll(() => page.getByTestId("technician-name").textContent()).toBe("Ana Ruiz");
       await app.screenshot("settings-it-trusted");
+      // An approver with a PIN, and a record they co-sign (what a rotation's approval does).
+      const person = await app.call("owners.upsertPerson", { personId: "bo", name: "Bo Lind", role: "Shift lead", employer: "staff", company: "", teamId: null, pin: "246810" });
+      expect(person.ok).toBe(true);
+      const approver = app.services.owners.approverSigner("bo", "246810");
+      app.services.identity.journal.append("team.upserted", [{ name: "fieldproof:team/night-shift" }], { teamId: "night-shift", name: "Night shift", description: "" }, [approver]);
 
       await page.getByRole("button", { name: "Evidence", exact: true }).click();
       const fingerprint = app.services.identity.status().fingerprint!;
       await expect.poll(() => page.getByTestId("device-fingerprint").textContent()).toBe(fingerprint);
-      expect(await page.getByTestId("records-since-receipt").textContent()).toMatch(/^3 of 3 records/);
+      expect(await page.getByTestId("records-since-receipt").textContent()).toMatch(/^5 of 5 records/);
+      // Each signature shown exactly: its state (never just /verified/, which "NOT verified" matches too), signer and key.
+      const journal = app.services.repos.journal;
+      const shown = (state: "verified" | "NOT verified", signer: string, keyid: string): string => `${state} ${signer} ${keyid.slice(0, 16)}…`;
+      const device = shown("verified", `device ${app.services.identity.status().name}`, journal.device()!.keyId);
+      const technician = shown("verified", "technician Ana Ruiz", journal.technicianKey()!.keyId);
+      const signatures = () => page.getByTestId("record-detail").getByRole("listitem").allTextContents();
       await page.getByRole("button", { name: "Show record 0" }).click();
       await expect.poll(() => page.getByTestId("record-detail").textContent()).toMatch(/Laptop enrolled/);
-      expect(await page.getByTestId("record-detail").textContent()).toMatch(/verified/);
+      await expect.poll(signatures).toEqual([device]);
       expect(await app.accessibilityViolations()).toEqual([]);
       await app.screenshot("evidence-records");
+      await page.getByRole("button", { name: "Show record 2" }).click(); // technician.set, co-signed by the key it introduces
+      await expect.poll(signatures).toEqual([device, technician]);
+      await page.getByRole("button", { name: "Show record 4" }).click();
+      await expect.poll(signatures).toEqual([device, technician, shown("verified", "approver Bo Lind", approver.keyid)]);
 
       const bundle = join(work.path, "usb-bundle.tar");
       await page.getByRole("button", { name: "Export for IT…" }).click();
       await page.getByTestId("export-path").fill(bundle);
       expect(await app.accessibilityViolations()).toEqual([]);
       await page.getByRole("button", { name: "Export", exact: true }).click();
-      await expect.poll(() => page.getByTestId("export-message").textContent(), { timeout: 15_000 }).toMatch(/Wrote 3 record\(s\)/);
+      await expect.poll(() => page.getByTestId("export-message").textContent(), { timeout: 15_000 }).toMatch(/Wrote 5 record\(s\)/);
       expect(existsSync(bundle)).toBe(true);
       await app.screenshot("evidence-exported");
       await page.getByRole("button", { name: "Done" }).click();
@@ -50,14 +66,14 @@ describe("Evidence screen in Chromium", () => {
       const it = ItService.open(itDir, async () => "it passphrase for e2e");
       const imported = await it.import(bundle, { enrolFingerprint: fingerprint });
       await it.close();
-      expect(imported.newRecords).toBe(3);
+      expect(imported.newRecords).toBe(5);
 
       await page.getByRole("button", { name: "Import receipt…" }).click();
       await page.getByTestId("receipt-path").fill(imported.receiptPath);
       await page.getByRole("button", { name: "Import receipt", exact: true }).click();
-      await expect.poll(() => page.getByTestId("receipt-message").textContent()).toMatch(/IT holds records 0–2/);
+      await expect.poll(() => page.getByTestId("receipt-message").textContent()).toMatch(/IT holds records 0–4/);
       await page.getByRole("button", { name: "Done" }).click();
-      await expect.poll(() => page.getByTestId("records-since-receipt").textContent()).toMatch(/^1 of 4 records/);
+      await expect.poll(() => page.getByTestId("records-since-receipt").textContent()).toMatch(/^1 of 6 records/);
       // Only the receipt's own record is new: IT holds everything that matters.
       await expect.poll(() => page.getByTestId("status-sync").textContent()).toBe("IT: in sync");
       await app.screenshot("evidence-after-receipt");
