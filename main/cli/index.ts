@@ -6,7 +6,7 @@ import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
 import { registerOwnerCommands } from "./owners";
-import { registerCredentialCommands, registerPlantCommands } from "./plant";
+import { registerCredentialCommands, registerPlantCommands, registerTrustCommand } from "./plant";
 import { registerRotationCommands } from "./rotate";
 import { registerSimCommand } from "./sim";
 
@@ -47,6 +47,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   registerEvidenceCommands(program, ctx);
   registerPlantCommands(program, ctx);
+  registerTrustCommand(program, ctx);
   registerCredentialCommands(program, ctx);
   registerRotationCommands(program, ctx);
   registerSimCommand(program, { io });

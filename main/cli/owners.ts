@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../../shared/domain/errors";
 import { AuthorityActionName, CsvKind, Employer, IsoDay } from "../../shared/contract";
-import { OwnersCsv } from "../services/ownersCsv";
 import type { CliContext } from "./context";
 import { json } from "./io";
 
@@ -32,8 +31,7 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
         const result = await ctx.invoke("owners.exportCsv", { kind: opts.kind, path: resolve(opts.out) });
         io.err(`Wrote ${result.rows} ${result.kind} row(s) to ${result.path} (${result.bytes} bytes).`);
       } else {
-        // TODO(issue 10, owners): through the contract once owners.exportCsv can answer with the text.
-        io.out(new OwnersCsv(ctx.services()).exportText(opts.kind).text);
+        io.out((await ctx.invoke("owners.exportCsvText", { kind: opts.kind })).text);
       }
     });
 

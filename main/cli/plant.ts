@@ -50,6 +50,52 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
     });
 }
 
+/** `fieldproof trust CONTROLLER --thumbprint SHA256`: the technician's decision on a certificate, from the command line. */
+export function registerTrustCommand(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  program
+    .command("trust <controller>")
+    .description("trust (or --reject) the certificate a controller presents now, after checking its SHA-256 thumbprint on the controller; recorded as your decision")
+    .requiredOption("--thumbprint <sha256>", "the SHA-256 thumbprint you checked (64 hex digits, colons and spaces allowed) (required)")
+    .option("--reject", "reject it instead: Fieldproof then sends it nothing")
+    .option("--note <text>", "why, for the record", "")
+    .action(async (controller: string, opts: { thumbprint: string; reject?: boolean; note: string }) => {
+      await ctx.unlock();
+      const thumbprint = opts.thumbprint.replace(/[\s:]/g, "").toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(thumbprint)) throw new AppError("INVALID_REQUEST", "--thumbprint: give the certificate's SHA-256 thumbprint, 64 hex digits (a scan prints it).");
+      const { controllers } = await ctx.invoke("plant.tree", {});
+      const match = controllers.find((c) => c.id === controller) ?? controllers.find((c) => c.name.toLowerCase() === controller.toLowerCase());
+      if (!match) throw new AppError("NOT_FOUND", `No controller ${controller} in this plant.${suggest(controller, controllers.map((c) => c.id))}`);
+      const summary = await ctx.invoke("plant.trust", { controllerId: match.id, thumbprintSha256: thumbprint, decision: opts.reject ? "reject" : "trust", note: opts.note });
+      io.out(`${summary.name}: certificate ${opts.reject ? "rejected" : "trusted"} (${summary.trust}). ${opts.reject ? "Fieldproof sends it nothing." : "Scan it to read its posture."}`);
+    });
+}
+
+/** " Did you mean …?" for a typo, from the nearest names (edit distance). */
+export function suggest(typed: string, names: readonly string[]): string {
+  const scored = names.map((name) => ({ name, d: distance(typed.toLowerCase(), name.toLowerCase()) })).filter((n) => n.d <= Math.max(2, Math.floor(typed.length / 3)));
+  const best = Math.min(...scored.map((n) => n.d));
+  const near = scored
+    .filter((n) => n.d === best)
+    .slice(0, 3)
+    .map((n) => n.name);
+  return near.length > 0 ? ` Did you mean ${near.join(", ")}?` : names.length > 0 && names.length <= 12 ? ` Known: ${names.join(", ")}.` : "";
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
 export function registerCredentialCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
   const credentials = program.command("credentials").description("checks on credentials");

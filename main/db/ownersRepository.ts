@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { AuthorityEntry, OwnershipEntry } from "../../shared/domain/ownership";
 
 export interface PersonRow {
   readonly personId: string;
@@ -17,14 +18,7 @@ export interface TeamRow {
   readonly description: string;
 }
 
-export interface OwnershipRow {
-  readonly targetType: "identity" | "line" | "cell";
-  readonly targetId: string;
-  readonly ownerType: "person" | "team";
-  readonly ownerId: string;
-  readonly purpose: string;
-  readonly scope: string;
-  readonly expiresAt: string | null;
+export interface OwnershipRow extends OwnershipEntry {
   readonly setAt: string;
 }
 
@@ -45,13 +39,7 @@ export interface UsageRow {
   readonly breakGlass: boolean;
 }
 
-export interface AuthorityRow {
-  readonly line: string;
-  readonly cell: string;
-  readonly action: "approve" | "revoke" | "pause" | "override";
-  readonly rank: number;
-  readonly personId: string;
-}
+export type AuthorityRow = AuthorityEntry;
 
 /** Read side of people, teams, ownership, holders, uses and authority; plus approvers' local keys. */
 export class OwnersRepository {

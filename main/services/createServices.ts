@@ -19,6 +19,7 @@ import { DemoService } from "./demoService";
 import { EvidenceService } from "./evidenceService";
 import { InventoryService } from "./inventoryService";
 import { JobRegistry } from "./jobs";
+import { OwnersCsv } from "./owners/ownersCsv";
 import { OwnersService } from "./ownersService";
 import { PlantService } from "./plantService";
 import { RotationRunner } from "./rotation/runner";
@@ -40,6 +41,7 @@ export interface Services {
   readonly scan: ScanService;
   readonly inventory: InventoryService;
   readonly owners: OwnersService;
+  readonly ownersCsv: OwnersCsv;
   readonly rotations: RotationService;
   readonly demo: DemoService;
   readonly credentials: CredentialService;
@@ -90,7 +92,15 @@ export function createServices(config: ServicesConfig): Services {
   const plant = new PlantService({ repo: plantRepo, identity, vault });
   const scan = new ScanService({ repo: plantRepo, plant, identity, connector: getConnector, diff: diffPosture, now });
   const inventory = new InventoryService({ plant: plantRepo, owners: ownersRepo, rotations: rotationRepo, policy: () => DEFAULT_POLICY, now, login: (controllerId) => plant.login(controllerId) });
-  const owners = new OwnersService(ownersRepo, plantRepo, identity, now);
+  const owners = new OwnersService({
+    repo: ownersRepo,
+    plant: plantRepo,
+    identity,
+    now,
+    holderLeftGraceDays: () => DEFAULT_POLICY.holderLeftGraceDays,
+    identities: () => inventory.identities(),
+  });
+  const ownersCsv = new OwnersCsv({ owners, repo: ownersRepo });
   const timeoutMs = config.controllerTimeoutMs ?? 10_000;
   const basePolicy = () => DEFAULT_GENERATOR_POLICY;
   const runner = new RotationRunner({ identity, vault, plant, rotations: rotationRepo, connector: getConnector, now, timeoutMs, basePolicy, crashHook: config.crashHook ?? noCrashHook });
@@ -124,6 +134,7 @@ export function createServices(config: ServicesConfig): Services {
     scan,
     inventory,
     owners,
+    ownersCsv,
     rotations,
     demo,
     credentials,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseInstant } from "../domain/time";
 import { channel, type ChannelSpec } from "./channel";
+import { absolutePath } from "./paths";
 
 /** Same rule as the records' ids (shared/evidence/kinds.ts), with a message a person can act on. */
 export const PersonId = z
@@ -16,11 +17,10 @@ export const IsoDayOrInstant = z
   .max(40)
   .refine((v) => parseInstant(v) !== null, "use a date like 2026-12-05 or a time like 2026-12-05T08:30:00Z");
 
-const AbsolutePath = z
-  .string()
-  .min(1, "choose a file")
-  .max(4096)
-  .refine((p) => p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\\\"), "use a full path, e.g. /media/usb/people.csv");
+const AbsolutePath = absolutePath("/media/usb/people.csv");
+
+/** An identity as Fieldproof shows it: `user/maint`, `certificate/…`. */
+export const IdentityId = z.string().min(1).max(300);
 
 export const Employer = z.enum(["staff", "contractor", "vendor"]);
 export const OwnerRefInput = z.strictObject({ type: z.enum(["person", "team"]), id: PersonId });
@@ -87,29 +87,49 @@ export const DueAccount = z.object({
   rotateBy: z.string(),
   findings: z.array(z.string()),
 });
+export type DueAccount = z.infer<typeof DueAccount>;
 
-const OwnershipFields = {
+// The fields of a team, a person, an ownership and a holding: the channels' requests and the CSV
+// import's rows (main/services/owners/csv/rows.ts) are checked by these same schemas.
+
+export const TeamFields = {
+  teamId: PersonId,
+  name: z.string().trim().min(1, "enter the team's name").max(200),
+  description: z.string().trim().max(2000).default(""),
+};
+
+export const PersonFields = {
+  personId: PersonId,
+  name: z.string().trim().min(1, "enter the person's name").max(200),
+  role: z.string().trim().max(200).default(""),
+  employer: Employer,
+  company: z.string().trim().max(200).default(""),
+  teamId: PersonId.nullable().default(null),
+};
+
+export const OwnershipFields = {
   owner: OwnerRefInput.nullable(),
   purpose: z.string().trim().max(2000).default(""),
   scope: z.string().trim().max(2000).default(""),
   expiresAt: IsoDay.nullable().default(null),
 };
 
+export const HoldingFields = {
+  identityId: IdentityId,
+  personId: PersonId,
+  /** When they started holding it; empty: today (or, on import, the day already recorded). */
+  since: IsoDayOrInstant.optional(),
+};
+
+export const CsvImportResult = z.object({ kind: CsvKind, rows: z.number().int(), records: z.number().int(), unchanged: z.number().int() });
+export type CsvImportResult = z.infer<typeof CsvImportResult>;
+
 export const ownerChannels = {
   "owners.list": channel(z.strictObject({}), Directory, "People, teams and every ownership (identity, line, cell)"),
-  "owners.upsertTeam": channel(
-    z.strictObject({ teamId: PersonId, name: z.string().trim().min(1, "enter the team's name").max(200), description: z.string().trim().max(2000).default("") }),
-    TeamView,
-    "Add or edit a team",
-  ),
+  "owners.upsertTeam": channel(z.strictObject(TeamFields), TeamView, "Add or edit a team"),
   "owners.upsertPerson": channel(
     z.strictObject({
-      personId: PersonId,
-      name: z.string().trim().min(1, "enter the person's name").max(200),
-      role: z.string().trim().max(200).default(""),
-      employer: Employer,
-      company: z.string().trim().max(200).default(""),
-      teamId: PersonId.nullable().default(null),
+      ...PersonFields,
       /** Gives them an approver key on this laptop, protected by this PIN. Goes in, never comes back. */
       pin: z.string().min(6, "a PIN has at least 6 characters").max(128).nullable().default(null),
     }),
@@ -127,24 +147,24 @@ export const ownerChannels = {
     "Set (or clear, with owner null) the owner of an identity, a line or a cell",
   ),
   "owners.assignBulk": channel(
-    z.strictObject({ identityIds: z.array(z.string().min(1).max(300)).min(1, "select at least one identity").max(10_000), ...OwnershipFields }),
+    z.strictObject({ identityIds: z.array(IdentityId).min(1, "select at least one identity").max(10_000), ...OwnershipFields }),
     z.object({ updated: z.number().int() }),
     "Set the same owner on many identities in one transaction",
   ),
   "owners.addHolder": channel(
-    z.strictObject({ identityId: z.string().min(1).max(300), personId: PersonId, since: IsoDayOrInstant.optional() }),
+    z.strictObject(HoldingFields),
     z.object({ identityId: z.string(), personId: z.string() }),
     "Record that a person holds (knows or uses) a shared credential",
   ),
   "owners.removeHolder": channel(
-    z.strictObject({ identityId: z.string().min(1).max(300), personId: PersonId, at: IsoDayOrInstant.optional() }),
+    z.strictObject({ identityId: IdentityId, personId: PersonId, at: IsoDayOrInstant.optional() }),
     z.object({ identityId: z.string(), personId: z.string() }),
     "Record that a person no longer holds a credential",
   ),
   "owners.attestUse": channel(
     z
       .strictObject({
-        identityId: z.string().min(1).max(300),
+        identityId: IdentityId,
         personId: PersonId,
         controllerId: z.string().min(1).max(64),
         workOrder: z.string().trim().min(1, "enter the work order").max(200),
@@ -164,12 +184,17 @@ export const ownerChannels = {
   ),
   "owners.importCsv": channel(
     z.strictObject({ path: AbsolutePath }),
-    z.object({ kind: CsvKind, rows: z.number().int(), records: z.number().int(), unchanged: z.number().int() }),
+    CsvImportResult,
     "Import teams, people, owners or holders from a CSV file: all rows or none",
   ),
   "owners.exportCsv": channel(
     z.strictObject({ kind: CsvKind, path: AbsolutePath }),
     z.object({ path: z.string(), kind: CsvKind, rows: z.number().int(), bytes: z.number().int() }),
     "Write teams, people, owners or holders to a CSV file for a spreadsheet",
+  ),
+  "owners.exportCsvText": channel(
+    z.strictObject({ kind: CsvKind }),
+    z.object({ kind: CsvKind, rows: z.number().int(), text: z.string() }),
+    "Teams, people, owners or holders as CSV text, as a file would hold it (the CLI prints it)",
   ),
 } satisfies Record<string, ChannelSpec>;

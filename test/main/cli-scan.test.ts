@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoPlant, type DemoPlant } from "../../main/simulator";
@@ -51,5 +52,26 @@ describe("fieldproof scan", () => {
     const nothing = await runBinAsync(["scan", "127.0.0.1", "--port", "1", "--timeout", "2000"], env);
     expect(nothing.code).toBe(1);
     expect((await runBinAsync(["scan", "--timeout", "abc"], env)).stderr).toMatch(/expected a whole number from 500 to 120000/);
+  }, 120_000);
+
+  it("trusts or rejects a controller's certificate from the command line, after the thumbprint is checked", async () => {
+    const controller = plant.controllers[1]!;
+    const thumbprint = createHash("sha256").update(await controller.certificate()).digest("hex");
+    const typo = await runBinAsync(["trust", `${controller.id}x`, "--thumbprint", thumbprint], env);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(`No controller ${controller.id}x in this plant. Did you mean ${controller.id}?`);
+    const wrong = await runBinAsync(["trust", controller.id, "--thumbprint", "ab".repeat(32)], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/The certificate changed while you were looking at it/);
+    const rejected = await runBinAsync(["trust", controller.id, "--thumbprint", thumbprint.match(/../g)!.join(":").toUpperCase(), "--reject", "--note", "not ours"], env);
+    expect(rejected.code).toBe(0);
+    expect(rejected.stdout).toMatch(/certificate rejected \(rejected\)/);
+    const scan = await runBinAsync(["scan", "--json", "--timeout", "5000"], env);
+    expect((JSON.parse(scan.stdout) as { controllerId: string; status: string }[]).find((o) => o.controllerId === controller.id)?.status).toBe("awaiting-trust");
+    const trusted = await runBinAsync(["trust", controller.id, "--thumbprint", thumbprint], env);
+    expect(trusted.code).toBe(0);
+    expect(trusted.stdout).toMatch(/certificate trusted \(trusted\)/);
+    const records = await runBinAsync(["records", "--json", "--limit", "5"], env);
+    expect((JSON.parse(records.stdout) as { records: { kind: string }[] }).records.filter((r) => r.kind === "controller.trusted")).toHaveLength(2);
   }, 120_000);
 });

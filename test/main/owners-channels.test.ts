@@ -1,27 +1,26 @@
 import Sqlite from "better-sqlite3";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../main/services";
-import { createDispatcher, createHandlers, type Dispatch } from "../../main/ipc";
+import { createHandlers, createInvoke, type Invoke, type InvokeResult } from "../../main/ipc";
 import type { PlantBuild } from "../../main/simulator";
-import type { Channel, RequestOf, ResponseOf } from "../../shared/contract";
 import { initIt, type ItSide } from "../support/evidence";
 import { tempDir } from "../support/tempDir";
 
-const ORIGIN = "app://fieldproof";
-const APP = { url: `${ORIGIN}/index.html`, isMainFrame: true };
 const DAY = 86_400_000;
 const PIN = "482916";
 
 /**
  * The owner channels end to end in main: the demo plant scanned into a store with a clock the test
- * moves, every change through the dispatcher as the renderer sends it, findings read back from the
- * inventory, rotations through the rotation service, and IT's store after an import.
+ * moves, every change through the contract as the renderer sends it (the in-process invoke), findings
+ * read back from the inventory, rotations through the rotation service, and IT's store after an import.
  */
 describe("owner channels, findings and IT's copy", () => {
   let dir: ReturnType<typeof tempDir>;
   let services: Services;
-  let dispatch: Dispatch;
+  let invoke: Invoke;
+  let invokeResult: InvokeResult;
   let build: PlantBuild;
   let itSide: ItSide;
   let clock = Date.now();
@@ -29,16 +28,6 @@ describe("owner channels, findings and IT's copy", () => {
   let part18: string[];
   const day = (ms = clock): string => new Date(ms).toISOString().slice(0, 10);
 
-  async function send<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
-    const result = await dispatch(channel, request, APP);
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-    return result.value as ResponseOf<C>;
-  }
-  async function refused(channel: Channel, request: unknown): Promise<{ code: string; message: string }> {
-    const result = await dispatch(channel, request, APP);
-    if (result.ok) throw new Error(`${channel} was accepted`);
-    return result.error;
-  }
   async function row(id: string) {
     return (await services.inventory.identities()).find((r) => r.id === id)!;
   }
@@ -69,7 +58,7 @@ describe("owner channels, findings and IT's copy", () => {
   beforeAll(async () => {
     dir = tempDir("fieldproof-owners-");
     services = createServices({ dataDir: dir.path, runtime: "test", passphrase: "owners channel test", controllerTimeoutMs: 15_000, now: () => new Date(clock) });
-    dispatch = createDispatcher(createHandlers(services), { trustedOrigin: ORIGIN });
+    ({ invoke, invokeResult } = createInvoke(createHandlers(services)));
     await services.demo.start(5);
     build = services.demo.current()!.build;
     // A manual-only controller's rotation needs the vendor tool step (the Rotations tests cover it): leave it out here.
@@ -87,38 +76,38 @@ describe("owner channels, findings and IT's copy", () => {
   });
 
   it("adds teams and people; a PIN goes in and never comes back out, nor into a record", async () => {
-    await send("owners.upsertTeam", { teamId: "maint-b", name: "Maintenance B shift", description: "Nights" });
-    await send("owners.upsertTeam", { teamId: "automation", name: "Automation" });
-    const sara = await send("owners.upsertPerson", { personId: "sara.lind", name: "Sara Lind", role: "Shift supervisor", employer: "staff", teamId: "maint-b", pin: PIN });
+    await invoke("owners.upsertTeam", { teamId: "maint-b", name: "Maintenance B shift", description: "Nights" });
+    await invoke("owners.upsertTeam", { teamId: "automation", name: "Automation" });
+    const sara = await invoke("owners.upsertPerson", { personId: "sara.lind", name: "Sara Lind", role: "Shift supervisor", employer: "staff", teamId: "maint-b", pin: PIN });
     expect(sara).toEqual({ personId: "sara.lind", name: "Sara Lind", role: "Shift supervisor", employer: "staff", company: "", teamId: "maint-b", leftAt: null, hasApproverKey: true, holds: [] });
     expect(JSON.stringify(sara)).not.toContain(PIN);
-    await send("owners.upsertPerson", { personId: "ana.ruiz", name: "Ana Ruiz", role: "Technician", employer: "staff", teamId: "maint-b" });
-    await send("owners.upsertPerson", { personId: "li.wei", name: "Li Wei", role: "Technician", employer: "contractor", company: "Delta Field Services", teamId: "maint-b" });
-    await send("owners.upsertPerson", { personId: "omar.h", name: "Omar Haddad", role: "Plant manager", employer: "staff", pin: "135790" });
+    await invoke("owners.upsertPerson", { personId: "ana.ruiz", name: "Ana Ruiz", role: "Technician", employer: "staff", teamId: "maint-b" });
+    await invoke("owners.upsertPerson", { personId: "li.wei", name: "Li Wei", role: "Technician", employer: "contractor", company: "Delta Field Services", teamId: "maint-b" });
+    await invoke("owners.upsertPerson", { personId: "omar.h", name: "Omar Haddad", role: "Plant manager", employer: "staff", pin: "135790" });
     const records = await services.evidence.records({ offset: 0, limit: 20, kind: "person.upserted" });
     for (const r of records.records) expect((await services.evidence.record(r.seq)).statementJson).not.toMatch(/482916|135790/);
-    const list = await send("owners.list", {});
+    const list = await invoke("owners.list", {});
     expect(list.people.map((p) => p.personId)).toEqual(["ana.ruiz", "li.wei", "omar.h", "sara.lind"]);
     expect(list.teams.find((t) => t.teamId === "maint-b")?.members).toBe(3);
   });
 
   it("returns refusals as error values with clear messages, and writes nothing", async () => {
     const before = services.repos.journal.head().size;
-    expect(await refused("owners.upsertPerson", { personId: "x.y", name: "X", employer: "staff", teamId: "nights" })).toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/no team nights/) });
-    expect(await refused("owners.upsertPerson", { personId: "Bad Id", name: "X", employer: "staff" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/personId: ids are/) });
-    expect(await refused("owners.upsertPerson", { personId: "x.y", name: "X", employer: "boss" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/employer/) });
-    expect(await refused("owners.upsertPerson", { personId: "x.y", name: "X", employer: "staff", pin: "12" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/at least 6/) });
-    expect(await refused("owners.setOwnership", { target: { type: "identity", id: "user/ghost" }, owner: { type: "team", id: "maint-b" } })).toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/No identity user\/ghost/) });
-    expect(await refused("owners.setOwnership", { target: { type: "line", id: "Nowhere" }, owner: { type: "team", id: "maint-b" } })).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refused("owners.setOwnership", { target: { type: "identity", id: "user/maint" }, owner: { type: "team", id: "ghosts" } })).toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/no team ghosts/) });
-    expect(await refused("owners.setOwnership", { target: { type: "identity", id: "user/maint" }, owner: null, expiresAt: "next week" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/expiresAt/) });
-    expect(await refused("owners.assignBulk", { identityIds: ["user/maint", "user/ghost"], owner: { type: "team", id: "maint-b" } })).toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/user\/ghost\. Nothing was changed/) });
-    expect(await refused("owners.setAuthority", { line: lines[0]!, cell: null, action: "approve", people: ["sara.lind", "sara.lind"] })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/twice/) });
-    expect(await refused("owners.setAuthority", { line: lines[0]!, cell: null, action: "veto", people: [] })).toMatchObject({ code: "INVALID_REQUEST" });
-    expect(await refused("owners.removeHolder", { identityId: "user/maint", personId: "ana.ruiz" })).toMatchObject({ code: "NOT_FOUND", message: expect.stringMatching(/does not hold/) });
-    expect(await refused("owners.markLeft", { personId: "ana.ruiz", leftAt: "2026-13-01" })).toMatchObject({ code: "INVALID_REQUEST" });
-    expect(await refused("owners.importCsv", { path: "people.csv" })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/full path/) });
-    expect(await refused("owners.list", { extra: 1 })).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringMatching(/unexpected field extra/) });
+    expect(await invokeResult("owners.upsertPerson", { personId: "x.y", name: "X", employer: "staff", teamId: "nights" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND", message: expect.stringMatching(/no team nights/) } });
+    expect(await invokeResult("owners.upsertPerson", { personId: "Bad Id", name: "X", employer: "staff" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/personId: ids are/) } });
+    expect(await invokeResult("owners.upsertPerson", { personId: "x.y", name: "X", employer: "boss" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/employer/) } });
+    expect(await invokeResult("owners.upsertPerson", { personId: "x.y", name: "X", employer: "staff", pin: "12" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/at least 6/) } });
+    expect(await invokeResult("owners.setOwnership", { target: { type: "identity", id: "user/ghost" }, owner: { type: "team", id: "maint-b" } })).toMatchObject({ ok: false, error: { code: "NOT_FOUND", message: expect.stringMatching(/No identity user\/ghost/) } });
+    expect(await invokeResult("owners.setOwnership", { target: { type: "line", id: "Nowhere" }, owner: { type: "team", id: "maint-b" } })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await invokeResult("owners.setOwnership", { target: { type: "identity", id: "user/maint" }, owner: { type: "team", id: "ghosts" } })).toMatchObject({ ok: false, error: { code: "NOT_FOUND", message: expect.stringMatching(/no team ghosts/) } });
+    expect(await invokeResult("owners.setOwnership", { target: { type: "identity", id: "user/maint" }, owner: null, expiresAt: "next week" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/expiresAt/) } });
+    expect(await invokeResult("owners.assignBulk", { identityIds: ["user/maint", "user/ghost"], owner: { type: "team", id: "maint-b" } })).toMatchObject({ ok: false, error: { code: "NOT_FOUND", message: expect.stringMatching(/user\/ghost\. Nothing was changed/) } });
+    expect(await invokeResult("owners.setAuthority", { line: lines[0]!, cell: null, action: "approve", people: ["sara.lind", "sara.lind"] })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/twice/) } });
+    expect(await invokeResult("owners.setAuthority", { line: lines[0]!, cell: null, action: "veto", people: [] })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
+    expect(await invokeResult("owners.removeHolder", { identityId: "user/maint", personId: "ana.ruiz" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND", message: expect.stringMatching(/does not hold/) } });
+    expect(await invokeResult("owners.markLeft", { personId: "ana.ruiz", leftAt: "2026-13-01" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } });
+    expect(await invokeResult("owners.importCsv", { path: "people.csv" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/full path/) } });
+    expect(await invokeResult("owners.list", { extra: 1 })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: expect.stringMatching(/unexpected field extra/) } });
     expect(services.repos.journal.head().size).toBe(before);
   });
 
@@ -127,42 +116,42 @@ describe("owner channels, findings and IT's copy", () => {
     const [lineName, cellName] = single.cells[0]!.split(" › ");
     expect(await codes(single.id)).toContain("unowned");
 
-    await send("owners.setOwnership", { target: { type: "line", id: lineName! }, owner: { type: "team", id: "maint-b" }, purpose: "Line maintenance" });
+    await invoke("owners.setOwnership", { target: { type: "line", id: lineName! }, owner: { type: "team", id: "maint-b" }, purpose: "Line maintenance" });
     let detail = await services.inventory.identity(single.id);
     expect(detail.owner).toMatchObject({ status: "owned", name: "Maintenance B shift", source: "line", why: `inherited from line ${lineName}`, purpose: "Line maintenance" });
     expect(await codes(single.id)).not.toContain("unowned");
 
-    await send("owners.setOwnership", { target: { type: "cell", id: `${lineName}/${cellName}` }, owner: { type: "team", id: "automation" } });
+    await invoke("owners.setOwnership", { target: { type: "cell", id: `${lineName}/${cellName}` }, owner: { type: "team", id: "automation" } });
     detail = await services.inventory.identity(single.id);
     expect(detail.owner).toMatchObject({ name: "Automation", source: "cell", why: `inherited from cell ${lineName} › ${cellName}` });
 
-    await send("owners.setOwnership", { target: { type: "identity", id: single.id }, owner: { type: "person", id: "ana.ruiz" }, purpose: "Recipe downloads", scope: "Cell only", expiresAt: "2030-12-31" });
+    await invoke("owners.setOwnership", { target: { type: "identity", id: single.id }, owner: { type: "person", id: "ana.ruiz" }, purpose: "Recipe downloads", scope: "Cell only", expiresAt: "2030-12-31" });
     detail = await services.inventory.identity(single.id);
     expect(detail.owner).toMatchObject({ name: "Ana Ruiz", source: "identity", why: "set on this identity", purpose: "Recipe downloads", scope: "Cell only", expiresAt: "2030-12-31" });
 
-    await send("owners.setOwnership", { target: { type: "identity", id: single.id }, owner: null });
+    await invoke("owners.setOwnership", { target: { type: "identity", id: single.id }, owner: null });
     expect((await services.inventory.identity(single.id)).owner.source).toBe("cell");
-    await send("owners.setOwnership", { target: { type: "cell", id: `${lineName}/${cellName}` }, owner: null });
-    await send("owners.setOwnership", { target: { type: "line", id: lineName! }, owner: null });
+    await invoke("owners.setOwnership", { target: { type: "cell", id: `${lineName}/${cellName}` }, owner: null });
+    await invoke("owners.setOwnership", { target: { type: "line", id: lineName! }, owner: null });
     expect(await codes(single.id)).toContain("unowned");
   });
 
   it("assigns one owner to many identities in one transaction", async () => {
     const ids = (await services.inventory.identities()).filter((r) => r.ownerStatus !== "owned").slice(0, 4).map((r) => r.id);
     const before = services.repos.journal.head().size;
-    expect(await send("owners.assignBulk", { identityIds: ids, owner: { type: "team", id: "automation" }, purpose: "Commissioning" })).toEqual({ updated: 4 });
+    expect(await invoke("owners.assignBulk", { identityIds: ids, owner: { type: "team", id: "automation" }, purpose: "Commissioning" })).toEqual({ updated: 4 });
     expect(services.repos.journal.head().size).toBe(before + 4);
     for (const id of ids) expect((await services.inventory.identity(id)).owner).toMatchObject({ name: "Automation", source: "identity", purpose: "Commissioning" });
   });
 
   it("builds the authority matrix from the plant: a cell's list replaces its line's", async () => {
-    const { rows } = await send("owners.authority", {});
+    const { rows } = await invoke("owners.authority", {});
     const lineRow = rows.find((r) => r.cell === null)!;
     const cellRow = rows.find((r) => r.line === lineRow.line && r.cell !== null)!;
     expect(rows.filter((r) => r.cell === null).map((r) => r.line).sort()).toEqual([...new Set(services.repos.plant.controllers().map((c) => c.line))].sort());
-    for (const line of lines) await send("owners.setAuthority", { line, cell: null, action: "approve", people: ["sara.lind", "omar.h"] });
-    await send("owners.setAuthority", { line: lineRow.line, cell: null, action: "override", people: ["omar.h"] });
-    const updatedCell = await send("owners.setAuthority", { line: cellRow.line, cell: cellRow.cell, action: "pause", people: ["ana.ruiz"] });
+    for (const line of lines) await invoke("owners.setAuthority", { line, cell: null, action: "approve", people: ["sara.lind", "omar.h"] });
+    await invoke("owners.setAuthority", { line: lineRow.line, cell: null, action: "override", people: ["omar.h"] });
+    const updatedCell = await invoke("owners.setAuthority", { line: cellRow.line, cell: cellRow.cell, action: "pause", people: ["ana.ruiz"] });
     expect(updatedCell.actions.pause).toEqual({ inherited: false, people: [{ personId: "ana.ruiz", name: "Ana Ruiz", leftAt: null }] });
     expect(updatedCell.actions.approve).toMatchObject({ inherited: true, people: [{ name: "Sara Lind" }, { name: "Omar Haddad" }] });
     const placement = [{ line: cellRow.line, cell: cellRow.cell! }];
@@ -182,21 +171,21 @@ describe("owner channels, findings and IT's copy", () => {
 
   it("keeps the shared-account findings current: no holders, holder left (due, then overdue), rotation clears", async () => {
     expect(await codes("user/maint")).toContain("shared-without-holders");
-    await send("owners.setOwnership", { target: { type: "identity", id: "user/maint" }, owner: { type: "team", id: "maint-b" }, purpose: "Shared maintenance login", scope: "All lines" });
-    await send("owners.addHolder", { identityId: "user/maint", personId: "ana.ruiz" });
-    await send("owners.addHolder", { identityId: "user/maint", personId: "li.wei" });
-    expect(await refused("owners.addHolder", { identityId: "user/maint", personId: "li.wei" })).toMatchObject({ code: "CONFLICT" });
+    await invoke("owners.setOwnership", { target: { type: "identity", id: "user/maint" }, owner: { type: "team", id: "maint-b" }, purpose: "Shared maintenance login", scope: "All lines" });
+    await invoke("owners.addHolder", { identityId: "user/maint", personId: "ana.ruiz" });
+    await invoke("owners.addHolder", { identityId: "user/maint", personId: "li.wei" });
+    expect(await invokeResult("owners.addHolder", { identityId: "user/maint", personId: "li.wei" })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
     expect(await codes("user/maint")).not.toContain("shared-without-holders");
     expect(await codes("user/maint")).not.toContain("unowned");
 
-    const left = await send("owners.markLeft", { personId: "li.wei", leftAt: day() });
+    const left = await invoke("owners.markLeft", { personId: "li.wei", leftAt: day() });
     const rotateBy = day(Date.parse(day()) + 30 * DAY);
     expect(left.due).toEqual([{ identityId: "user/maint", name: "maint", shared: true, rotateBy, findings: expect.any(Array) }]);
     expect(left.person.leftAt).toBe(day());
     expect(await codes("user/maint")).not.toContain("holder-left-not-rotated");
     expect((await row("user/maint")).due).toMatchObject({ date: rotateBy, reason: "holder-left" });
-    expect(await refused("owners.markLeft", { personId: "li.wei", leftAt: day() })).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already marked as left/) });
-    expect(await refused("owners.addHolder", { identityId: "user/breakglass", personId: "li.wei" })).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/left on/) });
+    expect(await invokeResult("owners.markLeft", { personId: "li.wei", leftAt: day() })).toMatchObject({ ok: false, error: { code: "CONFLICT", message: expect.stringMatching(/already marked as left/) } });
+    expect(await invokeResult("owners.addHolder", { identityId: "user/breakglass", personId: "li.wei" })).toMatchObject({ ok: false, error: { code: "CONFLICT", message: expect.stringMatching(/left on/) } });
 
     clock += 31 * DAY;
     expect(await codes("user/maint")).toContain("holder-left-not-rotated");
@@ -206,24 +195,24 @@ describe("owner channels, findings and IT's copy", () => {
     expect(await codes("user/maint")).not.toContain("holder-left-not-rotated");
     // Ana still holds it: the account is not left without holders.
     expect(await codes("user/maint")).not.toContain("shared-without-holders");
-    await send("owners.removeHolder", { identityId: "user/maint", personId: "ana.ruiz" });
+    await invoke("owners.removeHolder", { identityId: "user/maint", personId: "ana.ruiz" });
     expect(await codes("user/maint")).toContain("shared-without-holders");
-    await send("owners.addHolder", { identityId: "user/maint", personId: "ana.ruiz" });
+    await invoke("owners.addHolder", { identityId: "user/maint", personId: "ana.ruiz" });
   });
 
   it("makes a break-glass account due at once after a recorded use, until it is rotated", async () => {
     const controllerId = part18[0]!;
     expect(await codes("user/breakglass")).not.toContain("break-glass-used-not-rotated");
-    await send("owners.attestUse", { identityId: "user/breakglass", personId: "ana.ruiz", controllerId, workOrder: "WO-911", from: new Date(clock - 3_600_000).toISOString(), to: new Date(clock - 600_000).toISOString(), breakGlass: true });
+    await invoke("owners.attestUse", { identityId: "user/breakglass", personId: "ana.ruiz", controllerId, workOrder: "WO-911", from: new Date(clock - 3_600_000).toISOString(), to: new Date(clock - 600_000).toISOString(), breakGlass: true });
     expect(await codes("user/breakglass")).toContain("break-glass-used-not-rotated");
     expect((await row("user/breakglass")).due).toMatchObject({ reason: "break-glass-used" });
     const detail = await services.inventory.identity("user/breakglass");
     expect(detail.uses).toEqual([expect.objectContaining({ personName: "Ana Ruiz", controllerId, workOrder: "WO-911", breakGlass: true })]);
-    expect(await refused("owners.attestUse", { identityId: "user/breakglass", personId: "ana.ruiz", controllerId: "nowhere", workOrder: "WO-1", from: day() })).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refused("owners.attestUse", { identityId: "user/breakglass", personId: "ana.ruiz", controllerId, workOrder: "WO-1", from: "2026-05-02T10:00:00Z", to: "2026-05-02T09:00:00Z" })).toMatchObject({
+    expect(await invokeResult("owners.attestUse", { identityId: "user/breakglass", personId: "ana.ruiz", controllerId: "nowhere", workOrder: "WO-1", from: day() })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await invokeResult("owners.attestUse", { identityId: "user/breakglass", personId: "ana.ruiz", controllerId, workOrder: "WO-1", from: "2026-05-02T10:00:00Z", to: "2026-05-02T09:00:00Z" })).toMatchObject({ ok: false, error: {
       code: "INVALID_REQUEST",
       message: expect.stringMatching(/before the check-out/),
-    });
+    } });
     clock += 60_000;
     await rotate("user/breakglass", "break-glass-used");
     expect(await codes("user/breakglass")).not.toContain("break-glass-used-not-rotated");
@@ -232,18 +221,21 @@ describe("owner channels, findings and IT's copy", () => {
   it("flags vendor access past the expiry set on its ownership, and clears it when extended", async () => {
     const vendor = (await services.inventory.identities()).find((r) => r.flags.vendor && !r.findings.some((f) => f.code === "vendor-access-expired"))!;
     expect(vendor).toBeDefined();
-    await send("owners.setOwnership", { target: { type: "identity", id: vendor.id }, owner: { type: "person", id: "sara.lind" }, purpose: "Vendor remote support", expiresAt: day(clock - 2 * DAY) });
+    await invoke("owners.setOwnership", { target: { type: "identity", id: vendor.id }, owner: { type: "person", id: "sara.lind" }, purpose: "Vendor remote support", expiresAt: day(clock - 2 * DAY) });
     expect(await codes(vendor.id)).toContain("vendor-access-expired");
-    await send("owners.setOwnership", { target: { type: "identity", id: vendor.id }, owner: { type: "person", id: "sara.lind" }, purpose: "Vendor remote support", expiresAt: day(clock + 90 * DAY) });
+    await invoke("owners.setOwnership", { target: { type: "identity", id: vendor.id }, owner: { type: "person", id: "sara.lind" }, purpose: "Vendor remote support", expiresAt: day(clock + 90 * DAY) });
     expect(await codes(vendor.id)).not.toContain("vendor-access-expired");
     expect((await row(vendor.id)).due).toMatchObject({ reason: "vendor-access-ends", date: day(clock + 90 * DAY) });
   });
 
   it("exports and CSV-imports through the channels", async () => {
     const path = join(dir.path, "people.csv");
-    expect(await send("owners.exportCsv", { kind: "people", path })).toMatchObject({ kind: "people", rows: 4 });
-    expect(await send("owners.importCsv", { path })).toMatchObject({ kind: "people", rows: 4, records: 0, unchanged: 4 });
-    expect(await refused("owners.importCsv", { path: join(dir.path, "nope.csv") })).toMatchObject({ code: "IO_ERROR" });
+    expect(await invoke("owners.exportCsv", { kind: "people", path })).toMatchObject({ kind: "people", rows: 4 });
+    const text = await invoke("owners.exportCsvText", { kind: "people" });
+    expect(text).toMatchObject({ kind: "people", rows: 4 });
+    expect(text.text).toBe(readFileSync(path, "utf8"));
+    expect(await invoke("owners.importCsv", { path })).toMatchObject({ kind: "people", rows: 4, records: 0, unchanged: 4 });
+    expect(await invokeResult("owners.importCsv", { path: join(dir.path, "nope.csv") })).toMatchObject({ ok: false, error: { code: "IO_ERROR" } });
   });
 
   it("gives IT the same owners, holders, uses and authority after an export and import", async () => {

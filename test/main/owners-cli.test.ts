@@ -53,7 +53,7 @@ describe("fieldproof owners, holder left and identities", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^fieldproof: Nothing was imported from bad-owners\.csv \(2 problems/);
-    expect(run.stderr).toMatch(/line 3: identity user\/nobody is not known/);
+    expect(run.stderr).toMatch(/line 3: No identity user\/nobody is known; scan the plant first/);
     expect(run.stderr).toMatch(/line 4: target_type must be identity, line or cell, not "system"/);
     const owners = await cli("owners", "export", "--kind", "owners");
     expect(owners.stdout).toBe("\uFEFFtarget_type,target_id,owner_type,owner_id,purpose,scope,expires_at\r\n");

@@ -2,7 +2,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../main/services";
-import { CsvImportError, decodeCsv, formatCsv, guardCell, OwnersCsv, parseCsv, unguardCell } from "../../main/services/ownersCsv";
+import { decodeCsv } from "../../main/services/owners/csv/decode";
+import { guardCell, unguardCell } from "../../main/services/owners/csv/formulaGuard";
+import { CsvImportError } from "../../main/services/owners/csv/problems";
+import { detectSeparator, formatCsv, parseCsv } from "../../main/services/owners/csv/rfc4180";
+import type { OwnersCsv } from "../../main/services/owners/ownersCsv";
 import { tempDir } from "../support/tempDir";
 
 describe("CSV parsing (RFC 4180)", () => {
@@ -21,6 +25,18 @@ describe("CSV parsing (RFC 4180)", () => {
       { line: 2, fields: ["c", "d"] },
     ]);
     expect(parseCsv("a,b\rc,d\r")).toHaveLength(2);
+  });
+
+  it("tells a semicolon-separated file by its header, and reads commas inside its fields as text", () => {
+    const text = 'person_id;name;employer\r\nli.wei;"Wei; Li";contractor\r\nana.ruiz;Ruiz, Ana;staff\r\n';
+    expect(detectSeparator(text)).toBe(";");
+    expect(parseCsv(text, ";").map((r) => r.fields)).toEqual([
+      ["person_id", "name", "employer"],
+      ["li.wei", "Wei; Li", "contractor"],
+      ["ana.ruiz", "Ruiz, Ana", "staff"],
+    ]);
+    expect(detectSeparator("\r\nperson_id,name;x,employer\r\n")).toBe(",");
+    expect(detectSeparator('person_id,name\r\nx;y,"a;b"\r\n')).toBe(",");
   });
 
   it("guards formula cells on export and undoes only its own guard on import", () => {
@@ -74,7 +90,7 @@ describe("CSV import and export against a store", () => {
     b = await scannedLaptop("fieldproof-csv-b-", a.services.demo.status().plantFile!);
     await a.services.demo.stop();
     work = tempDir("fieldproof-csv-files-");
-    csvA = new OwnersCsv(a.services);
+    csvA = a.services.ownersCsv;
     const c = a.services.repos.plant.controllers()[0]!;
     line = c.line;
     cell = `${c.line}/${c.cell}`;
@@ -140,7 +156,14 @@ describe("CSV import and export against a store", () => {
     expect(a.services.repos.journal.head().size).toBe(before);
   });
 
+  it("imports a semicolon-separated file (a spreadsheet's CSV in a decimal-comma language)", () => {
+    const before = a.services.repos.journal.head().size;
+    expect(csvA.importFile(file("semicolons.csv", "\uFEFFperson_id;name;role;employer;company;team_id\r\nana.ruiz;Ana Ruiz;Maintenance lead;Staff;;maint-b\r\n"))).toEqual({ kind: "people", rows: 1, records: 0, unchanged: 1 });
+    expect(a.services.repos.journal.head().size).toBe(before);
+  });
+
   it("reports an unknown header on line 1", () => {
+    expectRefused(file("h0.csv", "person_id;name,employer\r\nana.ruiz;Ana Ruiz,staff\r\n"), [{ line: 1, reason: /^the header mixes commas and semicolons; separate the columns with commas/ }]);
     expectRefused(file("h1.csv", "name,email\r\nAna,ana@example.com\r\n"), [{ line: 1, reason: /unknown header "name,email"; expected the columns of one of: teams/ }]);
     expectRefused(file("h2.csv", "person_id,name,employer,phone\r\n"), [{ line: 1, reason: /unknown header for a people file \(unknown column "phone"\)/ }]);
     expectRefused(file("h3.csv", "person_id,name,name,employer\r\n"), [{ line: 1, reason: /names the column "name" twice/ }]);
@@ -164,23 +187,35 @@ describe("CSV import and export against a store", () => {
   });
 
   it("reports unknown team, person and identity references", () => {
-    expectRefused(file("team.csv", "person_id,name,employer,team_id\r\nnew.one,New One,staff,night-shift\r\n"), [{ line: 2, reason: /team_id night-shift is not a known team/ }]);
-    expectRefused(file("owner-person.csv", `target_type,target_id,owner_type,owner_id\r\nline,${line},person,nobody\r\n`), [{ line: 2, reason: /person nobody is not known/ }]);
-    expectRefused(file("owner-team.csv", `target_type,target_id,owner_type,owner_id\r\nline,${line},team,nobody\r\n`), [{ line: 2, reason: /team nobody is not a known team/ }]);
+    expectRefused(file("team.csv", "person_id,name,employer,team_id\r\nnew.one,New One,staff,night-shift\r\n"), [{ line: 2, reason: /^There is no team night-shift; add it on the Owners screen or import a teams file first$/ }]);
+    expectRefused(file("owner-person.csv", `target_type,target_id,owner_type,owner_id\r\nline,${line},person,nobody\r\n`), [{ line: 2, reason: /There is no person nobody; add them/ }]);
+    expectRefused(file("owner-team.csv", `target_type,target_id,owner_type,owner_id\r\nline,${line},team,nobody\r\n`), [{ line: 2, reason: /There is no team nobody/ }]);
     expectRefused(file("identity.csv", "identity_id,person_id\r\nuser/ghost,ana.ruiz\r\nuser/maint,ghost\r\n"), [
-      { line: 2, reason: /identity user\/ghost is not known/ },
-      { line: 3, reason: /person ghost is not known/ },
+      { line: 2, reason: /No identity user\/ghost is known; scan the plant first/ },
+      { line: 3, reason: /There is no person ghost/ },
     ]);
     expectRefused(file("target.csv", "target_type,target_id,owner_type,owner_id\r\nline,Nowhere Line,team,maint-b\r\ncell,Nowhere/Cell 1,team,maint-b\r\n"), [
-      { line: 2, reason: /line "Nowhere Line" is not in this plant/ },
-      { line: 3, reason: /cell "Nowhere\/Cell 1" is not in this plant/ },
+      { line: 2, reason: /There is no line "Nowhere Line" in this plant/ },
+      { line: 3, reason: /There is no cell "Nowhere\/Cell 1" in this plant \(cells are written line\/cell/ },
     ]);
     expectRefused(file("left-owner.csv", "target_type,target_id,owner_type,owner_id\r\nidentity,user/maint,person,tom.berg\r\n"), [{ line: 2, reason: /Tom Berg \(tom.berg\) left on 2026-01-31 and cannot be made accountable/ }]);
   });
 
+  it("refuses to make a person who left a current holder, as the addHolder channel does, and writes nothing", () => {
+    const holders = () => a.services.repos.owners.holders().map((h) => `${h.identityId} ${h.personId}`);
+    const before = holders();
+    expectRefused(file("left-holder.csv", "identity_id,person_id,since,removed_at\r\nuser/breakglass,ana.ruiz,2025-03-01,\r\nuser/breakglass,tom.berg,2025-06-01,\r\n"), [
+      { line: 3, reason: /^Tom Berg \(tom\.berg\) left on 2026-01-31 and cannot become a holder; .*removed_at/ },
+    ]);
+    expect(holders()).toEqual(before);
+    // A holding that ended is history, not a new holder: it is recorded.
+    expect(csvA.importFile(file("left-holder-ended.csv", "identity_id,person_id,since,removed_at\r\nuser/breakglass,tom.berg,2025-06-01,2026-01-31\r\n"))).toMatchObject({ records: 2 });
+    expect(a.services.repos.owners.holders().find((h) => h.personId === "tom.berg")).toMatchObject({ identityId: "user/breakglass", removedAt: "2026-01-31" });
+  });
+
   it("reports bad dates", () => {
     expectRefused(file("date.csv", "person_id,name,employer,left_at\r\nx.one,X One,staff,31/01/2026\r\nx.two,X Two,staff,2026-02-30\r\n"), [
-      { line: 2, reason: /left_at "31\/01\/2026" is not a date; use YYYY-MM-DD/ },
+      { line: 2, reason: /left_at "31\/01\/2026" is not a date: use a date like 2026-12-05/ },
       { line: 3, reason: /left_at "2026-02-30" is not a date/ },
     ]);
     expectRefused(file("since.csv", "identity_id,person_id,since\r\nuser/maint,ana.ruiz,yesterday\r\n"), [{ line: 2, reason: /since "yesterday" is not a date/ }]);
@@ -224,7 +259,7 @@ describe("CSV import and export against a store", () => {
   it("exports each kind so that a fresh store imports the same teams, people, owners and holders", () => {
     a.services.owners.removeHolder("user/maint", "li.wei", "2031-02-01");
     a.services.owners.upsertPerson({ personId: "eve.x", name: "=cmd|' /C calc'!A0", role: "-", employer: "staff", company: "@corp", teamId: null });
-    const csvB = new OwnersCsv(b.services);
+    const csvB = b.services.ownersCsv;
     for (const kind of ["teams", "people", "owners", "holders"] as const) {
       const path = join(work.path, `export-${kind}.csv`);
       const result = csvA.exportFile(kind, path);
