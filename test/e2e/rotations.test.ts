@@ -11,9 +11,11 @@ async function prepareBay(app: AppHandle): Promise<void> {
   const { files } = await ItService.init(join(app.dataDir, "it"), "e2e it passphrase");
   await s.evidence.trustIt(files.trust, false);
   await s.scan.scan({ trustNewCertificates: true, concurrency: 5, timeoutMs: 15_000 });
-  s.owners.upsertTeam("maintenance", "Maintenance", "");
-  s.owners.upsertPerson({ personId: "bo", name: "Bo Lind", role: "Shift lead", employer: "staff", company: "", teamId: "maintenance", pin: "246810" });
-  for (const line of new Set(s.demo.current()!.build.controllers.map((c) => c.line))) s.owners.setAuthority(line, null, "approve", ["bo"]);
+  // Through the contract, as the Owners screen would.
+  const ok = (result: { ok: boolean }): void => void expect(result).toMatchObject({ ok: true });
+  ok(await app.call("owners.upsertTeam", { teamId: "maintenance", name: "Maintenance", description: "" }));
+  ok(await app.call("owners.upsertPerson", { personId: "bo", name: "Bo Lind", role: "Shift lead", employer: "staff", company: "", teamId: "maintenance", pin: "246810" }));
+  for (const line of new Set(s.demo.current()!.build.controllers.map((c) => c.line))) ok(await app.call("owners.setAuthority", { line, cell: null, action: "approve", people: ["bo"] }));
 }
 
 describe("Rotations screen in Chromium", () => {
