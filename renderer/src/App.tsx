@@ -24,10 +24,9 @@ const SCREENS: Record<RouteId, () => React.JSX.Element> = {
 
 export function App(): React.JSX.Element {
   const [route, setRoute] = useState<RouteId>(() => routeFromHash(window.location.hash));
-  const [refreshKey, setRefreshKey] = useState(0);
-  const settings = useApi("settings.get", {}, String(refreshKey));
-  const info = useApi("system.info", {}, String(refreshKey));
-  const evidence = useApi("evidence.summary", {}, String(refreshKey));
+  const settings = useApi("settings.get", {});
+  const info = useApi("system.info", {});
+  const evidence = useApi("evidence.summary", {});
   const device = evidence.data?.device;
   const needsPassphrase = device !== undefined && (device.state === "locked" || (device.state === "new" && device.protector === null));
   const theme = settings.data?.theme ?? "light";
@@ -69,7 +68,7 @@ export function App(): React.JSX.Element {
   }, [route]);
 
   const appState = useMemo<AppState>(
-    () => ({ info: info.data, settings: settings.data, evidence: evidence.data, refresh: () => setRefreshKey((k) => k + 1) }),
+    () => ({ info: info.data, settings: settings.data, evidence: evidence.data }),
     [info.data, settings.data, evidence.data],
   );
 
@@ -86,7 +85,7 @@ export function App(): React.JSX.Element {
           <Screen key={route} />
         </main>
         <StatusBar info={info.data} error={info.error} />
-        {needsPassphrase && <UnlockDialog mode={device.state === "new" ? "new" : "locked"} onUnlocked={appState.refresh} />}
+        {needsPassphrase && <UnlockDialog mode={device.state === "new" ? "new" : "locked"} />}
       </div>
     </OverlaysProvider>
     </AppStateContext.Provider>

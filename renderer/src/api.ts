@@ -1,5 +1,5 @@
 // The renderer's only way to reach main: the object the preload (or the test bridge) exposes.
-import { API_GLOBAL, type Channel, type ErrorValue, type FieldproofApi, type RequestOf, type ResponseOf, type Result } from "../../shared/contract";
+import { API_GLOBAL, type Channel, type FieldproofApi, type RequestOf, type ResponseOf, type Result } from "../../shared/contract";
 
 declare global {
   interface Window {
@@ -20,19 +20,5 @@ export async function call<C extends Channel>(channel: C, request: RequestOf<C>)
     return await fn(request);
   } catch (error) {
     return { ok: false, error: { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) } };
-  }
-}
-
-/** For places that cannot continue without the answer: throws an ApiError carrying the error value. */
-export async function request<C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await call(channel, req);
-  if (!result.ok) throw new ApiError(result.error);
-  return result.value;
-}
-
-export class ApiError extends Error {
-  constructor(readonly error: ErrorValue) {
-    super(error.message);
-    this.name = "ApiError";
   }
 }

@@ -5,11 +5,9 @@ export interface AppState {
   readonly info: SystemInfo | undefined;
   readonly settings: Settings | undefined;
   readonly evidence: EvidenceSummary | undefined;
-  /** Reload what the shell shows (status bar, theme) after a change elsewhere. */
-  readonly refresh: () => void;
 }
 
-export const AppStateContext = createContext<AppState>({ info: undefined, settings: undefined, evidence: undefined, refresh: () => undefined });
+export const AppStateContext = createContext<AppState>({ info: undefined, settings: undefined, evidence: undefined });
 
 export function useAppState(): AppState {
   return useContext(AppStateContext);

@@ -73,6 +73,70 @@ describe("Rotations screen in Chromium", () => {
       const rows = app.services.repos.rotations.list();
       expect(rows.filter((r) => r.state === "committed")).toHaveLength(onLine.length);
       expect(app.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(manual ? 1 : 0);
+
+      // The Evidence screen names each record kind in words, the rotation's included.
+      await page.getByRole("button", { name: "Evidence", exact: true }).click();
+      const what = page.locator("table[aria-label='Journal records'] tbody tr td:nth-child(3)");
+      await expect.poll(() => what.allTextContents()).toContain("Rotation done with proof");
+      const kinds = await what.allTextContents();
+      expect(kinds).toContain("Rotation started (new password sealed to IT)");
+      expect(kinds.filter((k) => /^[a-z]+\.[a-zA-Z]+$/.test(k))).toEqual([]);
+      await app.screenshot("evidence-rotation-records");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("lists controllers refused before anything was recorded (wrong current password), then retries them with the right one", async () => {
+    const app = await launchApp({ viewport: { width: 1440, height: 900 } });
+    const { page } = app;
+    try {
+      await prepareBay(app);
+      const build = app.services.demo.current()!.build;
+      const current = build.controllers[0]!.accounts.find((a) => a.userName === "maint")!.initialPassword;
+      const onLine = build.controllers.filter((c) => c.accounts.find((a) => a.userName === "maint")!.initialPassword === current);
+      const others = build.controllers.filter((c) => !onLine.includes(c));
+      const automatic = onLine.filter((c) => c.security.part18);
+
+      await page.getByRole("button", { name: "Rotations", exact: true }).click();
+      await page.getByRole("button", { name: "New rotation…" }).first().click();
+      const wizard = page.getByRole("dialog", { name: "Rotate a password" });
+      // The technician's own login: its current password comes from the vault, so it is not asked for.
+      await wizard.getByLabel("Account", { exact: true }).selectOption("user/fp-tech");
+      await expect.poll(() => wizard.getByTestId("own-login-note").textContent()).toMatch(/fp-tech is your own controller login/);
+      expect(await wizard.getByLabel("Current password of the account").count()).toBe(0);
+
+      await wizard.getByLabel("Account", { exact: true }).selectOption("user/maint");
+      await expect.poll(() => wizard.getByRole("group", { name: "Controllers" }).getByRole("checkbox").count()).toBe(build.controllers.length);
+      for (const c of others) await wizard.getByText(`${c.name} — ${c.line} › ${c.cell}`).click();
+      await wizard.getByLabel("Work order").fill("WO-4400");
+      await wizard.getByLabel("Current password of the account").fill("not-the-maintenance-password");
+      await wizard.getByLabel("Approved by").selectOption("bo");
+      await wizard.getByLabel("Approver's PIN").fill("246810");
+      await wizard.getByRole("button", { name: `Rotate on ${onLine.length} controllers` }).click();
+
+      // Nothing was recorded, yet every controller of the batch is listed with why it was not changed.
+      const result = page.getByTestId("batch-result");
+      await expect.poll(() => result.textContent(), { timeout: 60_000 }).toContain(`0 of ${onLine.length} rotated with proof`);
+      const outcomes = await Promise.all(onLine.map((c) => page.getByTestId(`batch-outcome-${c.id}`).textContent()));
+      for (const [i, text] of outcomes.entries()) expect(text, onLine[i]!.name).toContain(onLine[i]!.name);
+      expect(outcomes.filter((t) => /current password of maint is not accepted/.test(t ?? ""))).toHaveLength(1);
+      expect(outcomes.filter((t) => /Not tried: .* refused the current password of maint/.test(t ?? ""))).toHaveLength(onLine.length - 1);
+      expect(app.services.repos.rotations.list()).toHaveLength(0);
+      expect(await app.accessibilityViolations()).toEqual([]);
+      await app.screenshot("rotations-refused");
+
+      // Retry asks again for what main does not keep: the current password and the approver's PIN.
+      await result.getByRole("button", { name: `Retry failed on ${onLine.length} controllers…` }).click();
+      const retry = page.getByRole("dialog", { name: "Retry maint where it is not done" });
+      await retry.getByLabel("Current password of the account").fill(current);
+      await retry.getByLabel("Approved by").selectOption("bo");
+      await retry.getByLabel("Approver's PIN").fill("246810");
+      expect(await app.accessibilityViolations(".bp6-dialog")).toEqual([]);
+      await app.screenshot("rotations-retry");
+      await retry.getByRole("button", { name: `Retry on ${onLine.length} controllers` }).click();
+      await expect.poll(() => result.textContent(), { timeout: 60_000 }).toContain(`${automatic.length} of ${onLine.length} rotated with proof`);
+      expect(app.services.repos.rotations.list().filter((r) => r.state === "committed")).toHaveLength(automatic.length);
     } finally {
       await app.close();
     }

@@ -38,7 +38,7 @@ export function JobProgress({ job: initial, onFinished, cancellable = false }: P
         {job.total > 0 ? ` — ${job.done} of ${job.total}` : ""}
       </div>
       <ProgressBar intent={Intent.PRIMARY} value={fraction} animate={job.state === "running"} stripes={job.state === "running"} />
-      {cancellable && job.state === "running" && <Button icon="stop" text="Cancel" onClick={() => void call("jobs.cancel", { id: job.id })} />}
+      {cancellable && job.state === "running" && <Button size="large" icon="stop" text="Cancel" onClick={() => void call("jobs.cancel", { id: job.id })} />}
     </div>
   );
 }

@@ -1,6 +1,5 @@
 import { Button, ButtonGroup, Callout, Card, HTMLTable, Intent, NonIdealState, Tag } from "@blueprintjs/core";
 import { useState } from "react";
-import { useAppState } from "../appState";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { kindLabel } from "../recordKinds";
 import { useApi } from "../useApi";
@@ -11,18 +10,12 @@ import { RecordDetailPanel } from "./evidence/RecordDetailPanel";
 const PAGE = 50;
 
 export function EvidenceScreen(): React.JSX.Element {
-  const { refresh } = useAppState();
-  const [tick, setTick] = useState(0);
   const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState<number>();
   const [dialog, setDialog] = useState<"export" | "receipt">();
-  const summary = useApi("evidence.summary", {}, String(tick));
-  const page = useApi("evidence.records", { offset, limit: PAGE }, `${offset}-${tick}`);
+  const summary = useApi("evidence.summary", {});
+  const page = useApi("evidence.records", { offset, limit: PAGE }, { keepPrevious: true });
   const s = summary.data;
-  const changed = (): void => {
-    setTick((t) => t + 1);
-    refresh();
-  };
 
   return (
     <section className="fp-screen">
@@ -127,11 +120,11 @@ export function EvidenceScreen(): React.JSX.Element {
           )}
         </div>
         <aside className="fp-split-side" aria-label="Record detail">
-          <RecordDetailPanel seq={selected} refreshKey={String(tick)} />
+          <RecordDetailPanel seq={selected} />
         </aside>
       </div>
-      <ExportDialog isOpen={dialog === "export"} onClose={() => setDialog(undefined)} onExported={changed} pending={s?.recordsSinceReceipt ?? 0} />
-      <ReceiptDialog isOpen={dialog === "receipt"} onClose={() => setDialog(undefined)} onImported={changed} />
+      {dialog === "export" && <ExportDialog onClose={() => setDialog(undefined)} pending={s?.recordsSinceReceipt ?? 0} />}
+      {dialog === "receipt" && <ReceiptDialog onClose={() => setDialog(undefined)} />}
     </section>
   );
 }

@@ -13,11 +13,9 @@ import { IdentityTable } from "./identities/IdentityTable";
 const KINDS = ["user", "service", "certificate", "apiKey", "sshKey"] as const;
 
 export function IdentitiesScreen(): React.JSX.Element {
-  const [tick, setTick] = useState(0);
   const [bulk, setBulk] = useState(false);
   const [bulkMessage, setBulkMessage] = useState<string>();
-  const refresh = useCallback(() => setTick((t) => t + 1), []);
-  const list = useApi("identities.list", {}, String(tick));
+  const list = useApi("identities.list", {});
   const rows = useMemo(() => indexRows(list.data?.rows ?? []), [list.data]);
   const [text, setText] = useState("");
   const deferredText = useDeferredValue(text);
@@ -41,8 +39,6 @@ export function IdentitiesScreen(): React.JSX.Element {
       return next;
     });
   }, []);
-  // Stable while the dialog is open, so the form is not reset on every render.
-  const bulkTarget = useMemo(() => (bulk ? { kind: "bulk" as const, ids: [...checked], label: `${checked.size} identities` } : undefined), [bulk, checked]);
   const rotate = useCallback((id: string) => {
     window.location.hash = `#/rotations?identity=${encodeURIComponent(id)}`;
   }, []);
@@ -79,21 +75,22 @@ export function IdentitiesScreen(): React.JSX.Element {
           <div className="fp-split fp-split-fill">
             <IdentityTable rows={rows} text={deferredText} filters={filters} groupByLine={groupByLine} selected={selected} onSelect={setSelected} checked={checked} onCheck={onCheck} onVisibleChange={setVisible} />
             <aside className="fp-split-side" aria-label="Identity detail">
-              <IdentityDetailPanel id={selected} refreshKey={String(tick)} onRotate={rotate} attribution={(d) => <AttributionEditor key={d.row.id} detail={d} onChanged={refresh} />} />
+              <IdentityDetailPanel id={selected} onRotate={rotate} attribution={(d) => <AttributionEditor key={d.row.id} detail={d} />} />
             </aside>
           </div>
         </>
       )}
-      <OwnerDialog
-        target={bulkTarget}
-        onClose={() => setBulk(false)}
-        onSaved={(text) => {
-          setBulk(false);
-          setBulkMessage(text);
-          setChecked(new Set());
-          refresh();
-        }}
-      />
+      {bulk && (
+        <OwnerDialog
+          target={{ kind: "bulk", ids: [...checked], label: `${checked.size} identities` }}
+          onClose={() => setBulk(false)}
+          onSaved={(text) => {
+            setBulk(false);
+            setBulkMessage(text);
+            setChecked(new Set());
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -13,12 +13,10 @@ import { TeamDialog } from "./owners/TeamDialog";
 type Dialog = { kind: "person"; person?: PersonView } | { kind: "team"; team?: TeamView } | { kind: "import" } | { kind: "export" };
 
 export function OwnersScreen(): React.JSX.Element {
-  const [tick, setTick] = useState(0);
-  const directory = useApi("owners.list", {}, String(tick));
+  const directory = useApi("owners.list", {});
   const [tab, setTab] = useState<"people" | "authority">("people");
   const [dialog, setDialog] = useState<Dialog>();
   const [leaving, setLeaving] = useState<PersonView>();
-  const changed = (): void => setTick((t) => t + 1);
   const close = (): void => setDialog(undefined);
 
   return (
@@ -53,30 +51,13 @@ export function OwnersScreen(): React.JSX.Element {
             )
           }
         />
-        <Tab id="authority" title="Decision authority" panel={<AuthorityMatrix directory={directory.data} refreshKey={String(tick)} onChanged={changed} />} />
+        <Tab id="authority" title="Decision authority" panel={<AuthorityMatrix directory={directory.data} />} />
       </Tabs>
-      <PersonDialog
-        isOpen={dialog?.kind === "person"}
-        person={dialog?.kind === "person" ? dialog.person : undefined}
-        teams={directory.data?.teams ?? []}
-        onClose={close}
-        onSaved={() => {
-          close();
-          changed();
-        }}
-      />
-      <TeamDialog
-        isOpen={dialog?.kind === "team"}
-        team={dialog?.kind === "team" ? dialog.team : undefined}
-        onClose={close}
-        onSaved={() => {
-          close();
-          changed();
-        }}
-      />
-      <MarkLeftDialog person={leaving} onClose={() => setLeaving(undefined)} onDone={changed} />
-      <ImportCsvDialog isOpen={dialog?.kind === "import"} onClose={close} onImported={changed} />
-      <ExportCsvDialog isOpen={dialog?.kind === "export"} onClose={close} />
+      {dialog?.kind === "person" && <PersonDialog person={dialog.person} teams={directory.data?.teams ?? []} onClose={close} onSaved={close} />}
+      {dialog?.kind === "team" && <TeamDialog team={dialog.team} onClose={close} onSaved={close} />}
+      {leaving && <MarkLeftDialog person={leaving} onClose={() => setLeaving(undefined)} />}
+      {dialog?.kind === "import" && <ImportCsvDialog onClose={close} />}
+      {dialog?.kind === "export" && <ExportCsvDialog onClose={close} />}
     </section>
   );
 }

@@ -1,29 +1,51 @@
-import { Button, Callout, Dialog, DialogBody, DialogFooter, Intent, NonIdealState } from "@blueprintjs/core";
-import { useCallback, useEffect, useState } from "react";
-import type { JobStatus, RotationRowView } from "../../../shared/contract";
+import { Button, Callout, Intent, NonIdealState, Tag } from "@blueprintjs/core";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { ControllerOutcome, JobStatus, RotationRowView } from "../../../shared/contract";
 import { call } from "../api";
-import { useAppState } from "../appState";
+import { FormDialog } from "../components/FormDialog";
 import { JobProgress } from "../components/JobProgress";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { hashParams } from "../routes";
-import { useApi } from "../useApi";
+import { useAfterWrite, useApi, useWrite } from "../useApi";
+import { RetryDialog } from "./rotations/RetryDialog";
+import type { RotatedAccount } from "./rotations/RotationFields";
 import { RotationTable } from "./rotations/RotationTable";
 import { RotationWizard } from "./rotations/RotationWizard";
 
+interface Batch {
+  readonly batchId: string;
+  readonly account: RotatedAccount;
+  /** Every controller of the batch, also those refused before anything was recorded. */
+  readonly results: readonly ControllerOutcome[];
+}
+
+/** Solid tags for what needs the technician again, a minimal one for a manual step waiting (a solid blue tag reads as a button). */
+const OUTCOME: Record<ControllerOutcome["state"], { text: string; intent: Intent; minimal: boolean }> = {
+  committed: { text: "rotated", intent: Intent.SUCCESS, minimal: true },
+  "pending-manual": { text: "manual step waiting", intent: Intent.PRIMARY, minimal: true },
+  pending: { text: "interrupted", intent: Intent.WARNING, minimal: false },
+  failed: { text: "failed", intent: Intent.DANGER, minimal: false },
+  refused: { text: "not changed", intent: Intent.DANGER, minimal: false },
+};
+
+/** Not done and worth trying again (a manual change waits for the technician instead). */
+const RETRYABLE: ReadonlySet<ControllerOutcome["state"]> = new Set(["failed", "refused", "pending"]);
+
 export function RotationsScreen(): React.JSX.Element {
-  const { refresh } = useAppState();
-  const [tick, setTick] = useState(0);
-  const list = useApi("rotations.list", {}, String(tick));
+  const list = useApi("rotations.list", {});
+  const tree = useApi("plant.tree", {});
   const requested = hashParams(window.location.hash).get("identity") ?? undefined;
   const [wizard, setWizard] = useState(requested !== undefined);
+  const [retrying, setRetrying] = useState(false);
   const [job, setJob] = useState<JobStatus>();
-  const [batch, setBatch] = useState<{ batchId: string; rows: readonly RotationRowView[] }>();
+  const [account, setAccount] = useState<RotatedAccount>();
+  const [batch, setBatch] = useState<Batch>();
   const [message, setMessage] = useState<{ intent: Intent; text: string }>();
   const [reveal, setReveal] = useState<{ password: string; controllerName: string; userName: string }>();
-  const reload = useCallback(() => {
-    setTick((t) => t + 1);
-    refresh();
-  }, [refresh]);
+  const resolving = useWrite("rotations.resolvePending");
+  const revealing = useWrite("rotations.revealManual");
+  const confirming = useWrite("rotations.confirmManual");
+  const afterWrite = useAfterWrite();
 
   useEffect(() => {
     if (requested) window.history.replaceState(null, "", "#/rotations");
@@ -32,51 +54,50 @@ export function RotationsScreen(): React.JSX.Element {
   const finished = useCallback(
     (done: JobStatus) => {
       setJob(undefined);
-      reload();
+      if (done.kind === "rotations.resolve") {
+        void afterWrite("rotations.resolvePending");
+        if (done.state === "failed") setMessage({ intent: Intent.DANGER, text: done.error?.message ?? "Resolving stopped." });
+        else setMessage({ intent: Intent.SUCCESS, text: "Interrupted rotations were probed; their outcome is recorded." });
+        return;
+      }
+      void afterWrite("rotations.start");
       if (done.state === "failed") {
         setMessage({ intent: Intent.DANGER, text: done.error?.message ?? "The rotation stopped." });
         return;
       }
-      if (done.kind === "rotations.resolve") {
-        setMessage({ intent: Intent.SUCCESS, text: "Interrupted rotations were probed; their outcome is recorded." });
-        return;
-      }
       void call("rotations.batchResult", { jobId: done.id }).then((r) => {
-        if (r.ok) setBatch({ batchId: r.value.batchId, rows: r.value.rotations });
+        if (!r.ok) return setMessage({ intent: Intent.DANGER, text: r.error.message });
+        if (account) setBatch({ batchId: r.value.batchId, account, results: r.value.results });
       });
     },
-    [reload],
+    [account, afterWrite],
   );
 
-  async function retry(): Promise<void> {
-    if (!batch) return;
-    const result = await call("rotations.retryFailed", { batchId: batch.batchId });
-    if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
-    else setJob(result.value);
-  }
-
   async function resolve(): Promise<void> {
-    const result = await call("rotations.resolvePending", {});
+    const result = await resolving.run({});
     if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
     else setJob(result.value);
   }
 
   async function showPassword(row: RotationRowView): Promise<void> {
-    const result = await call("rotations.revealManual", { rotationId: row.rotationId });
+    const result = await revealing.run({ rotationId: row.rotationId });
     if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
     else setReveal(result.value);
   }
 
   async function confirm(row: RotationRowView): Promise<void> {
-    const result = await call("rotations.confirmManual", { rotationId: row.rotationId });
+    const result = await confirming.run({ rotationId: row.rotationId });
     if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
     else setMessage({ intent: result.value.state === "committed" ? Intent.SUCCESS : Intent.DANGER, text: `${row.controllerName}: ${result.value.summary}` });
-    reload();
   }
 
   const rows = list.data?.rotations ?? [];
+  // A refused controller has no rotation row: its name comes from the plant.
+  const names = useMemo(() => new Map((tree.data?.controllers ?? []).map((c) => [c.id, c.name])), [tree.data]);
   const pendingProbe = rows.filter((r) => r.state === "pending" && !r.needsManualChange).length;
-  const failedInBatch = batch?.rows.filter((r) => r.state !== "committed" && !r.needsManualChange) ?? [];
+  const committed = batch?.results.filter((r) => r.state === "committed").length ?? 0;
+  const notDone = batch?.results.filter((r) => r.state !== "committed") ?? [];
+  const retryable = notDone.filter((r) => RETRYABLE.has(r.state));
   return (
     <section className="fp-screen">
       <ScreenHeader
@@ -85,27 +106,38 @@ export function RotationsScreen(): React.JSX.Element {
         actions={
           <>
             <Button size="large" intent={Intent.PRIMARY} icon="key" text="New rotation…" onClick={() => setWizard(true)} disabled={job !== undefined} />
-            {pendingProbe > 0 && <Button size="large" intent={Intent.WARNING} icon="refresh" text={`Resolve ${pendingProbe} interrupted`} onClick={() => void resolve()} disabled={job !== undefined} />}
+            {pendingProbe > 0 && <Button size="large" intent={Intent.WARNING} icon="refresh" text={`Resolve ${pendingProbe} interrupted`} onClick={() => void resolve()} loading={resolving.busy} disabled={job !== undefined} />}
           </>
         }
       />
       {message && (
-        <Callout intent={message.intent} data-testid="rotation-message">
+        <Callout intent={message.intent} className="fp-callout" data-testid="rotation-message">
           {message.text}
         </Callout>
       )}
       {job && <JobProgress job={job} onFinished={finished} cancellable />}
       {batch && (
-        <Callout intent={failedInBatch.length > 0 ? Intent.WARNING : Intent.SUCCESS} title={`Batch ${batch.batchId}`} data-testid="batch-result">
-          {batch.rows.filter((r) => r.state === "committed").length} of {batch.rows.length} rotated with proof.
-          {failedInBatch.length > 0 && (
-            <>
-              {" "}
-              Not done: {failedInBatch.map((r) => r.controllerName).join(", ")}. <Button intent={Intent.PRIMARY} icon="repeat" text="Retry failed" onClick={() => void retry()} />
-            </>
+        <Callout intent={retryable.length > 0 ? Intent.WARNING : Intent.SUCCESS} title={`Rotation of ${batch.account.userName}`} className="fp-callout" data-testid="batch-result">
+          <p>
+            {committed} of {batch.results.length} rotated with proof.
+          </p>
+          {notDone.length > 0 && (
+            <ul className="fp-batch-outcomes" aria-label="Controllers not rotated yet">
+              {notDone.map((r) => (
+                <li key={r.controllerId} data-testid={`batch-outcome-${r.controllerId}`}>
+                  <strong>{names.get(r.controllerId) ?? rows.find((row) => row.controllerId === r.controllerId)?.controllerName ?? r.controllerId}</strong>{" "}
+                  <Tag intent={OUTCOME[r.state].intent} minimal={OUTCOME[r.state].minimal} size="large">
+                    {OUTCOME[r.state].text}
+                  </Tag>{" "}
+                  {r.message}
+                </li>
+              ))}
+            </ul>
           )}
+          {retryable.length > 0 && <Button size="large" intent={Intent.PRIMARY} icon="repeat" text={`Retry failed on ${retryable.length} controller${retryable.length === 1 ? "" : "s"}…`} onClick={() => setRetrying(true)} disabled={job !== undefined} />}
         </Callout>
       )}
+      {list.error && <Callout intent={Intent.DANGER}>{list.error.message}</Callout>}
       {list.data && rows.length === 0 ? (
         <NonIdealState
           icon="key"
@@ -114,32 +146,45 @@ export function RotationsScreen(): React.JSX.Element {
           action={<Button size="large" intent={Intent.PRIMARY} icon="key" text="New rotation…" onClick={() => setWizard(true)} />}
         />
       ) : (
-        <RotationTable rows={rows} onReveal={(r) => void showPassword(r)} onConfirm={(r) => void confirm(r)} />
+        <RotationTable rows={rows} onReveal={(r) => void showPassword(r)} onConfirm={(r) => void confirm(r)} busy={revealing.busy || confirming.busy} />
       )}
       {wizard && (
         <RotationWizard
-          isOpen
           initialIdentity={requested}
           onClose={() => setWizard(false)}
-          onStarted={(started) => {
+          onStarted={(started, rotated) => {
             setWizard(false);
+            setBatch(undefined);
+            setMessage(undefined);
+            setAccount(rotated);
+            setJob(started);
+          }}
+        />
+      )}
+      {retrying && batch && (
+        <RetryDialog
+          batchId={batch.batchId}
+          account={batch.account}
+          notDone={retryable.length}
+          onClose={() => setRetrying(false)}
+          onStarted={(started) => {
+            setRetrying(false);
             setBatch(undefined);
             setMessage(undefined);
             setJob(started);
           }}
         />
       )}
-      <Dialog isOpen={reveal !== undefined} onClose={() => setReveal(undefined)} title="New password (recorded)" icon="eye-open">
-        <DialogBody>
+      {reveal && (
+        <FormDialog onClose={() => setReveal(undefined)} title="New password (recorded)" icon="eye-open" closeText="Hide">
           <p>
-            Type it into the vendor tool for <strong>{reveal?.userName}</strong> on <strong>{reveal?.controllerName}</strong>. This showing is recorded in the evidence.
+            Type it into the vendor tool for <strong>{reveal.userName}</strong> on <strong>{reveal.controllerName}</strong>. This showing is recorded in the evidence.
           </p>
           <p className="fp-reveal" data-testid="revealed-password">
-            {reveal?.password}
+            {reveal.password}
           </p>
-        </DialogBody>
-        <DialogFooter actions={<Button size="large" intent={Intent.PRIMARY} text="Hide" onClick={() => setReveal(undefined)} />} />
-      </Dialog>
+        </FormDialog>
+      )}
     </section>
   );
 }

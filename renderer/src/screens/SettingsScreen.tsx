@@ -1,16 +1,16 @@
 import { Button, Callout, Card, FormGroup, H2, InputGroup, Intent, SegmentedControl } from "@blueprintjs/core";
 import { useEffect, useState } from "react";
 import type { ErrorValue, Theme } from "../../../shared/contract";
-import { call } from "../api";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { useAppState } from "../appState";
-import { useApi } from "../useApi";
+import { useApi, useWrite } from "../useApi";
 import { ItTrustCard } from "./settings/ItTrustCard";
 import { TechnicianCard } from "./settings/TechnicianCard";
 
 export function SettingsScreen(): React.JSX.Element {
   const settings = useApi("settings.get", {});
-  const { info, refresh } = useAppState();
+  const { info } = useAppState();
+  const update = useWrite("settings.update");
   const [deviceName, setDeviceName] = useState("");
   const [error, setError] = useState<ErrorValue>();
   const [saved, setSaved] = useState(false);
@@ -22,14 +22,12 @@ export function SettingsScreen(): React.JSX.Element {
   async function save(patch: { theme?: Theme; deviceName?: string }): Promise<void> {
     setSaved(false);
     setError(undefined);
-    const result = await call("settings.update", patch);
+    const result = await update.run(patch);
     if (!result.ok) {
       setError(result.error);
       return;
     }
     setSaved(patch.deviceName !== undefined);
-    settings.reload();
-    refresh();
   }
 
   return (
@@ -41,7 +39,7 @@ export function SettingsScreen(): React.JSX.Element {
           <FormGroup label="Device name" labelFor="device-name" helperText="Shown in every record this laptop signs.">
             <InputGroup id="device-name" size="large" value={deviceName} onValueChange={setDeviceName} />
           </FormGroup>
-          <Button size="large" intent={Intent.PRIMARY} text="Save name" onClick={() => void save({ deviceName })} />
+          <Button size="large" intent={Intent.PRIMARY} text="Save name" loading={update.busy} onClick={() => void save({ deviceName })} />
           {error && (
             <Callout intent={Intent.DANGER} className="fp-callout" title="Not saved">
               {error.message}

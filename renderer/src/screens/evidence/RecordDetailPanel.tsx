@@ -2,12 +2,12 @@ import { Callout, H3, Intent, NonIdealState, Tag } from "@blueprintjs/core";
 import { useApi } from "../../useApi";
 import { kindLabel } from "../../recordKinds";
 
-export function RecordDetailPanel({ seq, refreshKey }: { readonly seq: number | undefined; readonly refreshKey: string }): React.JSX.Element {
-  const detail = useApi("evidence.record", { seq: seq ?? 0 }, `${seq}-${refreshKey}`);
+export function RecordDetailPanel({ seq }: { readonly seq: number | undefined }): React.JSX.Element {
+  const detail = useApi("evidence.record", seq === undefined ? null : { seq });
   if (seq === undefined) return <NonIdealState icon="document" title="Select a record" description="Its statement, signatures and place in the chain appear here." />;
   if (detail.error) return <Callout intent={Intent.DANGER}>{detail.error.message}</Callout>;
   const d = detail.data;
-  if (!d || d.seq !== seq) return <p aria-busy="true">Loading…</p>;
+  if (!d) return <p aria-busy="true">Loading…</p>;
   return (
     <div className="fp-record-detail" data-testid="record-detail">
       <H3 className="fp-detail-title">

@@ -1,26 +1,24 @@
 import { Button, Callout, H3, Intent, NonIdealState, Tag } from "@blueprintjs/core";
 import { useState } from "react";
 import type { IdentityDetail } from "../../../../shared/contract";
-import { SeverityTag } from "../../components/SeverityTag";
+import { FindingList } from "../../components/FindingList";
 import { useApi } from "../../useApi";
 import { ReuseCheckDialog } from "./ReuseCheckDialog";
 
 interface Props {
   readonly id: string | undefined;
-  readonly refreshKey: string;
   readonly onRotate: (id: string) => void;
   readonly attribution?: (detail: IdentityDetail) => React.ReactNode;
 }
 
 /** One identity: who owns it and why, who holds it, where it lives, what is wrong with it. */
-export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: Props): React.JSX.Element {
-  const [checks, setChecks] = useState(0);
+export function IdentityDetailPanel({ id, onRotate, attribution }: Props): React.JSX.Element {
   const [reuse, setReuse] = useState(false);
-  const detail = useApi("identities.get", { id: id ?? "" }, `${id}-${refreshKey}-${checks}`);
+  const detail = useApi("identities.get", id ? { id } : null);
   if (!id) return <NonIdealState icon="id-number" title="Select an identity" description="Owner, holders, uses, controllers and findings appear here." />;
   if (detail.error) return <Callout intent={Intent.DANGER}>{detail.error.message}</Callout>;
   const d = detail.data;
-  if (!d || d.row.id !== id) return <p aria-busy="true">Loading…</p>;
+  if (!d) return <p aria-busy="true">Loading…</p>;
   return (
     <div className="fp-identity-detail" data-testid="identity-detail">
       <H3 className="fp-detail-title">
@@ -32,24 +30,12 @@ export function IdentityDetailPanel({ id, refreshKey, onRotate, attribution }: P
           <Button size="large" icon="search" text="Where does a password work?" onClick={() => setReuse(true)} />
         </div>
       )}
-      {reuse && <ReuseCheckDialog identityId={d.row.id} name={d.row.name} onClose={() => setReuse(false)} onChecked={() => setChecks((n) => n + 1)} />}
+      {reuse && <ReuseCheckDialog identityId={d.row.id} name={d.row.name} onClose={() => setReuse(false)} />}
       <h4 className="fp-subheading">Findings</h4>
       {d.findings.length === 0 ? (
         <p className="fp-card-note">None.</p>
       ) : (
-        <ul className="fp-findings" data-testid="identity-findings">
-          {d.findings.map((f) => (
-            <li key={f.code} className="fp-finding">
-              <div>
-                <SeverityTag severity={f.severity} /> <strong>{f.title}</strong>
-              </div>
-              <p>{f.explanation}</p>
-              <p className="fp-finding-action">
-                <strong>What to do:</strong> {f.action}
-              </p>
-            </li>
-          ))}
-        </ul>
+        <FindingList findings={d.findings} testId="identity-findings" />
       )}
       <h4 className="fp-subheading">Attribution</h4>
       <dl className="fp-facts" data-testid="attribution">

@@ -9,22 +9,15 @@ const ACTIONS: readonly AuthorityAction[] = ["approve", "revoke", "pause", "over
 
 interface Props {
   readonly directory: Directory | undefined;
-  readonly refreshKey: string;
-  readonly onChanged: () => void;
 }
 
 /** Lines and their cells × approve/revoke/pause/override, plus each line's and cell's owner. */
-export function AuthorityMatrix({ directory, refreshKey, onChanged }: Props): React.JSX.Element {
-  const [tick, setTick] = useState(0);
-  const matrix = useApi("owners.authority", {}, `${refreshKey}-${tick}`);
+export function AuthorityMatrix({ directory }: Props): React.JSX.Element {
+  const matrix = useApi("owners.authority", {});
   const [editing, setEditing] = useState<{ row: AuthorityRowView; action: AuthorityAction }>();
   const [owning, setOwning] = useState<OwnerTarget>();
   const rows = matrix.data?.rows ?? [];
   const ownerOf = (row: AuthorityRowView) => directory?.ownerships.find((o) => (row.cell ? o.targetType === "cell" && o.targetId === `${row.line}/${row.cell}` : o.targetType === "line" && o.targetId === row.line));
-  const changed = (): void => {
-    setTick((t) => t + 1);
-    onChanged();
-  };
 
   if (matrix.data && rows.length === 0) {
     return <NonIdealState icon="diagram-tree" title="No lines yet" description="Load or scan the plant first: the matrix has a row for each line and cell." />;
@@ -100,23 +93,8 @@ export function AuthorityMatrix({ directory, refreshKey, onChanged }: Props): Re
           })}
         </tbody>
       </HTMLTable>
-      <AuthorityDialog
-        target={editing}
-        directory={directory}
-        onClose={() => setEditing(undefined)}
-        onSaved={() => {
-          setEditing(undefined);
-          changed();
-        }}
-      />
-      <OwnerDialog
-        target={owning}
-        onClose={() => setOwning(undefined)}
-        onSaved={() => {
-          setOwning(undefined);
-          changed();
-        }}
-      />
+      {editing && <AuthorityDialog target={editing} directory={directory} onClose={() => setEditing(undefined)} onSaved={() => setEditing(undefined)} />}
+      {owning && <OwnerDialog target={owning} onClose={() => setOwning(undefined)} onSaved={() => setOwning(undefined)} />}
     </div>
   );
 }

@@ -1,26 +1,23 @@
 import { Button, Callout, H3, Intent, NonIdealState } from "@blueprintjs/core";
 import { useState } from "react";
 import type { ControllerSummary } from "../../../../shared/contract";
-import { call } from "../../api";
-import { SeverityTag } from "../../components/SeverityTag";
+import { FindingList } from "../../components/FindingList";
+import { useWrite } from "../../useApi";
 
 interface Props {
   readonly controller: ControllerSummary | undefined;
-  readonly onChanged: () => void;
 }
 
-export function ControllerDetail({ controller: c, onChanged }: Props): React.JSX.Element {
+export function ControllerDetail({ controller: c }: Props): React.JSX.Element {
   const [error, setError] = useState<string>();
+  const trust = useWrite("plant.trust");
   if (!c) return <NonIdealState icon="select" title="Select a controller" description="Its endpoint, certificate, findings and what changed since the last visit appear here." />;
 
   async function decide(decision: "trust" | "reject"): Promise<void> {
     if (!c?.observedThumbprint) return;
-    const result = await call("plant.trust", { controllerId: c.id, thumbprintSha256: c.observedThumbprint, decision, note: decision === "trust" ? "Thumbprint checked by the technician on the Plant screen." : "Refused by the technician." });
+    const result = await trust.run({ controllerId: c.id, thumbprintSha256: c.observedThumbprint, decision, note: decision === "trust" ? "Thumbprint checked by the technician on the Plant screen." : "Refused by the technician." });
     if (!result.ok) setError(result.error.message);
-    else {
-      setError(undefined);
-      onChanged();
-    }
+    else setError(undefined);
   }
 
   return (
@@ -73,8 +70,8 @@ export function ControllerDetail({ controller: c, onChanged }: Props): React.JSX
       )}
       {c.observedThumbprint && c.trust !== "trusted" && (
         <div className="fp-button-row">
-          <Button size="large" intent={Intent.PRIMARY} icon="tick" text={c.trust === "changed" ? "Trust the new certificate" : "Trust this certificate"} onClick={() => void decide("trust")} />
-          <Button size="large" icon="cross" text="Reject" onClick={() => void decide("reject")} />
+          <Button size="large" intent={Intent.PRIMARY} icon="tick" text={c.trust === "changed" ? "Trust the new certificate" : "Trust this certificate"} disabled={trust.busy} onClick={() => void decide("trust")} />
+          <Button size="large" icon="cross" text="Reject" disabled={trust.busy} onClick={() => void decide("reject")} />
         </div>
       )}
       {error && (
@@ -87,19 +84,7 @@ export function ControllerDetail({ controller: c, onChanged }: Props): React.JSX
       {c.findings.length === 0 ? (
         <p className="fp-card-note">{c.lastObservedAt ? "None." : "Scan the controller to find out."}</p>
       ) : (
-        <ul className="fp-findings">
-          {c.findings.map((f) => (
-            <li key={`${f.code}-${f.subject.id}`} className="fp-finding">
-              <div>
-                <SeverityTag severity={f.severity} /> <strong>{f.title}</strong>
-              </div>
-              <p>{f.explanation}</p>
-              <p className="fp-finding-action">
-                <strong>What to do:</strong> {f.action}
-              </p>
-            </li>
-          ))}
-        </ul>
+        <FindingList findings={c.findings} />
       )}
 
       {c.changes.length > 0 && (

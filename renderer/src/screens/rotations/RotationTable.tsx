@@ -1,10 +1,13 @@
 import { Button, HTMLTable, Icon, Intent, Tag } from "@blueprintjs/core";
 import type { RotationRowView } from "../../../../shared/contract";
+import { reasonLabel } from "./labels";
 
 interface Props {
   readonly rows: readonly RotationRowView[];
   readonly onReveal: (row: RotationRowView) => void;
   readonly onConfirm: (row: RotationRowView) => void;
+  /** A reveal or a confirmation is under way: its buttons wait. */
+  readonly busy?: boolean;
 }
 
 function stateTag(state: string): React.JSX.Element {
@@ -26,7 +29,7 @@ function proof(row: RotationRowView): React.JSX.Element {
   );
 }
 
-export function RotationTable({ rows, onReveal, onConfirm }: Props): React.JSX.Element {
+export function RotationTable({ rows, onReveal, onConfirm, busy = false }: Props): React.JSX.Element {
   return (
     <HTMLTable className="fp-table" striped aria-label="Rotations">
       <thead>
@@ -49,15 +52,15 @@ export function RotationTable({ rows, onReveal, onConfirm }: Props): React.JSX.E
             </td>
             <td>{r.controllerName}</td>
             <td>
-              {r.reason} <span className="fp-card-note">({r.workOrder})</span>
+              {reasonLabel(r.reason)} <span className="fp-card-note">({r.workOrder})</span>
             </td>
             <td>
               {stateTag(r.state)}
               <div className="fp-card-note">{r.summary}</div>
               {r.needsManualChange && (
                 <div className="fp-button-row">
-                  <Button icon="eye-open" text="Show new password" onClick={() => onReveal(r)} />
-                  <Button icon="tick" intent={Intent.PRIMARY} text="It is set: prove it" onClick={() => onConfirm(r)} />
+                  <Button size="large" icon="eye-open" text="Show new password" disabled={busy} onClick={() => onReveal(r)} />
+                  <Button size="large" icon="tick" intent={Intent.PRIMARY} text="It is set: prove it" disabled={busy} onClick={() => onConfirm(r)} />
                 </div>
               )}
             </td>

@@ -1,22 +1,22 @@
 import { Button, Callout, Card, Checkbox, H2, Intent } from "@blueprintjs/core";
 import { useState } from "react";
-import { call } from "../../api";
 import { useAppState } from "../../appState";
 import { PathField } from "../../components/PathField";
+import { useWrite } from "../../useApi";
 
 /** IT's public keys: who cosigns receipts, and whom new secrets are sealed to. */
 export function ItTrustCard(): React.JSX.Element {
-  const { evidence, refresh } = useAppState();
+  const { evidence } = useAppState();
+  const trustIt = useWrite("evidence.trustIt");
   const trust = evidence?.itTrust ?? null;
   const [path, setPath] = useState("");
   const [replace, setReplace] = useState(false);
   const [message, setMessage] = useState<{ intent: Intent; text: string }>();
 
   async function install(): Promise<void> {
-    const result = await call("evidence.trustIt", { path: path.trim(), replace });
+    const result = await trustIt.run({ path: path.trim(), replace });
     if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
     setMessage({ intent: Intent.SUCCESS, text: `Trusting IT key ${result.value.fingerprint}. New secrets are sealed to ${result.value.ageRecipient.slice(0, 16)}…` });
-    refresh();
   }
 
   return (
@@ -36,9 +36,9 @@ export function ItTrustCard(): React.JSX.Element {
           No IT key is trusted yet. Rotations are refused until one is: new passwords must be sealed to IT before they are set.
         </Callout>
       )}
-      <PathField label="IT's it-public.json" helper="Written by `fieldproof it init` on IT's side." value={path} onChange={setPath} mode="open" dialogTitle="Open IT's it-public.json" filters={[{ name: "IT trust file", extensions: ["json"] }]} testId="it-trust-path" />
+      <PathField label="IT's it-public.json" helper="Written by `fieldproof it init` on IT's side." value={path} onChange={setPath} mode="open" dialogTitle="Open IT's it-public.json" fileType={{ name: "IT trust file", extension: "json" }} testId="it-trust-path" />
       {trust && <Checkbox checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} label="IT changed its key: replace the trusted one" />}
-      <Button size="large" intent={Intent.PRIMARY} icon="key" text="Install IT keys" disabled={path.trim() === ""} onClick={() => void install()} />
+      <Button size="large" intent={Intent.PRIMARY} icon="key" text="Install IT keys" disabled={path.trim() === ""} loading={trustIt.busy} onClick={() => void install()} />
       {message && (
         <Callout intent={message.intent} className="fp-callout">
           {message.text}

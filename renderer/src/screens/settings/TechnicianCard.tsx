@@ -1,11 +1,13 @@
 import { Button, Callout, Card, FormGroup, H2, InputGroup, Intent, Tag } from "@blueprintjs/core";
 import { useState } from "react";
-import { call } from "../../api";
 import { useAppState } from "../../appState";
+import { useWrite } from "../../useApi";
 
 /** Who is working on this laptop; with a PIN, their own key co-signs every record. */
 export function TechnicianCard(): React.JSX.Element {
-  const { evidence, refresh } = useAppState();
+  const { evidence } = useAppState();
+  const setTechnician = useWrite("technician.set");
+  const signInWithPin = useWrite("technician.signIn");
   const current = evidence?.technician ?? null;
   const [name, setName] = useState("");
   const [pin, setPin] = useState("");
@@ -13,19 +15,17 @@ export function TechnicianCard(): React.JSX.Element {
   const [message, setMessage] = useState<{ intent: Intent; text: string }>();
 
   async function save(): Promise<void> {
-    const result = await call("technician.set", { name, pin: pin === "" ? null : pin });
+    const result = await setTechnician.run({ name, pin: pin === "" ? null : pin });
     setPin("");
     if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
     setMessage({ intent: Intent.SUCCESS, text: result.value.hasKey ? `${result.value.name} signs records with a personal key.` : `Records now name ${result.value.name}.` });
-    refresh();
   }
 
   async function signIn(): Promise<void> {
-    const result = await call("technician.signIn", { pin: signInPin });
+    const result = await signInWithPin.run({ pin: signInPin });
     setSignInPin("");
     if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
     setMessage({ intent: Intent.SUCCESS, text: `${result.value.name} is signed in.` });
-    refresh();
   }
 
   return (
@@ -48,12 +48,12 @@ export function TechnicianCard(): React.JSX.Element {
       <FormGroup label="PIN (optional, 6+ characters)" labelFor="tech-pin" helperText="With a PIN, a personal key co-signs your records: auditors see it was you, not just this laptop.">
         <InputGroup id="tech-pin" size="large" type="password" value={pin} onValueChange={setPin} autoComplete="new-password" />
       </FormGroup>
-      <Button size="large" intent={Intent.PRIMARY} text="Set technician" disabled={name.trim() === ""} onClick={() => void save()} />
+      <Button size="large" intent={Intent.PRIMARY} text="Set technician" disabled={name.trim() === ""} loading={setTechnician.busy} onClick={() => void save()} />
       {current?.hasKey && !current.signedIn && (
         <FormGroup label="Sign in with your PIN" labelFor="tech-signin" className="fp-gap-top">
           <div className="fp-path-field">
             <InputGroup id="tech-signin" size="large" type="password" value={signInPin} onValueChange={setSignInPin} autoComplete="current-password" />
-            <Button size="large" text="Sign in" disabled={signInPin === ""} onClick={() => void signIn()} />
+            <Button size="large" text="Sign in" disabled={signInPin === ""} loading={signInWithPin.busy} onClick={() => void signIn()} />
           </div>
         </FormGroup>
       )}

@@ -1,44 +1,41 @@
-import { Button, Callout, FormGroup, HTMLSelect, Intent, Tag } from "@blueprintjs/core";
-import { useId, useState } from "react";
+import { Button, Callout, Intent, Tag } from "@blueprintjs/core";
+import { useState } from "react";
 import type { IdentityDetail } from "../../../../../shared/contract";
-import { call } from "../../../api";
-import { useApi } from "../../../useApi";
+import { PersonPicker } from "../../../components/PersonPicker";
+import { useApi, useWrite } from "../../../useApi";
 import { OwnerDialog, type OwnerTarget } from "./OwnerDialog";
 import { UseDialog } from "./UseDialog";
 
 interface Props {
   readonly detail: IdentityDetail;
-  /** After a change: the table and the detail reload (findings appear or clear). */
-  readonly onChanged: () => void;
 }
 
-/** The editable half of the attribution panel: owner, holders, recorded uses. */
-export function AttributionEditor({ detail, onChanged }: Props): React.JSX.Element {
-  const addId = useId();
-  const directory = useApi("owners.list", {}, `${detail.row.id}-${detail.holders.length}-${detail.owner.ownerId}`);
+/** The editable half of the attribution panel: owner, holders, recorded uses. Each write reloads the table and the detail (findings appear or clear). */
+export function AttributionEditor({ detail }: Props): React.JSX.Element {
+  const directory = useApi("owners.list", {});
+  const add = useWrite("owners.addHolder");
+  const remove = useWrite("owners.removeHolder");
   const [owning, setOwning] = useState<OwnerTarget>();
   const [using, setUsing] = useState(false);
-  const [adding, setAdding] = useState("");
   const [message, setMessage] = useState<{ intent: Intent; text: string }>();
   const o = detail.owner;
   const current = detail.holders.filter((h) => h.removedAt === null);
   const candidates = (directory.data?.people ?? []).filter((p) => !p.leftAt && !current.some((h) => h.personId === p.personId));
 
-  const done = (text: string): void => {
-    setMessage({ intent: Intent.SUCCESS, text });
-    onChanged();
-  };
+  const done = (text: string): void => setMessage({ intent: Intent.SUCCESS, text });
 
-  async function addHolder(): Promise<void> {
-    const result = await call("owners.addHolder", { identityId: detail.row.id, personId: adding });
-    if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
-    const name = candidates.find((p) => p.personId === adding)?.name ?? adding;
-    setAdding("");
-    done(`${name} is recorded as a holder.`);
+  async function addHolder(personId: string): Promise<boolean> {
+    const result = await add.run({ identityId: detail.row.id, personId });
+    if (!result.ok) {
+      setMessage({ intent: Intent.DANGER, text: result.error.message });
+      return false;
+    }
+    done(`${candidates.find((p) => p.personId === personId)?.name ?? personId} is recorded as a holder.`);
+    return true;
   }
 
   async function removeHolder(personId: string, name: string): Promise<void> {
-    const result = await call("owners.removeHolder", { identityId: detail.row.id, personId });
+    const result = await remove.run({ identityId: detail.row.id, personId });
     if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
     done(`${name} no longer holds ${detail.row.name}. Rotate it if they knew the password.`);
   }
@@ -80,46 +77,37 @@ export function AttributionEditor({ detail, onChanged }: Props): React.JSX.Eleme
                   </Tag>
                 )}
               </span>
-              <Button icon="cross" variant="minimal" size="large" aria-label={`Remove holder ${h.name}`} onClick={() => void removeHolder(h.personId, h.name)} />
+              <Button icon="cross" variant="minimal" size="large" aria-label={`Remove holder ${h.name}`} disabled={remove.busy} onClick={() => void removeHolder(h.personId, h.name)} />
             </li>
           ))}
         </ul>
       )}
-      <FormGroup label="Add a holder" labelFor={addId} className="fp-gap-top-small">
-        <div className="fp-path-field">
-          <HTMLSelect
-            id={addId}
-            large
-            fill
-            value={adding}
-            onChange={(e) => setAdding(e.currentTarget.value)}
-            options={[{ label: candidates.length ? "Choose a person…" : "No one else to add", value: "" }, ...candidates.map((p) => ({ label: `${p.name}${p.role ? ` (${p.role})` : ""}`, value: p.personId }))]}
-            data-testid="holder-select"
-          />
-          <Button size="large" icon="add" text="Add" disabled={adding === ""} onClick={() => void addHolder()} />
-        </div>
-      </FormGroup>
+      <PersonPicker label="Add a holder" people={candidates} emptyText="No one else to add" onAdd={addHolder} busy={add.busy} className="fp-gap-top-small" testId="holder-select" />
       {message && (
         <Callout intent={message.intent} className="fp-callout" data-testid="attribution-message">
           {message.text}
         </Callout>
       )}
-      <OwnerDialog
-        target={owning}
-        onClose={() => setOwning(undefined)}
-        onSaved={(text) => {
-          setOwning(undefined);
-          done(text);
-        }}
-      />
-      <UseDialog
-        detail={using ? detail : undefined}
-        onClose={() => setUsing(false)}
-        onSaved={(text) => {
-          setUsing(false);
-          done(text);
-        }}
-      />
+      {owning && (
+        <OwnerDialog
+          target={owning}
+          onClose={() => setOwning(undefined)}
+          onSaved={(text) => {
+            setOwning(undefined);
+            done(text);
+          }}
+        />
+      )}
+      {using && (
+        <UseDialog
+          detail={detail}
+          onClose={() => setUsing(false)}
+          onSaved={(text) => {
+            setUsing(false);
+            done(text);
+          }}
+        />
+      )}
     </div>
   );
 }
