@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import { AuthorityActionName, CsvKind, Employer, IsoDay } from "../../shared/contract";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -136,7 +137,7 @@ function parseKind(value: string): CsvKind {
 
 function parseDay(value: string): string {
   const parsed = IsoDay.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "use a date like 2026-12-05");
+  if (!parsed.success) throw new InvalidArgumentError(describeIssues(parsed.error, 1));
   return parsed.data;
 }
 

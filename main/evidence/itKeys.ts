@@ -2,6 +2,7 @@ import { generateIdentity, identityToRecipient } from "age-encryption";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import { fingerprintOf, generateEd25519, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "./crypto";
 import { validKeyName } from "./note";
 
@@ -59,8 +60,7 @@ export function parseTrustFile(text: string): ItTrustFile {
   }
   const parsed = ItTrustFile.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("INVALID_REQUEST", `This is not a valid IT trust file: ${issue?.path.join(".") || "file"}: ${issue?.message ?? "invalid"}.`);
+    throw new AppError("INVALID_REQUEST", `This is not a valid IT trust file: ${describeIssues(parsed.error, 1)}.`);
   }
   const key = publicKeyFromRaw(Buffer.from(parsed.data.publicKey, "base64"));
   if (fingerprintOf(key) !== parsed.data.fingerprint) throw new AppError("INTEGRITY_ERROR", "The IT trust file's fingerprint does not match its key: the file was altered.");

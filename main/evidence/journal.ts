@@ -1,4 +1,5 @@
 import { AppError } from "../../shared/domain/errors";
+import { describeIssues } from "../../shared/domain/validation";
 import { PAYLOAD_TYPE, PREDICATE_TYPE, RecordData, STATEMENT_TYPE, ZERO_HASH, type Actor, type RecordDataOf, type RecordKind, type Statement } from "../../shared/evidence";
 import type { JournalRepository, StoredRecord } from "../db/journalRepository";
 import { sha256Hex } from "./crypto";
@@ -61,7 +62,7 @@ export class Journal {
   appendInTransaction<K extends RecordKind>(kind: K, subjects: readonly SubjectRef[], data: RecordDataOf<K>, coSigners: readonly Signer[] = []): AppendedRecord {
     const checked = RecordData[kind].safeParse(data);
     if (!checked.success) {
-      throw new AppError("INTERNAL", `Refusing to sign a ${kind} record that does not match its schema: ${checked.error.issues[0]?.message ?? "invalid"}`);
+      throw new AppError("INTERNAL", `Refusing to sign a ${kind} record that does not match its schema: ${describeIssues(checked.error, 3)}`);
     }
     if (subjects.length === 0) throw new AppError("INTERNAL", `A ${kind} record needs at least one subject.`);
     const active = this.signers();

@@ -203,8 +203,6 @@ export const RecordData = {
 export type RecordKind = keyof typeof RecordData;
 export type RecordDataOf<K extends RecordKind> = z.infer<(typeof RecordData)[K]>;
 
-export const RECORD_KINDS = Object.keys(RecordData) as RecordKind[];
-
 export function isRecordKind(kind: string): kind is RecordKind {
   return Object.hasOwn(RecordData, kind);
 }
