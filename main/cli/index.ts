@@ -6,7 +6,7 @@ import { createCliContext } from "./context";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
 import { registerOwnerCommands } from "./owners";
-import { registerCredentialCommands, registerPlantCommands, registerTrustCommand } from "./plant";
+import { registerAccountCommands, registerCredentialCommands, registerPlantCommands, registerTrustCommand } from "./plant";
 import { registerRotationCommands } from "./rotate";
 import { registerSimCommand } from "./sim";
 
@@ -29,8 +29,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("--json", "print as JSON")
     .action(async (opts: { clientCertificate?: string; json?: boolean }) => {
       const info = await ctx.invoke("system.info", {});
-      const certificate = opts.clientCertificate ? await ctx.invoke("system.clientCertificate", { path: resolve(opts.clientCertificate) }) : null;
-      if (opts.json) io.out(json(certificate ? { ...info, clientCertificate: certificate } : info));
+      const certificate = opts.clientCertificate ? await ctx.invoke("system.clientCertificate", {}) : null;
+      const written = opts.clientCertificate ? await ctx.invoke("system.exportClientCertificate", { path: resolve(opts.clientCertificate) }) : null;
+      if (opts.json) io.out(json(certificate ? { ...info, clientCertificate: { ...certificate, written: written?.path ?? null } } : info));
       else {
         io.out(`Fieldproof ${info.appVersion}`);
         io.out(`Device:     ${info.deviceName}`);
@@ -40,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         if (certificate) {
           io.out(`OPC UA certificate (what a controller must trust): ${certificate.subject}`);
           io.out(`  SHA-256 ${certificate.thumbprintSha256}, valid until ${certificate.notAfter}`);
-          io.out(`  written to ${certificate.written} (DER); kept at ${certificate.file}`);
+          io.out(`  written to ${written!.path} (DER, ${written!.bytes} bytes); kept at ${certificate.file}`);
         }
       }
     });
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerEvidenceCommands(program, ctx);
   registerPlantCommands(program, ctx);
   registerTrustCommand(program, ctx);
+  registerAccountCommands(program, ctx);
   registerCredentialCommands(program, ctx);
   registerRotationCommands(program, ctx);
   registerSimCommand(program, { io });

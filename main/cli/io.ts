@@ -8,6 +8,14 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   const tty = process.stderr.isTTY === true;
+  // `fieldproof records | head`: the reader closed the pipe, so there is nobody left to tell. End
+  // quietly (as other command-line tools do) instead of dying with an EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   return {
     out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),

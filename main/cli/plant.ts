@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { DeclaredAccountKind } from "../../shared/domain/plant";
 import { AppError } from "../../shared/domain/errors";
+import { suggest } from "../../shared/domain/names";
 import { type ScanOutcome } from "../../shared/contract";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -71,29 +73,25 @@ export function registerTrustCommand(program: Command, ctx: CliContext): void {
     });
 }
 
-/** " Did you mean …?" for a typo, from the nearest names (edit distance). */
-export function suggest(typed: string, names: readonly string[]): string {
-  const scored = names.map((name) => ({ name, d: distance(typed.toLowerCase(), name.toLowerCase()) })).filter((n) => n.d <= Math.max(2, Math.floor(typed.length / 3)));
-  const best = Math.min(...scored.map((n) => n.d));
-  const near = scored
-    .filter((n) => n.d === best)
-    .slice(0, 3)
-    .map((n) => n.name);
-  return near.length > 0 ? ` Did you mean ${near.join(", ")}?` : names.length > 0 && names.length <= 12 ? ` Known: ${names.join(", ")}.` : "";
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+/** `fieldproof accounts add CONTROLLER NAME`: an account the controller cannot list, declared by the technician. */
+export function registerAccountCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const accounts = program.command("accounts").description("accounts on controllers that cannot list their own");
+  accounts
+    .command("add <controller> <name>")
+    .description("declare an account you know is on a controller that cannot list its accounts (no Part 18, no RoleSet); it then rotates through the manual path with proof by login")
+    .addOption(new Option("--kind <kind>", "what the account is").choices(DeclaredAccountKind.options).default("user"))
+    .option("--description <text>", "what it is for", "")
+    .option("--json", "print the result as JSON")
+    .action(async (controller: string, name: string, opts: { kind: DeclaredAccountKind; description: string; json?: boolean }) => {
+      await ctx.unlock();
+      const { controllers } = await ctx.invoke("plant.tree", {});
+      const match = controllers.find((c) => c.id === controller) ?? controllers.find((c) => c.name.toLowerCase() === controller.toLowerCase());
+      if (!match) throw new AppError("NOT_FOUND", `No controller ${controller} in this plant.${suggest(controller, controllers.map((c) => c.id))}`);
+      const result = await ctx.invoke("identities.declare", { controllerIds: [match.id], userName: name, kind: opts.kind, description: opts.description });
+      if (opts.json) io.out(json(result));
+      else io.out(result.declared > 0 ? `${name} declared on ${match.name} (${opts.kind}); it shows as ${result.identityId}. Rotate it with: fieldproof rotate ${name} --controller ${match.id} ...` : `${name} was already declared on ${match.name} as given: nothing changed.`);
+    });
 }
 
 export function registerCredentialCommands(program: Command, ctx: CliContext): void {
@@ -130,9 +128,10 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
         );
       }
       await ctx.unlock();
-      const { results } = await ctx.invoke("identities.checkDefaults", { confirm: true });
-      if (opts.json) io.out(json(results));
-      else if (results.length === 0) io.out("No account on a known controller has a name its vendor ships with a published password.");
+      const outcome = await ctx.invoke("identities.checkDefaults", { confirm: true });
+      const { results, notListed } = outcome;
+      if (opts.json) io.out(json(outcome));
+      else if (results.length === 0 && notListed.length === 0) io.out("No account on a known controller has a name its vendor ships with a published password.");
       else {
         for (const r of results) {
           const parts = [
@@ -142,6 +141,8 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
           ].filter(Boolean);
           io.out(`${r.userName.padEnd(20)} ${parts.join("; ")}`);
         }
+        // Never an all-clear where the accounts could not even be listed.
+        for (const n of notListed) io.out(`NOT CHECKED          ${n.reason}`);
         io.out(`${results.reduce((n, r) => n + r.failedLogins, 0)} failed login(s) spent.`);
       }
       // A factory password that works is a failure for scripts.

@@ -1,8 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { DEFAULT_SEED, MAX_CONTROLLERS, startDemoPlant, type DemoPlant } from "../simulator";
+import { DEFAULT_SEED, MAX_CONTROLLERS, startDemoPlant, type DemoPlant, type ProfileKind } from "../simulator";
+import { AppError } from "../../shared/domain/errors";
 import type { CliIo } from "./io";
 
 export interface SimCommandContext {
@@ -17,6 +19,7 @@ interface SimOptions {
   readonly seed: string;
   readonly stateDir?: string;
   readonly plantFile?: string;
+  readonly trustClient?: string[];
 }
 
 /** `fieldproof sim`: runs a demo plant of simulated OPC UA controllers on 127.0.0.1 until stopped. */
@@ -29,6 +32,7 @@ export function registerSimCommand(program: Command, ctx: SimCommandContext): Co
     .option("--state-dir <dir>", "folder keeping ports, accounts and certificates across restarts (default: one per seed and size under the OS temp folder)")
     .option("--plant-file <file>", "where to write the plant file to import (default: <state-dir>/plant.json)")
     .option("--passwords-file <file>", "demo only: also write every account's initial password (mode 0600), to try rotations of shared accounts")
+    .option("--trust-client <file...>", "put a laptop's OPC UA certificate (DER or PEM, from `fieldproof info --client-certificate FILE`) on every controller's trust list, as its commissioning engineer would")
     .action(async (opts: SimOptions) => {
       const { io } = ctx;
       const stateDir = resolve(opts.stateDir ?? defaultStateDir(opts.seed, opts.controllers));
@@ -41,6 +45,7 @@ export function registerSimCommand(program: Command, ctx: SimCommandContext): Co
         onProgress: (done, total, label) => io.progress(done, total, label),
       });
       try {
+        for (const file of opts.trustClient ?? []) await plant.trustClient(readCertificate(resolve(file)));
         await plant.writePlantFile(plantFile);
         io.out(summary(plant, plantFile));
         if (opts.passwordsFile) {
@@ -56,6 +61,21 @@ export function registerSimCommand(program: Command, ctx: SimCommandContext): Co
       }
       io.err("Demo plant stopped.");
     });
+}
+
+/** A certificate file as DER, whether it holds DER or PEM. */
+function readCertificate(file: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (error) {
+    throw new AppError("IO_ERROR", `Cannot read the certificate ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return new X509Certificate(data).raw;
+  } catch {
+    throw new AppError("INVALID_REQUEST", `${file} is not an X.509 certificate (DER or PEM). Write the laptop's with: fieldproof info --client-certificate FILE.der`);
+  }
 }
 
 function parseCount(value: string): number {
@@ -91,6 +111,9 @@ function summary(plant: DemoPlant, plantFile: string): string {
   for (const weakness of build.weaknesses) {
     weakOn.set(weakness.controllerId, [...(weakOn.get(weakness.controllerId) ?? []), WEAKNESS_LABEL[weakness.kind]]);
   }
+  for (const profile of build.profiles) {
+    weakOn.set(profile.controllerId, [...(weakOn.get(profile.controllerId) ?? []), PROFILE_LABEL[profile.kind]]);
+  }
   const lines = [
     `Demo plant ${build.site.name} (seed "${build.seed}"): ${plant.controllers.length} controllers on 127.0.0.1`,
     "",
@@ -101,9 +124,12 @@ function summary(plant: DemoPlant, plantFile: string): string {
     }),
     "",
     `Plant file:   ${plantFile}`,
-    "              (holds the technician's initial SecurityAdmin password for each controller: import it, then delete it)",
+    "              (holds the technician's initial password for each controller: import it, then delete it)",
     `State folder: ${plant.stateDir}`,
     ...(build.droppedWeaknesses.length > 0 ? [`Left out (too few controllers): ${build.droppedWeaknesses.map((kind) => WEAKNESS_LABEL[kind]).join(", ")}`] : []),
+    ...(build.profiles.some((p) => p.kind === "strictClientTrust")
+      ? ["A strict controller refuses a laptop it does not trust: write its certificate with `fieldproof info --client-certificate laptop.der` and restart with --trust-client laptop.der."]
+      : []),
     "",
     "Press Ctrl+C to stop.",
   ];
@@ -118,3 +144,10 @@ const WEAKNESS_LABEL = {
   crossLineSharedPassword: "maintenance password shared with another line",
   expiredVendorAccount: "expired vendor account",
 } as const;
+
+const PROFILE_LABEL: Readonly<Record<ProfileKind, string>> = {
+  noUserList: "cannot list its accounts (no Part 18, no RoleSet)",
+  strictClientTrust: "trusts only known clients",
+  secureOnlyDiscovery: "encrypted endpoints only",
+  limitedTechnicianRole: "technician login without SecurityAdmin",
+};

@@ -69,10 +69,21 @@ export interface ClientCertificate {
 export interface ControllerConnector {
   /** Fieldproof's application certificate (made on first use), to add to a controller's trust list. */
   clientCertificate(): Promise<ClientCertificate>;
+  /** No session: endpoints, security policies/modes, user token types, server certificate, app description. */
   discover(endpointUrl: string, opts?: CallOptions): Promise<Discovery>;
+  /**
+   * Full posture. With a login: a session over the secure endpoint reads accounts and roles, password
+   * policy, sessions, Part 18 / Part 12 availability (for this login) and the controller's clock.
+   * Without a login, or when the login or a read fails, what could be read plus `gaps`. An unreachable
+   * controller gives `reachable: false` and a "connect" gap; only INVALID_REQUEST and CANCELLED are thrown.
+   */
   readPosture(endpointUrl: string, login: Login | null, opts?: PostureOptions): Promise<ControllerPosture>;
+  /** Activates a session with these credentials: accepted, or refused with the controller's status code. */
   tryLogin(endpointUrl: string, login: Login, opts: PinnedCallOptions): Promise<LoginOutcome>;
+  /** Part 18 ChangePassword on the login's own account (OldPassword is the login's password). */
   changePassword(endpointUrl: string, login: Login, newPassword: string, opts: PinnedCallOptions): Promise<CallOutcome>;
+  /** Part 18 ModifyUser as a SecurityAdmin, setting another account's password. */
   setUserPassword(endpointUrl: string, admin: Login, userName: string, newPassword: string, opts: PinnedCallOptions): Promise<CallOutcome>;
+  /** Cancels calls in flight, waits for them to close their connections, releases what it holds. */
   close(): Promise<void>;
 }

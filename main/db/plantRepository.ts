@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { DeclaredAccountKind } from "../../shared/domain/plant";
 import type { ControllerPosture } from "../../shared/domain/posture";
 
 export interface ControllerRow {
@@ -19,6 +20,8 @@ export interface ControllerRow {
   readonly trustedAt: string | null;
   readonly lastObservedAt: string | null;
   readonly reachable: boolean | null;
+  /** The last visit that did not reach it, when that is after the last good one. */
+  readonly notReachedAt: string | null;
   readonly posture: ControllerPosture | null;
   readonly changes: readonly { kind: string; severity: string; text: string }[];
 }
@@ -41,6 +44,7 @@ interface ControllerSql {
   trusted_at: string | null;
   last_observed_at: string | null;
   reachable: number | null;
+  not_reached_at: string | null;
   posture: string | null;
   changes: string | null;
 }
@@ -63,6 +67,7 @@ const toRow = (r: ControllerSql): ControllerRow => ({
   trustedAt: r.trusted_at,
   lastObservedAt: r.last_observed_at,
   reachable: r.reachable === null ? null : r.reachable === 1,
+  notReachedAt: r.not_reached_at,
   posture: r.posture ? (JSON.parse(r.posture) as ControllerPosture) : null,
   changes: r.changes ? (JSON.parse(r.changes) as ControllerRow["changes"]) : [],
 });
@@ -81,6 +86,16 @@ export interface AccountRow {
   readonly description: string;
   readonly userConfiguration: number;
   readonly roles: readonly string[];
+}
+
+/** An account declared where the controller cannot list its accounts. */
+export interface DeclaredAccountRow {
+  readonly controllerId: string;
+  readonly userName: string;
+  readonly kind: DeclaredAccountKind;
+  readonly description: string;
+  readonly source: "plant-file" | "technician" | "default-check";
+  readonly declaredAt: string;
 }
 
 /** Read side of the plant projections (controllers, accounts, identities). */
@@ -137,5 +152,19 @@ export class PlantRepository {
       .prepare<[], { controller_id: string; user_name: string; description: string; user_configuration: number; roles: string }>("SELECT * FROM p_accounts")
       .all()
       .map((r) => ({ controllerId: r.controller_id, userName: r.user_name, description: r.description, userConfiguration: r.user_configuration, roles: JSON.parse(r.roles) as string[] }));
+  }
+
+  declaredAccounts(): DeclaredAccountRow[] {
+    return this.db
+      .prepare<[], { controller_id: string; user_name: string; kind: string; description: string; source: string; declared_at: string }>("SELECT * FROM p_declared_accounts ORDER BY controller_id, user_name")
+      .all()
+      .map((r) => ({
+        controllerId: r.controller_id,
+        userName: r.user_name,
+        kind: r.kind as DeclaredAccountKind,
+        description: r.description,
+        source: r.source as DeclaredAccountRow["source"],
+        declaredAt: r.declared_at,
+      }));
   }
 }

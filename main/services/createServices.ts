@@ -119,8 +119,8 @@ export function createServices(config: ServicesConfig): Services {
     plant,
     itRecipient: (deviceId) => journalRepo.itTrust(deviceId)?.ageRecipient,
   });
-  const demo = new DemoService({ dataDir: config.dataDir, plantService: plant });
-  const credentials = new CredentialService({ plant: plantRepo, identity, connector: getConnector, timeoutMs, login: (controllerId) => plant.login(controllerId) });
+  const demo = new DemoService({ dataDir: config.dataDir, plantService: plant, clientCertificate: async () => (await getConnector().clientCertificate()).der });
+  const credentials = new CredentialService({ plant: plantRepo, identity, connector: getConnector, timeoutMs, login: (controllerId) => plant.login(controllerId), declareFound: (controllerId, userName) => plant.declareFound(controllerId, userName) });
 
   return {
     config,

@@ -13,6 +13,8 @@ export interface DemoState {
 export interface DemoServiceDeps {
   readonly dataDir: string;
   readonly plantService: PlantService;
+  /** This laptop's OPC UA certificate (DER), which the demo's strict controller must trust. */
+  readonly clientCertificate: () => Promise<Buffer>;
 }
 
 /**
@@ -61,6 +63,10 @@ export class DemoService {
     const stateDir = join(this.deps.dataDir, "demo-plant", `n${controllers}`);
     const plant = await startDemoPlant({ controllers, stateDir, ...(onProgress ? { onProgress } : {}) });
     try {
+      // The app stands in for whoever commissioned the demo's controllers: it puts this laptop on their
+      // trust lists, as a technician would once with each vendor tool. (`fieldproof sim` is strict
+      // until --trust-client is given, to show the refusal.)
+      await plant.trustClient(await this.deps.clientCertificate());
       await plant.writePlantFile(join(stateDir, "plant.json"));
       await this.deps.plantService.importPlant(plant.plant, "demo plant");
     } catch (error) {

@@ -1,11 +1,13 @@
 import { AppError } from "../../shared/domain/errors";
 import { type ControllerSummary, type IdentityDetail, type IdentityRow, type PlantTree } from "../../shared/contract";
 import type { Finding, Severity } from "../../shared/domain/identity";
+import { cannotListAccounts } from "../../shared/domain/posture";
 import { resolveOwner, type EffectiveOwner } from "../../shared/domain/ownership";
-import { classifyAccount, controllerFindings, dueDate, identityFindings, severityRank, type FindingPolicy, type IdentityFacts } from "../../shared/findings";
+import { classifyAccount, controllerFindings, dueDate, identityFindings, severityRank, withDeclaredKinds, type FindingPolicy, type IdentityFacts } from "../../shared/findings";
 import type { OwnersRepository } from "../db/ownersRepository";
-import type { AccountRow, ControllerRow, PlantRepository } from "../db/plantRepository";
+import type { AccountRow, ControllerRow, DeclaredAccountRow, PlantRepository } from "../db/plantRepository";
 import type { RotationRepository } from "../db/rotationRepository";
+import { unknownAccount } from "./unknownAccount";
 
 const DISABLED = 2;
 
@@ -13,6 +15,8 @@ interface Snapshot {
   readonly controllers: Map<string, ControllerRow>;
   /** By accountKey(controller, user name). */
   readonly accounts: Map<string, AccountRow>;
+  /** By accountKey(controller, user name): accounts the technician declared. */
+  readonly declared: Map<string, DeclaredAccountRow>;
   readonly links: Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>;
   readonly owners: ReturnType<OwnersRepository["ownerships"]>;
   readonly people: Map<string, { name: string; leftAt: string | null }>;
@@ -48,19 +52,26 @@ export class InventoryService {
   async tree(): Promise<PlantTree> {
     const rows = this.deps.plant.controllers();
     const first = rows.find((c) => c.siteId !== "unassigned") ?? rows[0];
+    const declared = this.declaredByController();
     return {
       site: first ? { id: first.siteId, name: first.siteName } : null,
-      controllers: rows.map((c) => this.summary(c)),
+      controllers: rows.map((c) => this.summary(c, declared.get(c.id) ?? [])),
     };
   }
 
   controllerSummary(id: string): ControllerSummary {
     const row = this.deps.plant.controller(id);
     if (!row) throw new AppError("NOT_FOUND", `No controller ${id} in this plant.`);
-    return this.summary(row);
+    return this.summary(row, this.declaredByController().get(id) ?? []);
   }
 
-  private summary(c: ControllerRow): ControllerSummary {
+  private declaredByController(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const a of this.deps.plant.declaredAccounts()) out.set(a.controllerId, [...(out.get(a.controllerId) ?? []), a.userName]);
+    return out;
+  }
+
+  private summary(c: ControllerRow, declared: readonly string[]): ControllerSummary {
     const posture = c.posture;
     const observed = posture?.certificate?.thumbprintSha256 ?? null;
     const trust = c.trustDecision === "rejected" ? "rejected" : c.trustedThumbprint === null ? "unknown" : observed && observed !== c.trustedThumbprint ? "changed" : "trusted";
@@ -81,7 +92,10 @@ export class InventoryService {
       certificate: posture?.certificate ? { subject: posture.certificate.subject, notAfter: posture.certificate.notAfter, selfSigned: posture.certificate.selfSigned } : null,
       lastObservedAt: c.lastObservedAt,
       reachable: c.reachable,
+      notReachedAt: c.notReachedAt,
       accounts: posture?.accounts ? posture.accounts.length : null,
+      accountsListable: posture ? !cannotListAccounts(posture) : null,
+      declaredAccounts: [...declared],
       part18: posture ? posture.userManagement.available : null,
       findings: [...controllerFindings({ id: c.id, name: c.name, posture, trustedThumbprintSha256: c.trustedThumbprint }, this.deps.policy(), this.deps.now())],
       changes: [...c.changes],
@@ -105,7 +119,10 @@ export class InventoryService {
 
   async identity(id: string): Promise<IdentityDetail> {
     const snap = this.snapshot();
-    if (!snap.links.has(id)) throw new AppError("NOT_FOUND", `No identity ${id} is known. Scan the plant first.`);
+    if (!snap.links.has(id)) {
+      if (id.startsWith("user/")) throw unknownAccount(id.slice("user/".length), this.deps.plant);
+      throw new AppError("NOT_FOUND", `No identity ${id} is known. Identities are written like user/maint or certificate/CONTROLLER; scan the plant to find them.`);
+    }
     const { row, findings, owner, description, reasons } = this.row(id, snap, this.deps.policy(), this.deps.now());
     const link = snap.links.get(id)!;
     const ownerEntry = owner.status === "owned" ? owner.entry : null;
@@ -135,6 +152,9 @@ export class InventoryService {
           roles: [...(account?.roles ?? [])],
           description: account?.description ?? "",
           disabled: account ? (account.userConfiguration & DISABLED) !== 0 : false,
+          // Not in the controller's own list: declared by the technician, or the account Fieldproof logs in with.
+          listed: account !== undefined,
+          declared: link.kind === "user" && snap.declared.has(accountKey(cid, link.name)),
           lastRotatedAt: snap.rotated.get(`${id}\u0000${cid}`) ?? null,
         };
       }),
@@ -154,6 +174,7 @@ export class InventoryService {
     // Keyed by controller and user name: a row looks up its accounts directly (100,000 identities).
     const accounts = new Map<string, AccountRow>();
     for (const a of this.deps.plant.accounts()) accounts.set(accountKey(a.controllerId, a.userName), a);
+    const declared = new Map(this.deps.plant.declaredAccounts().map((a) => [accountKey(a.controllerId, a.userName), a]));
     const links = new Map<string, { kind: string; name: string; firstSeenAt: string; controllerIds: string[] }>();
     for (const l of this.deps.plant.identityLinks()) {
       const entry = links.get(l.identityId) ?? { kind: l.kind, name: l.name, firstSeenAt: l.firstSeenAt, controllerIds: [] };
@@ -163,6 +184,7 @@ export class InventoryService {
     return {
       controllers,
       accounts,
+      declared,
       links,
       owners: this.deps.owners.ownerships(),
       people: new Map(this.deps.owners.people().map((p) => [p.personId, { name: p.name, leftAt: p.leftAt }])),
@@ -179,11 +201,15 @@ export class InventoryService {
     const link = snap.links.get(id)!;
     const places = link.controllerIds.map((cid) => snap.controllers.get(cid)!).filter(Boolean);
     const accountRows = link.kind === "user" ? places.flatMap((c) => snap.accounts.get(accountKey(c.id, link.name)) ?? []) : [];
-    const description = accountRows.find((a) => a.description)?.description ?? "";
+    const declaredRows = link.kind === "user" ? places.flatMap((c) => snap.declared.get(accountKey(c.id, link.name)) ?? []) : [];
+    const description = accountRows.find((a) => a.description)?.description ?? declaredRows.find((a) => a.description)?.description ?? "";
     const roles = [...new Set(accountRows.flatMap((a) => a.roles))];
     const classification =
       link.kind === "user"
-        ? classifyAccount({ userName: link.name, description, roles }, { vendor: places[0]?.vendor ?? "" })
+        ? withDeclaredKinds(
+            classifyAccount({ userName: link.name, description, roles }, { vendor: places[0]?.vendor ?? "" }),
+            declaredRows.map((a) => a.kind),
+          )
         : { kind: "certificate" as const, flags: { shared: false, breakGlass: false, vendor: false, default: false }, reasons: ["application instance certificate"] };
     const owner = resolveOwner(id, places.map((c) => ({ line: c.line, cell: c.cell })), snap.owners);
     const ownerName = owner.status === "owned" ? (owner.ownerType === "team" ? (snap.teams.get(owner.ownerId) ?? owner.ownerId) : (snap.people.get(owner.ownerId)?.name ?? owner.ownerId)) : null;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { AppError } from "../../shared/domain/errors";
 import { describeIssues } from "../../shared/domain/validation";
-import { PlantFile } from "../../shared/domain/plant";
+import { PlantFile, type DeclaredAccount } from "../../shared/domain/plant";
 import type { CertificateInfo } from "../../shared/domain/posture";
 import type { PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
@@ -13,6 +13,8 @@ export interface PlantImportSummary {
   /** The file's controllers, to scan just them. */
   readonly controllerIds: string[];
   readonly logins: number;
+  /** Account declarations the file added (already held ones are not counted). */
+  readonly declaredAccounts: number;
 }
 
 const MAX_PLANT_FILE = 16 * 1024 * 1024;
@@ -58,6 +60,7 @@ export class PlantService {
     }
     this.deps.identity.ensureDevice();
     let logins = 0;
+    let declared = 0;
     this.deps.identity.journal.transaction(() => {
       for (const c of plant.controllers) {
         if (c.technicianLogin) {
@@ -82,8 +85,80 @@ export class PlantService {
           hasLogin: c.technicianLogin !== undefined,
         })),
       });
+      // Accounts the file declares, on each controller (or every controller of a line).
+      const byLine = new Map((plant.lines ?? []).map((l) => [l.line, l.accounts]));
+      const held = this.heldDeclarations();
+      for (const c of plant.controllers) {
+        for (const account of [...(byLine.get(c.line) ?? []), ...(c.accounts ?? [])]) declared += this.appendDeclaration(held, c.id, { ...account, userName: account.userName.trim() }, "plant-file") ? 1 : 0;
+      }
     });
-    return { site: plant.site.name, controllers: plant.controllers.length, controllerIds: plant.controllers.map((c) => c.id), logins };
+    return { site: plant.site.name, controllers: plant.controllers.length, controllerIds: plant.controllers.map((c) => c.id), logins, declaredAccounts: declared };
+  }
+
+  /**
+   * The technician knows an account is on these controllers though they cannot list it (no Part 18
+   * Users, no RoleSet). Recorded as declared, not observed; it then rotates through the manual path
+   * with proof by login. Refused where the controller's own Part 18 list says otherwise.
+   */
+  async declareAccount(input: { controllerIds: readonly string[]; account: DeclaredAccount }): Promise<{ identityId: string; declared: number; unchanged: number }> {
+    const userName = input.account.userName.trim();
+    // eslint-disable-next-line no-control-regex
+    if (userName === "" || /[\u0000-\u001f\u007f]/.test(userName)) throw new AppError("INVALID_REQUEST", "An account name is 1 to 200 characters without control characters.");
+    const account = { ...input.account, userName };
+    const controllers = [...new Set(input.controllerIds)].map((id) => {
+      const c = this.deps.repo.controller(id);
+      if (!c) throw new AppError("NOT_FOUND", `No controller ${id} in this plant. Nothing was declared.`);
+      return c;
+    });
+    for (const c of controllers) {
+      const posture = c.posture;
+      const listed = posture?.accounts ?? null;
+      if (listed?.some((a) => a.userName === userName)) {
+        throw new AppError("CONFLICT", `${c.name} lists ${userName} itself: it is already an account there, no need to declare it. Nothing was declared.`);
+      }
+      const fullList = listed !== null && posture!.userManagement.available && !posture!.gaps.some((g) => g.code === "FROM_ROLESET");
+      if (fullList) {
+        throw new AppError(
+          "CONFLICT",
+          `${c.name} lists its accounts (Part 18) and ${userName} is not among them: scan it again if the account was added since, or check the name. Nothing was declared.`,
+        );
+      }
+    }
+    this.deps.identity.ensureDevice();
+    let declared = 0;
+    this.deps.identity.journal.transaction(() => {
+      const held = this.heldDeclarations();
+      for (const c of controllers) declared += this.appendDeclaration(held, c.id, account, "technician") ? 1 : 0;
+    });
+    return { identityId: `user/${userName}`, declared, unchanged: controllers.length - declared };
+  }
+
+  /**
+   * A factory account the opt-in check logged in with, on a controller that cannot list its accounts:
+   * it exists there, so it becomes a declared account (kind default). Inside the caller's transaction.
+   */
+  declareFound(controllerId: string, userName: string): void {
+    this.appendDeclaration(this.heldDeclarations(), controllerId, { userName, kind: "default", description: "Found by the factory password check: the vendor's published password opened it." }, "default-check");
+  }
+
+  private heldDeclarations(): Map<string, { kind: string; description: string }> {
+    return new Map(this.deps.repo.declaredAccounts().map((a) => [`${a.controllerId}\u0000${a.userName}`, a]));
+  }
+
+  /** One `account.declared` record, unless the same declaration is already held. Inside a transaction. */
+  private appendDeclaration(held: Map<string, { kind: string; description: string }>, controllerId: string, account: DeclaredAccount, source: "plant-file" | "technician" | "default-check"): boolean {
+    const key = `${controllerId}\u0000${account.userName}`;
+    const same = held.get(key);
+    if (same && same.kind === account.kind && same.description === account.description) return false;
+    held.set(key, account);
+    this.deps.identity.journal.appendInTransaction("account.declared", [{ name: `fieldproof:controller/${controllerId}/account/${account.userName}` }], {
+      controllerId,
+      userName: account.userName,
+      kind: account.kind,
+      description: account.description,
+      source,
+    });
+    return true;
   }
 
   /** The technician's login on a controller, from the vault (never leaves main). */

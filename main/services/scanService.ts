@@ -1,6 +1,6 @@
 import { AppError } from "../../shared/domain/errors";
 import { type ScanOutcome } from "../../shared/contract";
-import { unreachablePosture, type ControllerPosture } from "../../shared/domain/posture";
+import { cannotListAccounts, unreachablePosture, type ControllerPosture } from "../../shared/domain/posture";
 import { controllerIdForUrl, expandTargets } from "../../shared/domain/targets";
 import type { ControllerRow, PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
@@ -113,13 +113,24 @@ export class ScanService {
       return this.unreachable(controller, error);
     }
     if (status === "observed") {
-      const denied = posture.gaps.find((g) => g.code === "ACCESS_DENIED" || /BadUserAccessDenied/.test(g.message));
+      // The login itself refused (or the channel): a read the login may not do is only a gap.
+      const denied = posture.gaps.find((g) => (g.stage === "session" || g.stage === "connect") && (g.code === "ACCESS_DENIED" || /BadUserAccessDenied/.test(g.message)));
+      const noSession = login ? posture.gaps.find((g) => g.stage === "session" || g.stage === "connect") : undefined;
       if (denied) {
         status = "access-denied";
         message = `The controller refused the login${login ? ` for ${login.userName}` : ""}: ${denied.message}`;
+      } else if (noSession) {
+        // Discovery answered but no session could be opened (a refused channel, a protocol failure):
+        // nothing a login reads was read, so this controller was not read.
+        status = "error";
+        message = noSession.message;
       } else if (!login) {
         status = "partial";
         message = "No technician login is stored for this controller: accounts and sessions were not read.";
+      } else if (cannotListAccounts(posture)) {
+        status = "partial";
+        const declared = this.deps.repo.declaredAccounts().filter((a) => a.controllerId === controller.id).map((a) => a.userName);
+        message = `Read; this controller cannot list its accounts (no Part 18 Users, no RoleSet): ${declared.length} declared${declared.length > 0 ? ` (${declared.join(", ")})` : ""}. Declare the others you know: Plant › Add an account you know, or fieldproof accounts add ${controller.id} NAME.`;
       } else if (posture.gaps.length > 0) {
         status = "partial";
         message = posture.gaps.map((g) => `${g.stage}: ${g.message.replace(/\.$/, "")}`).join("; ");
@@ -205,6 +216,7 @@ function adHocRow(url: string): ControllerRow {
     trustedAt: null,
     lastObservedAt: null,
     reachable: null,
+    notReachedAt: null,
     posture: null,
     changes: [],
   };

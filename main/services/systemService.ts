@@ -34,20 +34,21 @@ export class SystemService {
     return this.deps.dialogs;
   }
 
-  /**
-   * The laptop's OPC UA application certificate, which a controller with strict trust must list before
-   * Fieldproof can open a channel. With a path, a copy (DER, what controllers' tools import) is written there.
-   */
-  async clientCertificate(path: string | undefined): Promise<ClientCertificateView> {
+  /** The laptop's OPC UA application certificate, which a controller with strict trust must list. */
+  async clientCertificate(): Promise<ClientCertificateView> {
     const cert = await this.deps.connector().clientCertificate();
-    if (path) {
-      try {
-        writeFileSync(path, cert.der);
-      } catch (error) {
-        throw new AppError("IO_ERROR", `Cannot write the certificate to ${path}: ${(error as Error).message}`, { cause: error });
-      }
+    return { subject: cert.subject, thumbprintSha256: cert.thumbprintSha256, notAfter: cert.notAfter, file: cert.file };
+  }
+
+  /** A DER copy of it (what controllers' tools import), to carry to a controller. */
+  async exportClientCertificate(path: string): Promise<{ path: string; bytes: number; thumbprintSha256: string }> {
+    const cert = await this.deps.connector().clientCertificate();
+    try {
+      writeFileSync(path, cert.der);
+    } catch (error) {
+      throw new AppError("IO_ERROR", `Cannot write the certificate to ${path}: ${(error as Error).message}`, { cause: error });
     }
-    return { subject: cert.subject, thumbprintSha256: cert.thumbprintSha256, notAfter: cert.notAfter, file: cert.file, written: path ?? null };
+    return { path, bytes: cert.der.length, thumbprintSha256: cert.thumbprintSha256 };
   }
 
   async info(): Promise<SystemInfo> {

@@ -24,18 +24,20 @@ export interface AccountInputs {
   readonly maintenanceLineId: string;
   /** Last valid day of the vendor account (YYYY-MM-DD) and whether it is past. */
   readonly vendorExpiry: { readonly date: string; readonly expired: boolean };
+  /** limitedTechnicianRole: the technician's login is an Engineer only (no SecurityAdmin, no ConfigureAdmin). */
+  readonly limitedTechnician?: boolean;
 }
 
 /** The six accounts every demo controller carries, in the order a client lists them. */
-export function accountsFor({ rng, slot, maintenanceLineId, vendorExpiry }: AccountInputs): SimAccount[] {
+export function accountsFor({ rng, slot, maintenanceLineId, vendorExpiry, limitedTechnician = false }: AccountInputs): SimAccount[] {
   const id = slot.id;
   const vendor = slot.vendor;
   const vendorSlug = vendor.slug.charAt(0).toUpperCase() + vendor.slug.slice(1);
   return [
     {
       userName: TECHNICIAN_USER,
-      roles: ["SecurityAdmin", "ConfigureAdmin", "Engineer"],
-      description: "Commissioning technician (security administrator)",
+      roles: limitedTechnician ? ["Engineer"] : ["SecurityAdmin", "ConfigureAdmin", "Engineer"],
+      description: limitedTechnician ? "Commissioning technician (engineer)" : "Commissioning technician (security administrator)",
       flags: { ...NO_FLAGS, technician: true },
       initialPassword: strongPassword(rng, `pw:${id}:${TECHNICIAN_USER}`, 16),
       noDelete: true,

@@ -1,8 +1,8 @@
 import { accountsFor, MAINTENANCE_USER } from "./accounts";
 import { layoutPlant, type ControllerSlot, type PlantLayout } from "./layout";
 import { PASSWORD_POLICY } from "./passwords";
-import { seeded } from "./seed";
-import type { PlantBuild, SharedPassword, SimControllerSpec, SimSecurity, Weakness, WeaknessKind } from "./types";
+import { seeded, type Seeded } from "./seed";
+import type { PlantBuild, Profile, ProfileKind, SharedPassword, SimControllerSpec, SimSecurity, Weakness, WeaknessKind } from "./types";
 
 /** The deliberate weaknesses in the order they are kept when the plant has fewer than five controllers. */
 export const PLACED_WEAKNESSES = [
@@ -12,6 +12,25 @@ export const PLACED_WEAKNESSES = [
   "noPart18",
   "crossLineSharedPassword",
 ] as const satisfies readonly WeaknessKind[];
+
+/** The profiles, in the order they are placed; each goes to its own controller. */
+export const PLACED_PROFILES = ["noUserList", "strictClientTrust", "secureOnlyDiscovery", "limitedTechnicianRole"] as const satisfies readonly ProfileKind[];
+
+/** Below this many controllers the plant has no profile: the weaknesses keep every controller to themselves. */
+export const PROFILES_FROM_CONTROLLERS = 5;
+
+/**
+ * Weaknesses a profile must not share a controller with: noUserList would hide the RoleSet the noPart18
+ * controller keeps on purpose, and the Part 18 refusals over None on the SecurityPolicy None controller;
+ * a secure-only controller cannot offer SecurityPolicy None; the limited technician needs Part 18 there
+ * to be refused ModifyUser.
+ */
+const PROFILE_CONFLICTS: Readonly<Record<ProfileKind, readonly WeaknessKind[]>> = {
+  noUserList: ["noPart18", "securityPolicyNone"],
+  strictClientTrust: [],
+  secureOnlyDiscovery: ["securityPolicyNone"],
+  limitedTechnicianRole: ["noPart18"],
+};
 
 /** Validity of the one short-lived application certificate, and of every other one. */
 export const SHORT_CERTIFICATE_DAYS = 5;
@@ -46,6 +65,8 @@ export function buildPlant(options: BuildOptions): PlantBuild {
     const index = order[k];
     if (index !== undefined) placed.set(kind, layout.slots[index] as ControllerSlot);
   });
+  const profiled = placeProfiles(rng, layout, placed);
+  const has = (kind: ProfileKind, slot: ControllerSlot): boolean => profiled.get(kind) === slot;
   const crossLine = placed.get("crossLineSharedPassword");
   const otherLine = crossLine ? layout.lines.find((line) => line.id !== crossLine.lineId) : undefined;
 
@@ -61,7 +82,10 @@ export function buildPlant(options: BuildOptions): PlantBuild {
     const security: SimSecurity = {
       allowAnonymous: placed.get("anonymousAccess") === slot,
       securityPolicyNone: placed.get("securityPolicyNone") === slot,
-      part18: placed.get("noPart18") !== slot,
+      part18: placed.get("noPart18") !== slot && !has("noUserList", slot),
+      roleSet: !has("noUserList", slot),
+      trustUnknownClients: !has("strictClientTrust", slot),
+      encryptedOnly: has("secureOnlyDiscovery", slot),
       certificateValidityDays: placed.get("shortLivedCertificate") === slot ? SHORT_CERTIFICATE_DAYS : CERTIFICATE_DAYS,
     };
     return {
@@ -75,11 +99,13 @@ export function buildPlant(options: BuildOptions): PlantBuild {
       cell: slot.cell,
       applicationUri: `urn:fieldproof-demo:${layout.site.id}:${slot.id}`,
       security,
+      profiles: PLACED_PROFILES.filter((kind) => has(kind, slot)),
       accounts: accountsFor({
         rng,
         slot,
         maintenanceLineId: crossLine === slot && otherLine ? otherLine.id : slot.lineId,
         vendorExpiry: { date: isoDay(new Date(today + offset * DAY_MS)), expired: offset < 0 },
+        limitedTechnician: has("limitedTechnicianRole", slot),
       }),
     };
   });
@@ -100,9 +126,35 @@ export function buildPlant(options: BuildOptions): PlantBuild {
     controllers,
     weaknesses,
     droppedWeaknesses: PLACED_WEAKNESSES.filter((kind) => !weaknesses.some((weakness) => weakness.kind === kind)),
+    profiles: PLACED_PROFILES.flatMap((kind): Profile[] => {
+      const slot = profiled.get(kind);
+      return slot ? [{ kind, controllerId: slot.id }] : [];
+    }),
+    droppedProfiles: PLACED_PROFILES.filter((kind) => !profiled.has(kind)),
     sharedPasswords: sharedPasswords(controllers),
     passwordPolicy: PASSWORD_POLICY,
   };
+}
+
+/**
+ * Which controller gets which profile: from five controllers on, each profile on its own controller,
+ * the first in a seeded order (one per profile) that is free and clear of the profile's conflicts.
+ * Five controllers always suffice: noUserList, placed first, has three candidates left, and every later
+ * profile excludes at most one controller.
+ */
+function placeProfiles(rng: Seeded, layout: PlantLayout, placed: ReadonlyMap<WeaknessKind, ControllerSlot>): Map<ProfileKind, ControllerSlot> {
+  const profiled = new Map<ProfileKind, ControllerSlot>();
+  if (layout.slots.length < PROFILES_FROM_CONTROLLERS) return profiled;
+  const taken = new Set<ControllerSlot>();
+  for (const kind of PLACED_PROFILES) {
+    const excluded = new Set(PROFILE_CONFLICTS[kind].map((weakness) => placed.get(weakness)));
+    const order = rng.shuffle(`profile-order:${kind}`, layout.slots);
+    const slot = order.find((candidate) => !taken.has(candidate) && !excluded.has(candidate));
+    if (!slot) throw new Error(`no controller left for the ${kind} profile`);
+    profiled.set(kind, slot);
+    taken.add(slot);
+  }
+  return profiled;
 }
 
 function placedWeaknesses(placed: ReadonlyMap<WeaknessKind, ControllerSlot>, layout: PlantLayout, otherLineId: string | undefined): Weakness[] {

@@ -1,7 +1,9 @@
+import type { OPCUACertificateManager } from "node-opcua";
 import type { ControllerStore } from "./controllerStore";
 import { startControllerServer, type RunningServer } from "./controllerServer";
 import { FaultSwitch } from "./faults";
-import { certificateFile, readCertificateDer } from "./pki";
+import { loadOpcua } from "./opcua";
+import { certificateFile, certificatesIn, readCertificateDer, rejectedFolder, withServerCertificates } from "./pki";
 import type { ControllerPaths } from "./state";
 import type { PasswordPolicy, SimController, SimControllerSpec, SimFault, SimUserSnapshot } from "./types";
 
@@ -36,6 +38,11 @@ export class ControllerHandle implements SimController {
     return this.options.store.port;
   }
 
+  /** Before the first start only: see startDemoPlant. */
+  async movePort(port: number): Promise<void> {
+    await this.options.store.movePort(port);
+  }
+
   get endpointUrl(): string {
     return `opc.tcp://${this.options.host}:${this.port}`;
   }
@@ -52,6 +59,8 @@ export class ControllerHandle implements SimController {
     return this.serialize(async () => {
       if (this.server) return;
       this.server = await startControllerServer({ ...this.options, faults: this.faults });
+      // A fault set while the server was starting (startControllerServer applied the one before).
+      this.server.setFrozen(this.faults.frozen);
     });
   }
 
@@ -65,6 +74,7 @@ export class ControllerHandle implements SimController {
 
   setFault(fault: SimFault | null): void {
     this.faults.set(fault);
+    this.server?.setFrozen(this.faults.frozen);
   }
 
   users(): readonly SimUserSnapshot[] {
@@ -88,6 +98,43 @@ export class ControllerHandle implements SimController {
 
   certificate(): Promise<Buffer> {
     return readCertificateDer(certificateFile(this.options.paths));
+  }
+
+  /** The live trust list when running (effective for the next secure channel), else the PKI folder. */
+  trustClient(certificateDer: Buffer): Promise<void> {
+    return this.withTrustList(
+      (server) => server.trustClient(certificateDer),
+      (manager) => manager.trustCertificate(certificateDer),
+    );
+  }
+
+  rejectedClients(): Promise<readonly Buffer[]> {
+    return certificatesIn(rejectedFolder(this.options.paths));
+  }
+
+  acceptRejectedClients(): Promise<readonly Buffer[]> {
+    return this.withTrustList(
+      (server) => server.acceptRejectedClients(),
+      async (manager) => {
+        const rejected = await certificatesIn(rejectedFolder(this.options.paths));
+        for (const certificate of rejected) await manager.trustCertificate(certificate);
+        return rejected;
+      },
+    );
+  }
+
+  /** Trust-list changes run between start() and stop(), on whichever certificate manager is current. */
+  private withTrustList<T>(
+    running: (server: RunningServer) => Promise<T>,
+    stopped: (manager: OPCUACertificateManager) => Promise<T>,
+  ): Promise<T> {
+    const run = this.lifecycle.then(async () => {
+      if (this.server) return running(this.server);
+      const opcua = await loadOpcua({ quiet: this.options.quiet });
+      return withServerCertificates(opcua, this.options.paths, stopped);
+    });
+    this.lifecycle = run.catch(() => undefined);
+    return run;
   }
 
   private serialize(step: () => Promise<void>): Promise<void> {

@@ -1,8 +1,9 @@
 import type { ISessionContext, OPCUAServer, ServerSession } from "node-opcua";
 import type { ControllerStore } from "./controllerStore";
 import type { FaultSwitch } from "./faults";
-import { installUserManagement, removeUserManagement } from "./part18";
-import { openControllerPki } from "./pki";
+import { installFreezer, type Freezer } from "./freeze";
+import { installUserManagement, removeRoleSet, removeUserManagement } from "./part18";
+import { certificatesIn, openControllerPki, rejectedFolder } from "./pki";
 import type { ControllerPaths } from "./state";
 import type { PasswordPolicy, SimControllerSpec } from "./types";
 import { createUserManager } from "./userManager";
@@ -23,6 +24,12 @@ export interface ControllerServerOptions {
 
 export interface RunningServer {
   readonly endpointUrl: string;
+  /** The freeze fault's switch (see freeze.ts). */
+  setFrozen(frozen: boolean): void;
+  /** Adds a client certificate to the live trusted list (takes effect for the next secure channel). */
+  trustClient(certificateDer: Buffer): Promise<void>;
+  /** Trusts every certificate in the rejected folder; returns them. */
+  acceptRejectedClients(): Promise<Buffer[]>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +44,13 @@ export async function startControllerServer(options: ControllerServerOptions): P
   const port = store.port;
   // Policies offered on every controller; None only where the build put that weakness.
   const SECURE_POLICIES = [SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss];
+  // Modes: Sign and SignAndEncrypt, plus None with that weakness, or SignAndEncrypt only (secureOnlyDiscovery).
+  // node-opcua still adds its hidden ("restricted") None endpoint, which answers GetEndpoints but is never listed.
+  const securityModes = spec.security.securityPolicyNone
+    ? [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt]
+    : spec.security.encryptedOnly
+      ? [MessageSecurityMode.SignAndEncrypt]
+      : [MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt];
   const pki = await openControllerPki(opcua, paths, spec, options.siteName);
   const userManager = createUserManager(opcua, store, spec.security.allowAnonymous);
   const server: OPCUAServer = new opcua.ua.OPCUAServer({
@@ -48,9 +62,7 @@ export async function startControllerServer(options: ControllerServerOptions): P
     userCertificateManager: pki.user,
     allowAnonymous: spec.security.allowAnonymous,
     securityPolicies: spec.security.securityPolicyNone ? [SecurityPolicy.None, ...SECURE_POLICIES] : SECURE_POLICIES,
-    securityModes: spec.security.securityPolicyNone
-      ? [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt]
-      : [MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
+    securityModes,
     userManager,
     isAuditing: false,
     serverInfo: {
@@ -65,6 +77,7 @@ export async function startControllerServer(options: ControllerServerOptions): P
   const stopping = new AbortController();
   const sessions = new Set<ServerSession>();
   let lastCertificateChange = 0;
+  let freezer: Freezer;
   try {
     await server.initialize();
     const addressSpace = server.engine.addressSpace;
@@ -92,6 +105,7 @@ export async function startControllerServer(options: ControllerServerOptions): P
     } else {
       removeUserManagement(opcua, addressSpace);
     }
+    if (!spec.security.roleSet) removeRoleSet(opcua, addressSpace);
 
     await opcua.serverConfiguration.installPushCertificateManagementOnServer(server);
     onCertificateChanged(server, () => {
@@ -99,6 +113,13 @@ export async function startControllerServer(options: ControllerServerOptions): P
     });
 
     await server.start();
+    try {
+      freezer = installFreezer(server);
+    } catch (error) {
+      await server.shutdown(0);
+      throw error;
+    }
+    freezer.set(options.faults.frozen);
   } catch (error) {
     await pki.dispose();
     throw explainStartFailure(error, spec, host, port);
@@ -106,8 +127,17 @@ export async function startControllerServer(options: ControllerServerOptions): P
 
   return {
     endpointUrl: `opc.tcp://${host}:${port}`,
+    setFrozen: (frozen) => freezer.set(frozen),
+    trustClient: (certificateDer) => pki.server.trustCertificate(certificateDer),
+    acceptRejectedClients: async () => {
+      const rejected = await certificatesIn(rejectedFolder(paths));
+      for (const certificate of rejected) await pki.server.trustCertificate(certificate);
+      return rejected;
+    },
     stop: async () => {
       stopping.abort();
+      // A frozen server would never finish closing its channels; the fault itself stays set.
+      freezer.release();
       // Stopping while the 2.157 server is about to restart its endpoints after ApplyChanges makes its
       // timer act on a shut-down server; let it finish first.
       const wait = lastCertificateChange + ENDPOINT_RESTART_MS + 500 - Date.now();

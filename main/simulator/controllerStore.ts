@@ -71,6 +71,13 @@ export class ControllerStore {
     return this.state.port;
   }
 
+  /** Moves a controller no plant file has seen yet to another port (its first start found it taken). */
+  async movePort(port: number): Promise<void> {
+    const next = { ...this.state, port };
+    await writeJsonAtomic(this.paths.stateFile, next);
+    this.state = next;
+  }
+
   has(userName: string): boolean {
     return this.find(userName) !== undefined;
   }
@@ -149,6 +156,17 @@ export class ControllerStore {
       };
       return users.map((user, i) => (i === index ? next : user));
     });
+  }
+
+  /** Gives the seeded accounts the roles of the build (saved only if one differs); other accounts are kept as they are. */
+  async syncRoles(accounts: readonly SimAccount[]): Promise<void> {
+    const rolesOf = new Map(accounts.map((account) => [account.userName, account.roles]));
+    const differs = (user: StoredUser): boolean => {
+      const roles = rolesOf.get(user.userName);
+      return roles !== undefined && JSON.stringify(roles) !== JSON.stringify(user.roles);
+    };
+    if (!this.state.users.some(differs)) return;
+    await this.update(async (users) => users.map((user) => (differs(user) ? { ...user, roles: [...(rolesOf.get(user.userName) ?? user.roles)] } : user)));
   }
 
   async add(user: NewUser): Promise<void> {

@@ -1,4 +1,4 @@
-import type { SimFault } from "./types";
+import type { SimChangeFault, SimFault } from "./types";
 
 /** The current fault of one controller; `once` faults clear themselves when they fire. */
 export class FaultSwitch {
@@ -15,10 +15,15 @@ export class FaultSwitch {
     this.fault = fault;
   }
 
-  /** The fault that applies to the change being made now. */
-  take(): SimFault | null {
+  get frozen(): boolean {
+    return this.fault?.kind === "freeze";
+  }
+
+  /** The change fault that applies to the change being made now (freeze is not one: it acts on the sockets). */
+  take(): SimChangeFault | null {
     const fault = this.fault;
-    if (fault?.once) this.fault = null;
+    if (!fault || fault.kind === "freeze") return null;
+    if (fault.once) this.fault = null;
     return fault;
   }
 }
@@ -36,7 +41,7 @@ export interface ChangeContext {
 }
 
 /** Runs one authorised, validated change through the controller's fault, if any. */
-export async function runChange(fault: SimFault | null, context: ChangeContext): Promise<ChangeOutcome> {
+export async function runChange(fault: SimChangeFault | null, context: ChangeContext): Promise<ChangeOutcome> {
   switch (fault?.kind) {
     case undefined:
       await context.apply({ keepOld: false });

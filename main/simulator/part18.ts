@@ -190,6 +190,16 @@ export function removeUserManagement({ ua }: Opcua, addressSpace: AddressSpace):
   if (node) addressSpace.deleteNode(node);
 }
 
+/**
+ * A controller without a RoleSet (noUserList): `Server/ServerCapabilities/RoleSet` (i=15606) and its
+ * role objects are gone, so no client can list who holds which role. Access checks are unaffected:
+ * node-opcua compares the role NodeIds the user manager grants, it does not need the objects.
+ */
+export function removeRoleSet({ ua }: Opcua, addressSpace: AddressSpace): void {
+  const node = addressSpace.findNode(ua.ObjectIds.Server_ServerCapabilities_RoleSet);
+  if (node) addressSpace.deleteNode(node);
+}
+
 function statusOf(StatusCodes: StatusCodeTable, outcome: ChangeOutcome): StatusCode {
   switch (outcome) {
     case "applied":

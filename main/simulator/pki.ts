@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { OPCUACertificateManager } from "node-opcua";
@@ -29,8 +29,9 @@ export function certificateFile(paths: ControllerPaths): string {
  */
 export async function openControllerPki({ ua }: Opcua, paths: ControllerPaths, spec: SimControllerSpec, siteName: string): Promise<ControllerPki> {
   // Any client certificate is accepted, like a controller in its factory "trust on first use" mode,
-  // so a fresh laptop can connect without an operator trusting it on the panel first.
-  const server = new ua.OPCUACertificateManager({ rootFolder: paths.pki, automaticallyAcceptUnknownCertificate: true });
+  // so a fresh laptop can connect without an operator trusting it on the panel first; except on a
+  // strictClientTrust controller, which rejects it (into pki/rejected/) until it is trusted.
+  const server = new ua.OPCUACertificateManager({ rootFolder: paths.pki, automaticallyAcceptUnknownCertificate: spec.security.trustUnknownClients });
   const user = new ua.OPCUACertificateManager({ rootFolder: paths.userPki });
   await server.initialize();
   await user.initialize();
@@ -53,6 +54,42 @@ export async function openControllerPki({ ua }: Opcua, paths: ControllerPaths, s
       await Promise.allSettled([server.dispose(), user.dispose()]);
     },
   };
+}
+
+/** The application-certificate manager of a controller that is not running, for trust-list changes. */
+export async function withServerCertificates<T>({ ua }: Opcua, paths: ControllerPaths, work: (manager: OPCUACertificateManager) => Promise<T>): Promise<T> {
+  const manager = new ua.OPCUACertificateManager({ rootFolder: paths.pki, automaticallyAcceptUnknownCertificate: false });
+  await manager.initialize();
+  try {
+    return await work(manager);
+  } finally {
+    await manager.dispose();
+  }
+}
+
+/** Where node-opcua puts the client certificates it refused (PEM, named after subject and thumbprint). */
+export function rejectedFolder(paths: ControllerPaths): string {
+  return join(paths.pki, "rejected");
+}
+
+/** Where the trusted client certificates are (PEM or DER); a file copied in is picked up within about 10 s. */
+export function trustedFolder(paths: ControllerPaths): string {
+  return join(paths.pki, "trusted", "certs");
+}
+
+/** The certificates (DER) in a folder of PEM or DER files; a missing folder holds none. */
+export async function certificatesIn(folder: string): Promise<Buffer[]> {
+  const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  const out: Buffer[] = [];
+  for (const name of names.sort()) {
+    const file = join(folder, name);
+    if (name.endsWith(".pem")) out.push(await readCertificateDer(file));
+    else if (name.endsWith(".der")) out.push(await readFile(file));
+  }
+  return out;
 }
 
 /** The DER of the first certificate in a PEM file. */

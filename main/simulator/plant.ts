@@ -35,6 +35,7 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   // Saved controllers first, so a port picked for a new one never collides with a saved one.
   const saved = await mapLimit(build.controllers, 8, (spec) => ControllerStore.load(controllerPaths(options.stateDir, spec.id), spec.id));
   const taken = new Set(saved.flatMap((store) => (store ? [store.port] : [])));
+  const fresh = new Set<string>();
   const controllers = await mapLimit(build.controllers, 8, async (spec, index) => {
     const paths = controllerPaths(options.stateDir, spec.id);
     let store = saved[index];
@@ -42,6 +43,11 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       const port = await freePort(host, taken);
       taken.add(port);
       store = await ControllerStore.create(paths, spec.id, spec.accounts, port);
+      fresh.add(spec.id);
+    } else {
+      // The roles of the seeded accounts are the build's (a profile may change them), even in a folder
+      // an older simulator made.
+      await store.syncRoles(spec.accounts);
     }
     return new ControllerHandle({ spec, siteName: build.site.name, paths, store, policy: build.passwordPolicy, host, quiet });
   });
@@ -49,7 +55,20 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   let done = 0;
   try {
     await mapLimit(controllers, options.concurrency ?? DEFAULT_CONCURRENCY, async (controller) => {
-      await controller.start();
+      // A port picked free for a new controller can be taken by the time it starts (key generation
+      // takes seconds; other programs' connections use the same range). No plant file refers to it
+      // yet, so it moves; a saved controller's port is pinned and is reported instead.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await controller.start();
+          break;
+        } catch (error) {
+          if (!(error instanceof PortInUseError) || !fresh.has(controller.id) || attempt >= 3) throw error;
+          const port = await freePort(host, taken);
+          taken.add(port);
+          await controller.movePort(port);
+        }
+      }
       options.onProgress?.(++done, controllers.length, `${controller.id} on ${controller.endpointUrl}`);
     });
   } catch (error) {
@@ -71,6 +90,9 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       return controller;
     },
     writePlantFile: (path) => writePlantFile(path, plant),
+    trustClient: async (certificateDer) => {
+      await Promise.all(controllers.map((controller) => controller.trustClient(certificateDer)));
+    },
     stop: async () => {
       await Promise.all(controllers.map((controller) => controller.stop()));
     },

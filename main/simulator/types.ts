@@ -41,15 +41,39 @@ export interface SimAccount {
   readonly noDelete: boolean;
 }
 
-/** How a controller's server is configured; the deliberate weaknesses switch these. */
+/** How a controller's server is configured; the deliberate weaknesses and the profiles switch these. */
 export interface SimSecurity {
   readonly allowAnonymous: boolean;
   /** Offer SecurityPolicy None / mode None next to the secure endpoints. */
   readonly securityPolicyNone: boolean;
   /** Expose Part 18 UserManagement (i=24290). Without it rotation is manual only. */
   readonly part18: boolean;
+  /**
+   * Expose `Server/ServerCapabilities/RoleSet` (i=15606) with its `Identities` (one UserName rule per
+   * account). false (noUserList): no RoleSet at all; with no Part 18 either, a client cannot list the accounts.
+   */
+  readonly roleSet: boolean;
+  /**
+   * Accept any client application certificate and keep it as trusted ("trust on first use"). false
+   * (strictClientTrust): an unknown client certificate is rejected (stored in `pki/rejected/`) and the
+   * secure channel refused until it is trusted.
+   */
+  readonly trustUnknownClients: boolean;
+  /** List SignAndEncrypt endpoints only: no Sign, no None (secureOnlyDiscovery). GetEndpoints is still answered. */
+  readonly encryptedOnly: boolean;
   /** Validity of the self-signed application certificate created on first start. */
   readonly certificateValidityDays: number;
+}
+
+/**
+ * Habits of real controllers that do less than the demo plant's default (docs/simulator.md, Profiles).
+ * Unlike weaknesses they are not findings in themselves; they are what the connector must cope with.
+ */
+export type ProfileKind = "noUserList" | "strictClientTrust" | "secureOnlyDiscovery" | "limitedTechnicianRole";
+
+export interface Profile {
+  readonly kind: ProfileKind;
+  readonly controllerId: string;
 }
 
 export interface SimControllerSpec {
@@ -63,6 +87,8 @@ export interface SimControllerSpec {
   readonly cell: string;
   readonly applicationUri: string;
   readonly security: SimSecurity;
+  /** The profiles this controller was given (none on most controllers). */
+  readonly profiles: readonly ProfileKind[];
   readonly accounts: readonly SimAccount[];
 }
 
@@ -115,12 +141,16 @@ export interface PlantBuild {
   readonly weaknesses: readonly Weakness[];
   /** Weakness kinds left out because the plant is too small (see docs/simulator.md). */
   readonly droppedWeaknesses: readonly WeaknessKind[];
+  /** Each profile on its own controller (none below five controllers). */
+  readonly profiles: readonly Profile[];
+  /** Profile kinds left out because the plant is too small. */
+  readonly droppedProfiles: readonly ProfileKind[];
   readonly sharedPasswords: readonly SharedPassword[];
   readonly passwordPolicy: PasswordPolicy;
 }
 
 /** Misbehaviour a controller shows on Part 18 changes, for rotation tests. */
-export type SimFault =
+export type SimChangeFault =
   /** The TCP connection is destroyed during the call; `applyBefore` says whether the change was saved first. */
   | { readonly kind: "dropOnChange"; readonly applyBefore: boolean; readonly once?: boolean }
   /** The call answers after `ms`; the change is applied then unless `apply` is false. */
@@ -129,6 +159,12 @@ export type SimFault =
   | { readonly kind: "keepOldPassword"; readonly once?: boolean }
   /** Every change is refused with BadUserAccessDenied. */
   | { readonly kind: "denyChange"; readonly once?: boolean };
+
+/**
+ * A controller's current misbehaviour: one of the Part 18 change faults, or `freeze`: the controller
+ * accepts TCP connections and never answers (a frozen process, a black hole) until the fault is cleared.
+ */
+export type SimFault = SimChangeFault | { readonly kind: "freeze" };
 
 /** What a client could learn about an account, plus bookkeeping (never a password or hash). */
 export interface SimUserSnapshot {
@@ -153,6 +189,11 @@ export interface SimController {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same PKI and accounts. */
   start(): Promise<void>;
+  /**
+   * Sets (or with null clears) the controller's fault. `freeze` takes effect at once: connections
+   * accepted from now on are never read, open ones are neither read nor written; clearing it lets the
+   * same server (same port, PKI and sessions) answer again. A fault survives stop()/start().
+   */
   setFault(fault: SimFault | null): void;
   users(): readonly SimUserSnapshot[];
   verifyPassword(userName: string, password: string): Promise<boolean>;
@@ -162,6 +203,15 @@ export interface SimController {
   setPasswordOutOfBand(userName: string, password: string): Promise<void>;
   /** The application certificate (DER) the server presents now. */
   certificate(): Promise<Buffer>;
+  /**
+   * Adds a client application certificate (DER) to the controller's trusted list, as an operator would
+   * on its panel. Matters on a strictClientTrust controller; works whether the controller runs or not.
+   */
+  trustClient(certificateDer: Buffer): Promise<void>;
+  /** The client certificates the controller refused so far (`pki/rejected/`), DER. */
+  rejectedClients(): Promise<readonly Buffer[]>;
+  /** Moves every rejected client certificate to the trusted list ("accept it in its rejected list"); returns them. */
+  acceptRejectedClients(): Promise<readonly Buffer[]>;
 }
 
 export interface DemoPlant {
@@ -173,6 +223,8 @@ export interface DemoPlant {
   controller(id: string): SimController;
   /** Writes the plant file atomically (tmp + fsync + rename). */
   writePlantFile(path: string): Promise<void>;
+  /** `trustClient` on every controller: the laptop's certificate, trusted before the demo (see docs/simulator.md). */
+  trustClient(certificateDer: Buffer): Promise<void>;
   stop(): Promise<void>;
 }
 

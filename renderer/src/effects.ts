@@ -33,10 +33,11 @@ export const CHANNEL_USE = {
   "rotations.resolveResult": "once",
   // What the CLI prints; the renderer writes files instead (owners.exportCsv).
   "owners.exportCsvText": "once",
-  // With a path it also writes a DER copy to that path: asked each time, never answered from a cache.
-  "system.clientCertificate": "once",
+  "system.clientCertificate": "read",
   // The OS file dialogs change nothing.
   "dialog.openFile": [],
+  // Writes a file, changes nothing the renderer shows.
+  "system.exportClientCertificate": [],
   "dialog.saveFile": [],
   "jobs.cancel": [],
   // Writes, and what they make stale. For a job (scan, rotation, export), once the job has ended.
@@ -50,6 +51,7 @@ export const CHANNEL_USE = {
   "plant.importFile": PLANT,
   "plant.scan": PLANT,
   "plant.trust": PLANT,
+  "identities.declare": PLANT,
   "demo.start": ["demo.status", ...PLANT],
   "demo.stop": ["demo.status", ...PLANT],
   "identities.checkReuse": [...IDENTITIES, ...JOURNAL],

@@ -10,6 +10,7 @@ const LABELS: Record<RecordKind, string> = {
   "technician.set": "Technician set",
   "it.trusted": "IT key trusted",
   "plant.loaded": "Plant file loaded",
+  "account.declared": "Account declared (the controller cannot list it)",
   "controller.trusted": "Controller certificate decided",
   "controller.observed": "Controller scanned",
   "team.upserted": "Team saved",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Finding, FindingCode, IdentityFlags, IdentityKind, Severity } from "../domain/identity";
+import { DeclaredAccountKind } from "../domain/plant";
 import { channel } from "./channel";
 
 export const OwnerView = z.object({
@@ -40,7 +41,20 @@ export const IdentityDetail = z.object({
   description: z.string(),
   classification: z.array(z.string()),
   controllers: z.array(
-    z.object({ id: z.string(), name: z.string(), line: z.string(), cell: z.string(), roles: z.array(z.string()), description: z.string(), disabled: z.boolean(), lastRotatedAt: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      line: z.string(),
+      cell: z.string(),
+      roles: z.array(z.string()),
+      description: z.string(),
+      disabled: z.boolean(),
+      lastRotatedAt: z.string().nullable(),
+      /** In the controller's own account list (Part 18 Users or RoleSet). */
+      listed: z.boolean(),
+      /** Declared by the technician (plant file, by hand, or found by the factory password check). */
+      declared: z.boolean(),
+    }),
   ),
   holders: z.array(z.object({ personId: z.string(), name: z.string(), since: z.string(), removedAt: z.string().nullable(), leftAt: z.string().nullable() })),
   uses: z.array(z.object({ personName: z.string(), controllerId: z.string(), workOrder: z.string(), from: z.string(), to: z.string().nullable(), breakGlass: z.boolean() })),
@@ -51,6 +65,16 @@ export const IdentityDetail = z.object({
 export type IdentityDetail = z.infer<typeof IdentityDetail>;
 
 export const identityChannels = {
+  "identities.declare": channel(
+    z.strictObject({
+      controllerIds: z.array(z.string().min(1).max(64)).min(1, "choose at least one controller").max(10_000),
+      userName: z.string().trim().min(1, "enter the account's name").max(200),
+      kind: DeclaredAccountKind.default("user"),
+      description: z.string().trim().max(2000).default(""),
+    }),
+    z.object({ identityId: z.string(), declared: z.number().int(), unchanged: z.number().int() }),
+    "Declare an account the technician knows is on controllers that cannot list their own (recorded as declared, not observed)",
+  ),
   "identities.checkReuse": channel(
     z.strictObject({ id: z.string().max(300), password: z.string().min(1).max(1024) }),
     z.object({ acceptedOn: z.array(z.string()), refusedOn: z.array(z.string()), unreachableOn: z.array(z.string()) }),
@@ -70,6 +94,8 @@ export const identityChannels = {
           failedLogins: z.number().int(),
         }),
       ),
+      /** Controllers that cannot list their accounts and where no factory account is known to try: not checked. */
+      notListed: z.array(z.object({ controllerId: z.string(), name: z.string(), reason: z.string() })),
     }),
     "Opt-in: try the vendors' published factory passwords (at most two per account and controller); recorded without passwords",
   ),

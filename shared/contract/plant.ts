@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ControllerKind } from "../domain/plant";
+import { ControllerDecl } from "../evidence/kinds";
 import { Finding } from "../domain/identity";
 import { channel } from "./channel";
 import { absolutePath } from "./paths";
@@ -9,24 +9,20 @@ const AbsolutePath = absolutePath("/media/usb/plant.json");
 
 export const TrustState = z.enum(["unknown", "trusted", "changed", "rejected"]);
 
-export const ControllerSummary = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: ControllerKind,
-  vendor: z.string(),
-  model: z.string(),
-  area: z.string(),
-  line: z.string(),
-  cell: z.string(),
-  endpointUrl: z.string(),
-  hasLogin: z.boolean(),
+export const ControllerSummary = ControllerDecl.extend({
   trust: TrustState,
   trustedThumbprint: z.string().nullable(),
   observedThumbprint: z.string().nullable(),
   certificate: z.object({ subject: z.string(), notAfter: z.string(), selfSigned: z.boolean() }).nullable(),
   lastObservedAt: z.string().nullable(),
   reachable: z.boolean().nullable(),
+  /** The last visit that did not reach it, after the last good one (whose findings and dates still show). */
+  notReachedAt: z.string().nullable(),
   accounts: z.number().int().nullable(),
+  /** false: the controller answered but cannot list its accounts (no Part 18 Users, no RoleSet); null: not visited. */
+  accountsListable: z.boolean().nullable(),
+  /** Accounts the technician declared on it. */
+  declaredAccounts: z.array(z.string()),
   part18: z.boolean().nullable(),
   findings: z.array(Finding),
   changes: z.array(z.object({ kind: z.string(), severity: z.string(), text: z.string() })),
@@ -69,7 +65,7 @@ export const DemoStatus = z.object({
 
 export const plantChannels = {
   "plant.tree": channel(z.strictObject({}), PlantTree, "Controllers under site/area/line/cell with posture, trust and findings"),
-  "plant.importFile": channel(z.strictObject({ path: AbsolutePath }), z.object({ site: z.string(), controllers: z.number(), controllerIds: z.array(z.string()), logins: z.number() }), "Import a plant file"),
+  "plant.importFile": channel(z.strictObject({ path: AbsolutePath }), z.object({ site: z.string(), controllers: z.number(), controllerIds: z.array(z.string()), logins: z.number(), declaredAccounts: z.number() }), "Import a plant file"),
   "plant.scan": channel(ScanRequest, JobStatus, "Scan controllers (a job); results via plant.scanResult"),
   "plant.scanResult": channel(z.strictObject({ jobId: z.string() }), z.object({ outcomes: z.array(ScanOutcome) }), "Per-controller results of a scan job"),
   "plant.trust": channel(

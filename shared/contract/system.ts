@@ -51,8 +51,6 @@ export const ClientCertificateView = z.object({
   notAfter: z.string(),
   /** Where Fieldproof keeps it (PEM). */
   file: z.string(),
-  /** Where a DER copy was written, if asked. */
-  written: z.string().nullable(),
 });
 export type ClientCertificateView = z.infer<typeof ClientCertificateView>;
 
@@ -70,10 +68,11 @@ export const systemChannels = {
     "Ask which file to open (native dialog; null when cancelled)",
   ),
   "system.info": channel(Empty, SystemInfo, "App version, store location, device name and IT sync state"),
-  "system.clientCertificate": channel(
-    z.strictObject({ path: absolutePath("/media/usb/fieldproof-laptop.der").optional() }),
-    ClientCertificateView,
-    "The laptop's OPC UA certificate, for a controller's trust list; with a path, a DER copy is written there",
+  "system.clientCertificate": channel(Empty, ClientCertificateView, "The laptop's OPC UA certificate, which a controller with strict trust must list"),
+  "system.exportClientCertificate": channel(
+    z.strictObject({ path: absolutePath("/media/usb/fieldproof-laptop.der") }),
+    z.object({ path: z.string(), bytes: z.number().int(), thumbprintSha256: z.string() }),
+    "Write a copy of the laptop's OPC UA certificate (DER, what controllers' tools import) to carry to a controller",
   ),
   "settings.get": channel(Empty, Settings, "Read the technician-facing settings"),
   "settings.update": channel(SettingsPatch, Settings, "Change settings; returns the new settings"),

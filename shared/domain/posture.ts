@@ -74,7 +74,12 @@ export const ControllerPosture = z.object({
   endpoints: z.array(EndpointInfo).max(100),
   certificate: CertificateInfo.nullable(),
   anonymousAllowed: z.boolean(),
-  userManagement: z.object({ available: z.boolean(), passwordPolicy: PasswordPolicyInfo.nullable() }),
+  userManagement: z.object({
+    available: z.boolean(),
+    passwordPolicy: PasswordPolicyInfo.nullable(),
+    /** Whether this login may set another account's password (ModifyUser, SecurityAdmin); absent in records made before it was read. */
+    modifyUsers: z.boolean().optional(),
+  }),
   pushManagement: z.object({ available: z.boolean() }),
   /** null when the accounts could not be read (see gaps). */
   accounts: z.array(AccountInfo).max(10_000).nullable(),
@@ -102,4 +107,15 @@ export function unreachablePosture(endpointUrl: string, observedAt: string, gaps
     sessions: null,
     gaps: [...gaps],
   };
+}
+
+/**
+ * The controller answered a login but has no way to list its accounts (no Part 18 Users, no RoleSet
+ * mappings), as many PLCs ship: its accounts are only what the technician declares. Not the same as
+ * a list the login was refused (an access gap) or a controller not reached.
+ */
+export function cannotListAccounts(posture: ControllerPosture | null | undefined): boolean {
+  if (!posture || !posture.reachable || posture.accounts !== null) return false;
+  if (posture.gaps.some((g) => g.stage === "connect" || g.stage === "session")) return false;
+  return !posture.gaps.some((g) => (g.stage === "accounts" || g.stage === "roles") && /AccessDenied|ACCESS_DENIED|TIMEOUT|UNREACHABLE/.test(g.code));
 }

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { ControllerKind, OpcUaEndpointUrl } from "../domain/plant";
+import { ControllerKind, DeclaredAccountKind, OpcUaEndpointUrl } from "../domain/plant";
 import { CertificateInfo, ControllerPosture } from "../domain/posture";
 
-const ControllerDecl = z.object({
+/** A controller as a plant file declares it (in `plant.loaded`), and as every view of it starts. */
+export const ControllerDecl = z.object({
   id: z.string(),
   name: z.string(),
   kind: ControllerKind,
@@ -186,6 +187,14 @@ export const RecordData = {
     notApplicableOn: ControllerIds,
     /** Refused logins this check spent in all (what lock-out policies count). */
     failedLogins: z.number().int().min(0),
+  }),
+  "account.declared": z.object({
+    controllerId: z.string().max(64),
+    userName: z.string().min(1).max(200),
+    kind: DeclaredAccountKind,
+    description: z.string().max(2000),
+    /** Where it comes from: a plant file, the technician, or a login that worked in the factory password check. */
+    source: z.enum(["plant-file", "technician", "default-check"]),
   }),
   "secret.revealed": z.object({
     rotationId: z.string().max(64),

@@ -1,3 +1,4 @@
+import type { DeclaredAccountKind } from "../domain/plant";
 import type { IdentityFlags, IdentityKind } from "../domain/identity";
 import { factoryDefaultName } from "./defaults";
 import { parseExpiryFromText } from "./expiry";
@@ -194,4 +195,27 @@ export function classifyAccount(account: AccountToClassify, context: ClassifyCon
     ...(vendorExpiresAt ? { vendorExpiresAt } : {}),
     reasons: Object.freeze(reasons),
   });
+}
+
+const DECLARED_FLAG: Readonly<Record<Exclude<DeclaredAccountKind, "user">, { flag: keyof IdentityFlags; words: string }>> = {
+  shared: { flag: "shared", words: "shared" },
+  vendor: { flag: "vendor", words: "a vendor account" },
+  "break-glass": { flag: "breakGlass", words: "a break-glass account" },
+  default: { flag: "default", words: "a factory default account" },
+};
+
+/**
+ * What the technician said about an account the controller cannot list: a declared kind sets its
+ * flag (a name alone may not show that an account is shared), and says so among the reasons.
+ */
+export function withDeclaredKinds(classification: AccountClassification, kinds: readonly DeclaredAccountKind[]): AccountClassification {
+  let flags = classification.flags;
+  const reasons = [...classification.reasons];
+  for (const kind of new Set(kinds)) {
+    if (kind === "user") continue;
+    const { flag, words } = DECLARED_FLAG[kind];
+    if (!flags[flag]) flags = { ...flags, [flag]: true };
+    reasons.push(`${flag === "shared" ? "shared" : flag === "breakGlass" ? "break-glass" : flag}: declared as ${words} by the technician`);
+  }
+  return kinds.length === 0 ? classification : { ...classification, flags, reasons };
 }

@@ -93,8 +93,8 @@ function certificateExpiry(notAfter: string, policy: FindingPolicy, nowMs: numbe
   const end = parseInstant(notAfter);
   if (end === null) return null;
   const action =
-    "Issue a new application certificate: with Fieldproof where the controller supports OPC UA certificate push (Part 12), otherwise in the vendor tool. " +
-    "Then trust the new thumbprint in every client that connects to it (HMIs, historians, this laptop).";
+    "Issue a new application certificate in the controller's own certificate settings or the vendor tool (Fieldproof does not push certificates yet). " +
+    "Then scan it, trust the new thumbprint here after checking it on the controller, and in every other client that connects to it (HMIs, historians).";
   // X.509 validity includes notAfter itself.
   if (nowMs > end) {
     const ago = wholeDays(end, nowMs);

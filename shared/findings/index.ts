@@ -8,8 +8,8 @@ export type { BreakGlassUse, ControllerFacts, EffectiveOwner, HolderFacts, Ident
 export { controllerFindings } from "./controllerRules";
 export { identityFindings } from "./identityRules";
 export { dueDate, dueItems, type DueDate, type DueItem, type DueReason } from "./due";
-export { classifyAccount, type AccountClassification, type AccountToClassify, type ClassifyContext } from "./classify";
-export { factoryDefaultName, GENERIC_DEFAULT_NAMES, knownDefaultPasswords, VENDOR_DEFAULTS } from "./defaults";
+export { classifyAccount, withDeclaredKinds, type AccountClassification, type AccountToClassify, type ClassifyContext } from "./classify";
+export { factoryDefaultName, GENERIC_DEFAULT_NAMES, knownDefaultPasswords, VENDOR_DEFAULTS, vendorDefaultsFor } from "./defaults";
 export { parseExpiryFromText } from "./expiry";
 export { diffPosture, POSTURE_CHANGE_KINDS, type DiffOptions, type PostureChange, type PostureChangeKind } from "./diff";
 export { compareFindings, SEVERITY_ORDER, severityRank, sortFindings } from "./finding";

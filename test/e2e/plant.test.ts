@@ -20,10 +20,29 @@ describe("Plant and Identities screens against the demo plant", () => {
       await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/5 new certificate/);
       await app.screenshot("plant-new-certificates");
       await page.getByRole("button", { name: /Trust 5 certificate\(s\) and read their accounts/ }).click();
-      await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/4 observed · 1 partly read/);
+      // Partly read: the controller without Part 18 (RoleSet only), the one that cannot list accounts at
+      // all, and the one where the technician's login may not read them.
+      await expect.poll(() => results.textContent(), { timeout: 60_000 }).toMatch(/2 observed · 3 partly read/);
       expect(await app.accessibilityViolations()).toEqual([]);
 
       const build = app.services.demo.current()!.build;
+      // A controller that cannot list its accounts: the plant file's declared ones, and one added by hand.
+      const unlisted = build.profiles.find((p) => p.kind === "noUserList")!.controllerId;
+      await page.getByTestId(`controller-${unlisted}`).click();
+      const accounts = page.getByTestId("controller-accounts");
+      await expect.poll(() => accounts.textContent()).toMatch(/^the controller cannot list them · declared: .*maint/);
+      expect(await accounts.textContent()).not.toMatch(/line-tool/);
+      await page.getByTestId("declare-account").click();
+      const declare = page.getByRole("dialog", { name: /Add an account you know on/ });
+      await declare.getByLabel("Account name").fill("line-tool");
+      await declare.getByLabel("What it is", { exact: true }).selectOption("shared");
+      await declare.getByTestId("declare-account-save").click();
+      await expect.poll(() => page.getByTestId("declare-account-done").textContent()).toMatch(/^line-tool is now an account of .* \(declared\)/);
+      expect(await app.accessibilityViolations(".bp6-dialog")).toEqual([]);
+      await app.screenshot("plant-declare-account");
+      await declare.getByRole("button", { name: "Done" }).click();
+      await expect.poll(() => accounts.textContent()).toMatch(/declared: .*line-tool/);
+      expect(app.services.repos.plant.declaredAccounts().filter((a) => a.controllerId === unlisted).map((a) => [a.userName, a.kind, a.source])).toContainEqual(["line-tool", "shared", "technician"]);
       const anonymous = build.weaknesses.find((w) => w.kind === "anonymousAccess")!.controllerId;
       await page.getByTestId(`controller-${anonymous}`).click();
       const detail = page.getByTestId("controller-detail");

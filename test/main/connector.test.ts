@@ -4,7 +4,7 @@ import { OPCUACertificateManager, OPCUAClient, MessageSecurityMode, SecurityPoli
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ControllerPosture } from "../../shared/domain/posture";
 import { createOpcUaConnector, type Login, type OpcUaConnector } from "../../main/connectors/opcua";
-import { TECHNICIAN_USER, startDemoPlant, type DemoPlant, type SimControllerSpec, type Weakness } from "../../main/simulator";
+import { TECHNICIAN_USER, startDemoPlant, type DemoPlant, type ProfileKind, type SimControllerSpec, type Weakness } from "../../main/simulator";
 import { sha256 } from "./connectorFixtures";
 import { tempDir } from "../support/tempDir";
 
@@ -20,6 +20,8 @@ beforeAll(async () => {
   dir = tempDir("fieldproof-connector-");
   plant = await startDemoPlant({ controllers: 5, seed: "connector", stateDir: join(dir.path, "plant"), now: NOW });
   connector = createOpcUaConnector({ pkiDir: join(dir.path, "pki"), timeoutMs: 5_000 });
+  // The plant's strict controller refuses a client it does not know: this laptop is known to all.
+  await plant.trustClient((await connector.clientCertificate()).der);
   for (const controller of plant.controllers) pins.set(controller.id, sha256(await controller.certificate()));
 });
 
@@ -38,10 +40,13 @@ const login = (id: string, userName: string, password?: string): Login => ({
   password: password ?? spec(id).accounts.find((a) => a.userName === userName)!.initialPassword,
 });
 const technician = (id: string): Login => login(id, TECHNICIAN_USER);
-/** A controller with Part 18 and no deliberate weakness, not in `exclude`. */
+const hasProfile = (id: string, kind: ProfileKind): boolean => plant.build.profiles.some((p) => p.controllerId === id && p.kind === kind);
+/** A controller with Part 18, no profile and no deliberate weakness (but a shared password), not in `exclude`. */
 function ordinary(exclude: readonly string[] = []): string {
-  const weakIds = new Set(plant.build.weaknesses.filter((w) => w.kind !== "expiredVendorAccount").map((w) => w.controllerId));
-  return plant.build.controllers.find((c) => !weakIds.has(c.id) && !exclude.includes(c.id))?.id ?? weak("crossLineSharedPassword");
+  const profiled = new Set(plant.build.profiles.map((p) => p.controllerId));
+  const weakIds = new Set(plant.build.weaknesses.filter((w) => w.kind !== "expiredVendorAccount" && w.kind !== "crossLineSharedPassword").map((w) => w.controllerId));
+  const plain = plant.build.controllers.filter((c) => !profiled.has(c.id) && !exclude.includes(c.id));
+  return (plain.find((c) => !weakIds.has(c.id)) ?? plain.find((c) => c.security.part18 && !c.security.allowAnonymous))!.id;
 }
 
 describe("discover", () => {
@@ -72,10 +77,24 @@ describe("readPosture", () => {
       expect(posture.reachable).toBe(true);
       expect(Math.abs(Date.parse(posture.serverTime!) - Date.now())).toBeLessThan(10_000);
       expect(posture.productName).toBe(spec(id).model);
-      expect(posture.pushManagement.available).toBe(true);
       expect(posture.certificate!.thumbprintSha256).toBe(pins.get(id));
-      if (id === weak("noPart18")) {
-        expect(posture.userManagement).toEqual({ available: false, passwordPolicy: null });
+      if (hasProfile(id, "limitedTechnicianRole")) {
+        // The technician's login is an Engineer here: Part 12 is there but not for it, nor the user list.
+        expect(posture.pushManagement.available, id).toBe(false);
+        expect(posture.accounts).toBeNull();
+        expect(posture.userManagement).toMatchObject({ available: true, modifyUsers: false });
+        expect(posture.gaps.map((g) => `${g.stage} ${g.code}`)).toEqual(["capabilities BadUserAccessDenied", "capabilities BadUserAccessDenied", "accounts BadUserAccessDenied", "roles BadUserAccessDenied"]);
+        continue;
+      }
+      expect(posture.pushManagement.available, id).toBe(true);
+      if (hasProfile(id, "noUserList")) {
+        // Neither Part 18 Users nor a RoleSet: nothing can list the accounts.
+        expect(posture.userManagement).toEqual({ available: false, passwordPolicy: null, modifyUsers: false });
+        expect(posture.accounts).toBeNull();
+        continue;
+      }
+      if (!spec(id).security.part18) {
+        expect(posture.userManagement).toEqual({ available: false, passwordPolicy: null, modifyUsers: false });
         // No Part 18 Users: the RoleSet's UserName mappings still name every account, with its roles.
         expect(posture.accounts!.map((a) => ({ userName: a.userName, roles: [...a.roles].sort(), description: a.description }))).toEqual(
           [...spec(id).accounts].sort((a, b) => a.userName.localeCompare(b.userName)).map((a) => ({ userName: a.userName, roles: [...a.roles].sort(), description: "" })),
@@ -105,7 +124,9 @@ describe("readPosture", () => {
     try {
       const round = () => Promise.all(plant.controllers.map((c) => fresh.readPosture(c.endpointUrl, technician(c.id), pin(c.id))));
       for (const postures of [await round(), await round()]) {
-        expect(postures.map((p) => p.accounts?.length ?? null)).toEqual(plant.controllers.map(() => 6));
+        // The ones that cannot list accounts (or not for this login) list none, and the strict one does
+        // not know this fresh connector's certificate yet.
+        expect(postures.map((p) => p.accounts?.length ?? null)).toEqual(plant.controllers.map((c) => (hasProfile(c.id, "noUserList") || hasProfile(c.id, "limitedTechnicianRole") || hasProfile(c.id, "strictClientTrust") ? null : 6)));
       }
       expect((await readdir(join(pkiDir, "own", "certs"))).filter((name) => name.endsWith(".pem"))).toEqual(["client_certificate.pem"]);
     } finally {
@@ -142,13 +163,14 @@ describe("readPosture", () => {
     expect(posture.accounts).toBeNull();
     // Part 12 needs SecurityAdmin: implemented (Executable) but not for this login (UserExecutable).
     expect(posture.pushManagement.available).toBe(false);
-    expect(posture.userManagement.available).toBe(true);
+    expect(posture.userManagement).toMatchObject({ available: true, modifyUsers: false });
     expect(posture.gaps).toEqual([
       {
         stage: "capabilities",
         code: "BadUserAccessDenied",
         message: "The controller implements Part 12 certificate push, but operator may not call CreateSigningRequest, UpdateCertificate, ApplyChanges (UserExecutable is false): store a login with the SecurityAdmin role for this controller to use it.",
       },
+      expect.objectContaining({ stage: "capabilities", code: "BadUserAccessDenied", message: expect.stringContaining("Part 18 user management, but operator may not call ModifyUser") }),
       expect.objectContaining({ stage: "accounts", code: "BadUserAccessDenied" }),
       expect.objectContaining({ stage: "roles", code: "BadUserAccessDenied" }),
     ]);
@@ -229,7 +251,7 @@ describe("faults during a change", () => {
 
   it("hangOnChange: TIMEOUT within the timeout, outcome unknown, nothing left hanging", async () => {
     // Not the controller of the drop test: a cut connection leaves its session on the controller until it times out.
-    const id = weak("shortLivedCertificate");
+    const id = plant.build.controllers.find((c) => c.security.part18 && c.id !== ordinary())!.id;
     plant.controller(id).setFault({ kind: "hangOnChange", ms: 3_000, apply: false, once: true });
     const started = Date.now();
     const error = await connector.changePassword(urlOf(id), login(id, "operator"), "Operator-Hang-2026", { ...pin(id), timeoutMs: 700 }).catch((e: unknown) => e);

@@ -34,12 +34,14 @@ const RELEASED: Record<"laptop" | "it", Record<number, string>> = {
     4: "963c66d7eb60a32bd0f20855990a131d049b91e0ca274c2d64ff37612932b310", // rotation-batches
     5: "4c97ab27982e0cc1ed73468197ffc8946088429cfe2b9cff56e4630ddbaec5bf", // credential-checks
     6: "58672d962d783b83858ffe96e9c3b5048d3d3bf54b55d1fe7ee59a652a43bd02", // default-password-checks
+    7: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers
   },
   it: {
     1: "2c905c17579d01228b1a945c47a5d325cab2f1fc5c236ab223753db13ecec43f", // it-evidence
     2: "6391bbfbbaf2952403b1507aa45f3493672c9139174db2cdc351fcfcd2a368dc", // plant-and-owner-projections
     3: "4c97ab27982e0cc1ed73468197ffc8946088429cfe2b9cff56e4630ddbaec5bf", // credential-checks (the laptop's 5)
     4: "58672d962d783b83858ffe96e9c3b5048d3d3bf54b55d1fe7ee59a652a43bd02", // default-password-checks (the laptop's 6)
+    5: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers (the laptop's 7)
   },
 };
 
@@ -315,6 +317,36 @@ async function seed(root: string): Promise<Seed> {
     },
     changes: [],
     login: null,
+  });
+  // A later visit that does not reach the press PLC keeps what the first one learned.
+  journal.append("controller.observed", [{ name: "fieldproof:controller/plc-press-1" }], {
+    controllerId: "plc-press-1",
+    posture: {
+      endpointUrl: controllers[0].endpointUrl,
+      observedAt: now().toISOString(),
+      reachable: false,
+      serverTime: null,
+      applicationUri: null,
+      productName: null,
+      softwareVersion: null,
+      endpoints: [],
+      certificate: null,
+      anonymousAllowed: false,
+      userManagement: { available: false, passwordPolicy: null },
+      pushManagement: { available: false },
+      accounts: null,
+      sessions: null,
+      gaps: [{ stage: "connect", code: "TIMEOUT", message: "did not answer" }],
+    },
+    changes: [],
+    login: null,
+  });
+  journal.append("account.declared", [{ name: "fieldproof:controller/hmi-press-1/account/panel" }], {
+    controllerId: "hmi-press-1",
+    userName: "panel",
+    kind: "shared",
+    description: "The panel's shared login",
+    source: "plant-file",
   });
 
   const approver = generateEd25519();

@@ -88,7 +88,8 @@ describe("fieldproof owners, holder left and identities", () => {
     const table = await cli("identities");
     expect(table.code).toBe(0);
     expect(table.stdout.split("\n")[0]).toMatch(/^IDENTITY\s+KIND\s+CTRL\s+OWNER\s+HOLDERS\s+DUE\s+FINDINGS$/);
-    expect(table.stdout).toMatch(/user\/maint\s+user\s+5\s+\(unowned\)\s+Ana Ruiz, Li Wei \(left\)\s+2026-04-14\s+.*holder-left-not-rotated/);
+    // Known on 4 of 5: the controller whose technician login may not read the account list does not show it.
+    expect(table.stdout).toMatch(/user\/maint\s+user\s+4\s+\(unowned\)\s+Ana Ruiz, Li Wei \(left\)\s+2026-04-14\s+.*holder-left-not-rotated/);
 
     const json = await cli("identities", "--json");
     const rows = JSON.parse(json.stdout) as IdentityRow[];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../main/services";
-import type { PlantBuild } from "../../main/simulator";
+import type { PlantBuild, ProfileKind } from "../../main/simulator";
 import { tempDir } from "../support/tempDir";
 
 /** The demo plant started through the services, scanned like the app does it. */
@@ -19,6 +19,7 @@ describe("scanning the 5-controller demo plant", () => {
     await services.close();
     dir.cleanup();
   });
+  const profiled = (kind: ProfileKind): string => build.profiles.find((p) => p.kind === kind)!.controllerId;
 
   it("stops at new certificates until the technician trusts them, and sends no password before", async () => {
     const outcomes = await services.scan.scan({ trustNewCertificates: false, concurrency: 5, timeoutMs: 15_000 });
@@ -33,19 +34,32 @@ describe("scanning the 5-controller demo plant", () => {
     const outcomes = await services.scan.scan({ trustNewCertificates: true, concurrency: 5, timeoutMs: 15_000 });
     // The controller without Part 18 lists no Users: its accounts come from the RoleSet, and the scan says so.
     const noPart18 = build.weaknesses.find((w) => w.kind === "noPart18")!.controllerId;
+    const noUserList = profiled("noUserList");
+    const limited = profiled("limitedTechnicianRole");
     for (const o of outcomes) {
       if (o.controllerId === noPart18) {
         expect(o.status).toBe("partial");
         expect(o.message).toMatch(/RoleSet/);
+      } else if (o.controllerId === noUserList) {
+        expect(o.status).toBe("partial");
+        expect(o.message).toMatch(/cannot list its accounts \(no Part 18 Users, no RoleSet\): 4 declared/);
+      } else if (o.controllerId === limited) {
+        expect(o.status).toBe("partial");
+        expect(o.message).toMatch(/fp-tech may not call CreateSigningRequest/);
       } else expect(o.status).toBe("observed");
     }
 
-    // Every account on every controller.
+    // Every account on every controller that lists them (the limited login may not read the list).
     const accounts = services.repos.plant.accounts();
-    for (const c of build.controllers) {
+    for (const c of build.controllers.filter((x) => x.id !== noUserList && x.id !== limited)) {
       const seen = accounts.filter((a) => a.controllerId === c.id).map((a) => a.userName).sort();
       expect(seen).toEqual(c.accounts.map((a) => a.userName).sort());
     }
+    // Where they cannot be listed: what the plant file declares, and the technician's own login.
+    const declared = services.repos.plant.declaredAccounts().filter((a) => a.controllerId === noUserList);
+    expect(declared.map((a) => `${a.userName}:${a.kind}`).sort()).toEqual(["breakglass:break-glass", "maint:shared", "operator:user", expect.stringMatching(/-support:vendor$/)].sort());
+    const links = services.repos.plant.identityLinks().filter((l) => l.controllerId === noUserList).map((l) => l.name).sort();
+    expect(links).toEqual(expect.arrayContaining(["fp-tech", "maint", "operator", "breakglass"]));
 
     // Every weakness as its finding, on the controller it was put on.
     const tree = await services.inventory.tree();
@@ -59,16 +73,18 @@ describe("scanning the 5-controller demo plant", () => {
     for (const w of build.weaknesses) {
       if (expected[w.kind]) expect(findingsOf((w as { controllerId: string }).controllerId)).toContain(expected[w.kind]);
     }
+    expect(findingsOf(noUserList)).toContain("manual-rotation-only");
 
     // Identity findings: the shared maintenance account across lines, factory defaults, expired vendor access.
     const identities = await services.inventory.identities();
     const byName = new Map(identities.map((i) => [i.name, i]));
-    expect(byName.get("maint")?.controllers).toBe(5);
+    // Listed on three, declared on the one that cannot list, unknown where the login may not read the list.
+    expect(byName.get("maint")?.controllers).toBe(4);
     expect(byName.get("maint")?.flags.shared).toBe(true);
     expect(byName.get("maint")?.findings.map((f) => f.code)).toEqual(expect.arrayContaining(["unowned", "shared-without-holders", "blast-radius"]));
-    const defaults = build.controllers.flatMap((c) => c.accounts.filter((a) => a.flags.default).map((a) => a.userName));
+    const defaults = build.controllers.filter((c) => c.id !== noUserList && c.id !== limited).flatMap((c) => c.accounts.filter((a) => a.flags.default).map((a) => a.userName));
     for (const name of defaults) expect(byName.get(name)?.findings.map((f) => f.code)).toContain("default-account");
-    const expiredVendors = build.controllers.flatMap((c) => c.accounts.filter((a) => a.vendorExpiry?.expired).map((a) => a.userName));
+    const expiredVendors = build.controllers.filter((c) => c.id !== limited).flatMap((c) => c.accounts.filter((a) => a.vendorExpiry?.expired).map((a) => a.userName));
     expect(expiredVendors.length).toBeGreaterThan(0);
     for (const name of expiredVendors) expect(byName.get(name)?.findings.map((f) => f.code)).toContain("vendor-access-expired");
     const breakGlass = build.controllers.flatMap((c) => c.accounts.filter((a) => a.flags.breakGlass).map((a) => a.userName));
@@ -80,13 +96,13 @@ describe("scanning the 5-controller demo plant", () => {
     expect(weakness).toBeDefined();
     const target = build.controllers.find((c) => c.id === weakness!.controllerId)!;
     const password = target.accounts.find((a) => a.userName === "maint")!.initialPassword;
-    const sharing = build.controllers.filter((c) => c.accounts.find((a) => a.userName === "maint")!.initialPassword === password);
-    expect(new Set(sharing.map((c) => c.line)).size).toBeGreaterThan(1);
-
     const before = await services.inventory.identity("user/maint");
+    const known = new Set(before.controllers.map((c) => c.id));
+    const sharing = build.controllers.filter((c) => known.has(c.id) && c.accounts.find((a) => a.userName === "maint")!.initialPassword === password);
+    expect(new Set(sharing.map((c) => c.line)).size).toBeGreaterThan(1);
     const result = await services.credentials.checkReuse("user/maint", password);
     expect(result.acceptedOn).toEqual(sharing.map((c) => c.id).sort());
-    expect(result.refusedOn.length + result.acceptedOn.length).toBe(5);
+    expect(result.refusedOn.length + result.acceptedOn.length).toBe(known.size);
     const after = await services.inventory.identity("user/maint");
     const finding = after.findings.find((f) => f.code === "blast-radius")!;
     expect(finding.title).toMatch(new RegExp(`One password opens ${sharing.length} controllers on \\d+ lines`));

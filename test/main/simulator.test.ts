@@ -47,7 +47,18 @@ beforeAll(async () => {
   clientCertificates = new OPCUACertificateManager({ rootFolder: join(dir.path, "client-pki"), automaticallyAcceptUnknownCertificate: true });
   await clientCertificates.initialize();
   plant = await startDemoPlant({ controllers: 5, seed: SEED, stateDir: join(dir.path, "state"), now: NOW });
+  // The strictClientTrust controller refuses a client it does not know (simulatorProfiles.test.ts):
+  // this file's client is trusted up front, as a technician would have it trusted on the panel.
+  const first = newClient();
+  await first.connect(plant.controllers.find((c) => c.spec.security.trustUnknownClients)!.endpointUrl);
+  await first.disconnect();
+  await plant.trustClient(derFromPem(await readFile(join(dir.path, "client-pki", "own", "certs", "client_certificate.pem"), "utf8")));
 });
+
+function derFromPem(pem: string): Buffer {
+  const body = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem)?.[1] ?? "";
+  return Buffer.from(body.replace(/\s+/g, ""), "base64");
+}
 
 afterAll(async () => {
   await plant?.stop();
@@ -174,15 +185,32 @@ function weakness<K extends Weakness["kind"]>(kind: K): Extract<Weakness, { kind
 const urlOf = (controllerId: string): string => plant.controller(controllerId).endpointUrl;
 const technician = (controllerId: string): UserIdentityInfo => user(TECHNICIAN_USER, account(controllerId, TECHNICIAN_USER).initialPassword);
 
-/** A controller with Part 18 and none of the given weakness controllers, for tests that change it. */
-function ordinaryController(exclude: readonly string[] = []): string {
-  const weak = new Set(plant.build.weaknesses.filter((w) => w.kind !== "expiredVendorAccount").map((w) => w.controllerId));
-  const found = plant.build.controllers.find((controller) => !weak.has(controller.id) && !exclude.includes(controller.id));
-  if (found) return found.id;
-  const part18 = plant.build.controllers.find((controller) => controller.security.part18 && !exclude.includes(controller.id));
-  if (!part18) throw new Error("no Part 18 controller left");
-  return part18.id;
+interface Needs {
+  /** The technician is a SecurityAdmin there and can list accounts (Part 18 Users, RoleSet). */
+  readonly securityAdmin?: boolean;
+  /** It lists Sign endpoints (not secureOnlyDiscovery). */
+  readonly sign?: boolean;
+  readonly exclude?: readonly string[];
 }
+
+/**
+ * The plainest controller (fewest weaknesses and profiles) with Part 18 and what the test needs. The
+ * strict controller qualifies: this file's client is trusted there.
+ */
+function controllerFor(needs: Needs = {}): string {
+  const special = (controller: SimControllerSpec): number =>
+    plant.build.weaknesses.filter((w) => w.kind !== "expiredVendorAccount" && w.controllerId === controller.id).length + controller.profiles.length;
+  const found = plant.build.controllers
+    .filter((c) => c.security.part18 && !(needs.exclude ?? []).includes(c.id))
+    .filter((c) => !needs.securityAdmin || (c.security.roleSet && c.accounts.find((a) => a.flags.technician)!.roles.includes("SecurityAdmin")))
+    .filter((c) => !needs.sign || !c.security.encryptedOnly)
+    .sort((a, b) => special(a) - special(b))[0];
+  if (!found) throw new Error(`no controller for ${JSON.stringify(needs)}`);
+  return found.id;
+}
+
+/** Where the tests that list and manage accounts run. */
+const ordinaryController = (): string => controllerFor({ securityAdmin: true });
 
 // ---------------------------------------------------------------------------------------------
 
@@ -218,7 +246,9 @@ describe("the demo plant", () => {
       const vendor = controller.accounts.find((a) => a.flags.vendor)!;
       expect(vendor.description).toBe(`Vendor remote support — ${controller.vendor}, expires ${vendor.vendorExpiry!.date}`);
       expect(vendor.vendorExpiry!.expired).toBe(vendor.vendorExpiry!.date < "2026-11-22");
-      expect(controller.accounts.find((a) => a.flags.technician)!.roles).toContain("SecurityAdmin");
+      // Except on the limitedTechnicianRole controller (simulatorProfiles.test.ts).
+      if (controller.profiles.includes("limitedTechnicianRole")) expect(controller.accounts.find((a) => a.flags.technician)!.roles).toEqual(["Engineer"]);
+      else expect(controller.accounts.find((a) => a.flags.technician)!.roles).toContain("SecurityAdmin");
       expect(controller.accounts.find((a) => a.flags.operator)!.roles).not.toContain("SecurityAdmin");
     }
     const expiries = plant.build.controllers.map((controller) => controller.accounts.find((a) => a.flags.vendor)!.vendorExpiry!.expired);
@@ -261,7 +291,9 @@ describe("deliberate weaknesses", () => {
       const none = endpoints.filter((e) => e.securityPolicyUri === SecurityPolicy.None);
       expect(none.length > 0, controller.id).toBe(controller.id === target);
       expect(endpoints.some((e) => e.securityPolicyUri === SecurityPolicy.Basic256Sha256 && e.securityMode === MessageSecurityMode.SignAndEncrypt)).toBe(true);
-      expect(endpoints.some((e) => e.securityPolicyUri === SecurityPolicy.Basic256Sha256 && e.securityMode === MessageSecurityMode.Sign)).toBe(true);
+      // Sign too, but on the secureOnlyDiscovery controller.
+      const sign = endpoints.some((e) => e.securityPolicyUri === SecurityPolicy.Basic256Sha256 && e.securityMode === MessageSecurityMode.Sign);
+      expect(sign, controller.id).toBe(!controller.spec.security.encryptedOnly);
     }
   });
 
@@ -353,7 +385,7 @@ describe("users and roles, the way OPC UA exposes them", () => {
   });
 
   it("refuses Users to an operator and to a SecurityAdmin over a Sign-only channel, but shows the policy", async () => {
-    const id = ordinaryController();
+    const id = controllerFor({ securityAdmin: true, sign: true });
     const operator = user(OPERATOR_USER, account(id, OPERATOR_USER).initialPassword);
     const [users, length] = await withSession(urlOf(id), operator, (session) =>
       session.read([
@@ -547,7 +579,8 @@ describe("Part 18 account management", () => {
 });
 
 describe("fault injection", () => {
-  // The faults run on a Part 18 controller the tests above leave alone, with its technician account.
+  // The faults run on a Part 18 controller the tests above leave alone, with its technician account
+  // (ChangePassword of one's own account: no SecurityAdmin needed).
   let id: string;
   let current: string;
   let counter = 0;
@@ -559,7 +592,7 @@ describe("fault injection", () => {
   const login = (password: string) => tryLogin(urlOf(id), user(TECHNICIAN_USER, password));
 
   beforeAll(() => {
-    id = ordinaryController([ordinaryController(), weakness("securityPolicyNone").controllerId]);
+    id = controllerFor({ exclude: [ordinaryController(), controllerFor({ securityAdmin: true, sign: true }), weakness("securityPolicyNone").controllerId] });
     current = account(id, TECHNICIAN_USER).initialPassword;
   });
 

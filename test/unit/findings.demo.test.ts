@@ -3,6 +3,7 @@ import type { ControllerPosture, EndpointInfo } from "../../shared/domain/postur
 import { ControllerPosture as ControllerPostureSchema } from "../../shared/domain/posture";
 import { classifyAccount, controllerFindings, DEFAULT_POLICY, identityFindings, knownDefaultPasswords, type IdentityFacts } from "../../shared/findings";
 import { buildPlant } from "../../main/simulator/build";
+import { declaredAccounts } from "../../main/simulator/plantFile";
 import type { PlantBuild, SimControllerSpec } from "../../main/simulator/types";
 import { THUMB_A } from "./findings.fixtures";
 
@@ -10,7 +11,10 @@ import { THUMB_A } from "./findings.fixtures";
  * The demo plant end to end, without servers: what a client reads from each simulated controller
  * (as docs/simulator.md describes it), through the classifier, into findings. Every weakness the
  * plant was built with must come out as a finding, on the right controller or account, and nothing
- * else may.
+ * else may. The posture is the one the technician's own login reads once the laptop is trusted (the
+ * strictClientTrust controller): on the limitedTechnicianRole controller that login (an Engineer) may
+ * read neither Part 18 Users nor RoleSet Identities, nor use Part 12; a noUserList controller lists
+ * no account at all, and the plant file declares them instead.
  */
 
 const DAY = 86_400_000;
@@ -21,10 +25,22 @@ function endpointsOf(spec: SimControllerSpec): EndpointInfo[] {
     { type: "UserName", policyId: "username", securityPolicy: "Basic256Sha256" },
     { type: "Certificate", policyId: "certificate", securityPolicy: "Basic256Sha256" },
   ];
+  const modes = spec.security.encryptedOnly ? (["SignAndEncrypt"] as const) : (["Sign", "SignAndEncrypt"] as const);
   const secure = ["Basic256Sha256", "Aes128_Sha256_RsaOaep", "Aes256_Sha256_RsaPss"].flatMap((policy) =>
-    (["Sign", "SignAndEncrypt"] as const).map((mode) => ({ url: "opc.tcp://127.0.0.1:4840", securityMode: mode, securityPolicy: policy, securityLevel: mode === "Sign" ? 2 : 3, userTokens: tokens() })),
+    modes.map((mode) => ({ url: "opc.tcp://127.0.0.1:4840", securityMode: mode, securityPolicy: policy, securityLevel: mode === "Sign" ? 2 : 3, userTokens: tokens() })),
   );
   return spec.security.securityPolicyNone ? [{ url: "opc.tcp://127.0.0.1:4840", securityMode: "None", securityPolicy: "None", securityLevel: 0, userTokens: tokens() }, ...secure] : secure;
+}
+
+/** The technician's login may read Part 18 Users and RoleSet Identities (SecurityAdmin, ConfigureAdmin or Supervisor). */
+function technicianReadsAccounts(spec: SimControllerSpec): boolean {
+  const roles = spec.accounts.find((a) => a.flags.technician)!.roles;
+  return roles.some((role) => role === "SecurityAdmin" || role === "ConfigureAdmin" || role === "Supervisor");
+}
+
+/** Whether the controller lists accounts to the technician at all (Part 18 Users or RoleSet). */
+function listed(spec: SimControllerSpec): boolean {
+  return (spec.security.part18 || spec.security.roleSet) && technicianReadsAccounts(spec);
 }
 
 function postureOf(spec: SimControllerSpec, build: PlantBuild): ControllerPosture {
@@ -50,9 +66,12 @@ function postureOf(spec: SimControllerSpec, build: PlantBuild): ControllerPostur
     },
     anonymousAllowed: spec.security.allowAnonymous,
     userManagement: { available: spec.security.part18, passwordPolicy: spec.security.part18 ? { minLength: 12, maxLength: 64, options: 254, restrictions: "12 to 64" } : null },
-    pushManagement: { available: true },
-    // Without Part 18 the names and roles still come from the RoleSet, but not the descriptions.
-    accounts: spec.accounts.map((a) => ({ userName: a.userName, description: spec.security.part18 ? a.description : "", userConfiguration: a.noDelete ? 1 : 0, roles: [...a.roles] })),
+    pushManagement: { available: spec.accounts.find((a) => a.flags.technician)!.roles.includes("SecurityAdmin") },
+    // Without Part 18 the names and roles still come from the RoleSet, but not the descriptions; with
+    // neither, or when the technician may read neither, no account (a gap, not an empty list).
+    accounts: listed(spec)
+      ? spec.accounts.map((a) => ({ userName: a.userName, description: spec.security.part18 ? a.description : "", userConfiguration: a.noDelete ? 1 : 0, roles: [...a.roles] }))
+      : null,
     sessions: [],
     gaps: [],
   });
@@ -70,7 +89,9 @@ describe.each([5, 12])("the demo plant with %i controllers", (size) => {
       if (weakness.kind === "shortLivedCertificate") expected.add(`${weakness.controllerId}:certificate-expiring:high`);
       if (weakness.kind === "noPart18") expected.add(`${weakness.controllerId}:manual-rotation-only:low`);
     }
-    expect(expected.size).toBe(4);
+    // A controller that cannot list its accounts has no Part 18 either.
+    for (const profile of build.profiles) if (profile.kind === "noUserList") expected.add(`${profile.controllerId}:manual-rotation-only:low`);
+    expect(expected.size).toBe(5);
     const found = build.controllers.flatMap((spec) =>
       controllerFindings({ id: spec.id, name: spec.name, posture: postureOf(spec, build), trustedThumbprintSha256: THUMB_A }, DEFAULT_POLICY, now).map((f) => `${spec.id}:${f.code}:${f.severity}`),
     );
@@ -80,11 +101,14 @@ describe.each([5, 12])("the demo plant with %i controllers", (size) => {
 
   it("gives every account weakness its finding: expired vendor access, factory defaults, shared accounts without holders", () => {
     const expected = new Set<string>();
-    const noDescriptions = new Set(build.weaknesses.filter((w) => w.kind === "noPart18").map((w) => w.controllerId));
     const found: string[] = [];
+    expect(build.controllers.filter((spec) => !listed(spec))).toHaveLength(2);
     for (const spec of build.controllers) {
       const posture = postureOf(spec, build);
-      for (const account of posture.accounts ?? []) {
+      // Where nothing is listed, the plant file's declared accounts stand in (a noUserList controller;
+      // never its factory default: the opt-in factory password check finds that one, outside this model).
+      const accounts = posture.accounts ?? declaredAccounts(spec).map((a) => ({ userName: a.userName, description: a.description, userConfiguration: 0, roles: [] }));
+      for (const account of accounts) {
         const truth = spec.accounts.find((a) => a.userName === account.userName)!;
         const c = classifyAccount(account, { vendor: spec.vendor });
         const facts: IdentityFacts = {
@@ -107,11 +131,10 @@ describe.each([5, 12])("the demo plant with %i controllers", (size) => {
         found.push(...identityFindings(facts, DEFAULT_POLICY, now).map((f) => `${facts.id}:${f.code}`));
         if (truth.flags.default) expected.add(`${facts.id}:default-password`);
         if (truth.flags.shared) expected.add(`${facts.id}:shared-without-holders`);
+        // A controller without Part 18 that lists its accounts (RoleSet) shows no descriptions, so its
+        // vendor expiry must be entered by hand; a declared account carries its description.
+        if (truth.vendorExpiry?.expired && account.description !== "") expected.add(`${facts.id}:vendor-access-expired`);
       }
-    }
-    for (const weakness of build.weaknesses) {
-      // A controller without Part 18 does not show descriptions, so its vendor expiry must be entered by hand.
-      if (weakness.kind === "expiredVendorAccount" && !noDescriptions.has(weakness.controllerId)) expected.add(`${weakness.controllerId}/${weakness.userName}:vendor-access-expired`);
     }
     expect([...expected].some((e) => e.endsWith("vendor-access-expired"))).toBe(true);
     expect(new Set(found)).toEqual(expected);

@@ -79,7 +79,7 @@ async function readInSession(env: ClientEnv, session: ClientSession, guard: Call
     posture.serverTime = facts.serverTime;
     posture.productName = facts.productName;
     posture.softwareVersion = facts.softwareVersion;
-    posture.userManagement = { available: facts.part18, passwordPolicy: facts.passwordPolicy };
+    posture.userManagement = { available: facts.part18, passwordPolicy: facts.passwordPolicy, modifyUsers: facts.modifyUsers };
     posture.pushManagement = { available: facts.part12 };
   });
   const accountsRead =

@@ -33,6 +33,8 @@ export interface ServerFacts {
   readonly softwareVersion: string | null;
   readonly part18: boolean;
   readonly part12: boolean;
+  /** This login may set other accounts' passwords (ModifyUser). */
+  readonly modifyUsers: boolean;
   readonly passwordPolicy: PasswordPolicyInfo | null;
 }
 
@@ -43,6 +45,7 @@ const good = (value: DataValue | undefined): value is DataValue => value?.status
 const FEATURES: readonly { readonly name: string; readonly methods: readonly (readonly [string, number])[] }[] = [
   { name: "Part 18 password changes", methods: [["ChangePassword", NODE.changePassword]] },
   { name: "Part 12 certificate push", methods: [["CreateSigningRequest", NODE.createSigningRequest], ["UpdateCertificate", NODE.updateCertificate], ["ApplyChanges", NODE.applyChanges]] },
+  { name: "Part 18 user management", methods: [["ModifyUser", NODE.modifyUser]] },
 ];
 const METHODS = FEATURES.flatMap((f) => f.methods);
 
@@ -94,6 +97,7 @@ export async function readServerFacts(session: ClientSession, guard: CallGuard, 
 
   const part18 = good(userManagement) && usable[0] === true;
   const part12 = usable[1] === true;
+  const modifyUsers = part18 && usable[2] === true;
 
   return {
     serverTime,
@@ -101,6 +105,7 @@ export async function readServerFacts(session: ClientSession, guard: CallGuard, 
     softwareVersion: good(version) ? cleanOptional(version.value.value, 200) : null,
     part18,
     part12,
+    modifyUsers,
     passwordPolicy: part18 ? passwordPolicy(length, options, restrictions, gaps) : null,
   };
 }

@@ -15,6 +15,11 @@ export class StatementCache {
     this.get(sql).run(...params);
   }
 
+  /** The first row of a query, or undefined. */
+  one<R>(sql: string, ...params: unknown[]): R | undefined {
+    return this.get(sql).get(...params) as R | undefined;
+  }
+
   get(sql: string): Statement {
     let stmt = this.cache.get(sql);
     if (!stmt) {

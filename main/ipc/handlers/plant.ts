@@ -21,8 +21,9 @@ export function createPlantHandlers(services: Services): Pick<Handlers, keyof ty
     "demo.status": async () => services.demo.status(),
     "demo.stop": () => services.demo.stop(),
     "identities.list": () => services.inventory.identityList(),
+    "identities.declare": ({ controllerIds, userName, kind, description }) => services.plant.declareAccount({ controllerIds, account: { userName, kind, description } }),
     "identities.get": ({ id }) => services.inventory.identity(id),
     "identities.checkReuse": ({ id, password }) => services.credentials.checkReuse(id, password),
-    "identities.checkDefaults": async () => ({ results: await services.credentials.checkDefaults() }),
+    "identities.checkDefaults": () => services.credentials.checkDefaults(),
   };
 }

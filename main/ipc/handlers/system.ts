@@ -6,7 +6,8 @@ import type { Handlers } from "../dispatch";
 export function createSystemHandlers(services: Services): Pick<Handlers, keyof typeof systemChannels | keyof typeof jobChannels> {
   return {
     "system.info": () => services.system.info(),
-    "system.clientCertificate": ({ path }) => services.system.clientCertificate(path),
+    "system.clientCertificate": () => services.system.clientCertificate(),
+    "system.exportClientCertificate": ({ path }) => services.system.exportClientCertificate(path),
     "settings.get": () => services.settings.get(),
     "settings.update": (patch) => services.settings.update(patch),
     "dialog.saveFile": async (options) => ({ path: await services.system.saveDialog(options) }),

@@ -15,6 +15,7 @@ import { assertRecipient, pendingRef, type RotationRunner } from "./runner";
 import type { ControllerRotationResult, RotationPlan } from "./types";
 import type { ControllerConnector } from "../../connectors/port";
 import type { PlantService } from "../plantService";
+import { unknownAccount } from "../unknownAccount";
 
 export interface RotationServiceDeps {
   readonly plantRepo: PlantRepository;
@@ -48,7 +49,7 @@ export class RotationService {
     const userName = request.identityId.startsWith("user/") ? request.identityId.slice("user/".length) : null;
     if (!userName) throw new AppError("INVALID_REQUEST", `${request.identityId} is not an account: only account passwords are rotated here.`);
     const links = this.deps.plantRepo.identityLinks().filter((l) => l.identityId === request.identityId);
-    if (links.length === 0) throw new AppError("NOT_FOUND", `No controller has the account ${userName}. Scan the plant first.`);
+    if (links.length === 0) throw unknownAccount(userName, this.deps.plantRepo);
     const all = this.deps.plantRepo.controllers();
     const onIdentity = links.map((l) => all.find((c) => c.id === l.controllerId)!).filter(Boolean);
     const controllers = request.controllerIds

@@ -61,7 +61,10 @@ export class RotationRunner {
       JSON.stringify({ fieldproof: "sealed-secret/v1", rotationId, controllerId: controller.id, endpointUrl: controller.endpointUrl, userName: plan.userName, password: newPassword }),
       plan.recipient,
     );
-    const call = !part18 ? "manual" : own ? "ChangePassword" : "ModifyUser";
+    // Another account's password is set as SecurityAdmin (ModifyUser); where the technician's login may
+    // not do that, the account changes its own (ChangePassword, logged in with its current password).
+    const asAccount = own || controller.posture?.userManagement.modifyUsers === false;
+    const call = !part18 ? "manual" : asAccount ? "ChangePassword" : "ModifyUser";
 
     // Durable before the controller is touched: sealed secret, local copies, pending record.
     this.deps.identity.journal.transaction(() => {
@@ -78,7 +81,7 @@ export class RotationRunner {
           controllerThumbprint: controller.trustedThumbprint!,
           method: part18 ? "opcua-part18" : "manual",
           call,
-          actingUser: own || !part18 ? plan.userName : login.userName,
+          actingUser: asAccount || !part18 ? plan.userName : login.userName,
           reason: plan.request.reason,
           workOrder: plan.request.workOrder,
           operationalState: plan.request.operationalState,
@@ -99,7 +102,7 @@ export class RotationRunner {
     const opts = { expectedThumbprint: controller.trustedThumbprint, timeoutMs: this.deps.timeoutMs };
     let outcome;
     try {
-      outcome = own
+      outcome = asAccount
         ? await connector.changePassword(controller.endpointUrl, { userName: plan.userName, password: old }, newPassword, opts)
         : await connector.setUserPassword(controller.endpointUrl, login, plan.userName, newPassword, opts);
     } catch (error) {

@@ -4,6 +4,7 @@ import type { ErrorValue, Theme } from "../../../shared/contract";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { useAppState } from "../appState";
 import { useApi, useWrite } from "../useApi";
+import { ClientCertificateCard } from "./settings/ClientCertificateCard";
 import { ItTrustCard } from "./settings/ItTrustCard";
 import { TechnicianCard } from "./settings/TechnicianCard";
 
@@ -53,6 +54,7 @@ export function SettingsScreen(): React.JSX.Element {
         </Card>
         <TechnicianCard />
         <ItTrustCard />
+        <ClientCertificateCard />
         <Card className="fp-card">
           <H2 className="fp-card-title">Display</H2>
           <FormGroup label="Theme" helperText="Light for a bright floor, dark for a dim control room.">

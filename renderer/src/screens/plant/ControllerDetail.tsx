@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { ControllerSummary } from "../../../../shared/contract";
 import { FindingList } from "../../components/FindingList";
 import { useWrite } from "../../useApi";
+import { DeclareAccountDialog } from "./DeclareAccountDialog";
 
 interface Props {
   readonly controller: ControllerSummary | undefined;
@@ -10,6 +11,7 @@ interface Props {
 
 export function ControllerDetail({ controller: c }: Props): React.JSX.Element {
   const [error, setError] = useState<string>();
+  const [declaring, setDeclaring] = useState(false);
   const trust = useWrite("plant.trust");
   if (!c) return <NonIdealState icon="select" title="Select a controller" description="Its endpoint, certificate, findings and what changed since the last visit appear here." />;
 
@@ -35,12 +37,28 @@ export function ControllerDetail({ controller: c }: Props): React.JSX.Element {
         <dt>Endpoint</dt>
         <dd>{c.endpointUrl}</dd>
         <dt>Last visit</dt>
-        <dd>{c.lastObservedAt ? new Date(c.lastObservedAt).toLocaleString() : "never scanned"}</dd>
+        <dd data-testid="controller-last-visit">
+          {c.lastObservedAt ? new Date(c.lastObservedAt).toLocaleString() : "never scanned"}
+          {c.notReachedAt && ` · not reached on ${new Date(c.notReachedAt).toLocaleString()}`}
+        </dd>
         <dt>Accounts</dt>
-        <dd>{c.accounts === null ? "not read" : c.accounts}</dd>
+        <dd data-testid="controller-accounts">
+          {c.accountsListable === false ? "the controller cannot list them" : c.accounts === null ? "not read" : c.accounts}
+          {c.declaredAccounts.length > 0 && ` · declared: ${c.declaredAccounts.join(", ")}`}
+        </dd>
         <dt>Part 18</dt>
         <dd>{c.part18 === null ? "unknown" : c.part18 ? "yes: passwords can be rotated over OPC UA" : "no: manual rotation in the vendor tool"}</dd>
       </dl>
+
+      {c.accountsListable === false && (
+        <Callout intent={Intent.PRIMARY} icon="people" className="fp-callout" title="Accounts are not listed by this controller">
+          It has no Part 18 user list and no RoleSet, so Fieldproof only knows the accounts you declare (and the one it logs in with). Declared accounts rotate through the manual path, with proof by login.
+          <div className="fp-button-row">
+            <Button size="large" icon="new-person" text="Add an account you know…" onClick={() => setDeclaring(true)} data-testid="declare-account" />
+          </div>
+        </Callout>
+      )}
+      {declaring && <DeclareAccountDialog controller={c} onClose={() => setDeclaring(false)} />}
 
       <h4 className="fp-subheading">Certificate</h4>
       {c.trust === "changed" && (

@@ -4,7 +4,7 @@ import type { ResponseOf } from "../../../../shared/contract";
 import { FormDialog } from "../../components/FormDialog";
 import { useWrite } from "../../useApi";
 
-type Result = ResponseOf<"identities.checkDefaults">["results"][number];
+type Outcome = ResponseOf<"identities.checkDefaults">;
 
 /**
  * Opt-in check: do the vendors' published factory passwords still work? Each wrong try is a failed
@@ -12,7 +12,9 @@ type Result = ResponseOf<"identities.checkDefaults">["results"][number];
  * opens: results from an earlier check are not today's.
  */
 export function DefaultCheckDialog({ onClose }: { readonly onClose: () => void }): React.JSX.Element {
-  const [results, setResults] = useState<readonly Result[]>();
+  const [outcome, setOutcome] = useState<Outcome>();
+  const results = outcome?.results;
+  const notListed = outcome?.notListed ?? [];
   const [error, setError] = useState<string>();
   const checking = useWrite("identities.checkDefaults");
 
@@ -20,7 +22,7 @@ export function DefaultCheckDialog({ onClose }: { readonly onClose: () => void }
     setError(undefined);
     const answer = await checking.run({ confirm: true });
     if (!answer.ok) return setError(answer.error.message);
-    setResults(answer.value.results);
+    setOutcome(answer.value);
   }
 
   const working = results?.filter((r) => r.acceptedOn.length > 0) ?? [];
@@ -29,7 +31,7 @@ export function DefaultCheckDialog({ onClose }: { readonly onClose: () => void }
   const verdict =
     working.length > 0
       ? { intent: Intent.DANGER, title: "Factory passwords still work" }
-      : results?.some((r) => r.unreachableOn.length > 0)
+      : results?.some((r) => r.unreachableOn.length > 0) || notListed.length > 0
         ? { intent: Intent.WARNING, title: "Not every controller could be checked" }
         : { intent: Intent.SUCCESS, title: "No factory password works" };
   return (
@@ -48,7 +50,7 @@ export function DefaultCheckDialog({ onClose }: { readonly onClose: () => void }
       <p>The result is recorded; the passwords are not.</p>
       {results && (
         <Callout intent={verdict.intent} className="fp-callout" data-testid="default-check-result" title={verdict.title}>
-          {results.length === 0 ? (
+          {results.length === 0 && notListed.length === 0 ? (
             "No account on these controllers has a name its vendor ships with a published password."
           ) : (
             <ul>
@@ -62,6 +64,11 @@ export function DefaultCheckDialog({ onClose }: { readonly onClose: () => void }
                   ]
                     .filter(Boolean)
                     .join(", ")}
+                </li>
+              ))}
+              {notListed.map((n) => (
+                <li key={n.controllerId} data-testid="default-check-not-listed">
+                  <strong>{n.name}</strong>: {n.reason}
                 </li>
               ))}
             </ul>
