@@ -6,7 +6,7 @@ import { createServices, resolveDataDir, type Services } from "../services";
 import { ItService } from "../services/itService";
 import { isCrashPoint, pauseAt } from "../services/rotation/crashPoint";
 import type { CliIo } from "./io";
-import { passphraseFrom } from "./prompt";
+import { interactive, passphraseFrom, promptLine } from "./prompt";
 
 export interface CliContext {
   readonly io: CliIo;
@@ -59,6 +59,7 @@ export function createCliContext(program: Command, io: CliIo): CliContext {
       if (device.state !== "unlocked") {
         await ctx.invoke("device.unlock", { passphrase: await passphraseFrom("FIELDPROOF_PASSPHRASE", "passphrase for this laptop's signing key", device.state === "new") });
       }
+      if (device.state === "new") await nameNewDevice(ctx);
     },
     async job(start, request, result, onInterrupt) {
       const started = (await ctx.invoke(start, request)) as JobStatus;
@@ -110,3 +111,42 @@ export function createCliContext(program: Command, io: CliIo): CliContext {
   return ctx;
 }
 
+
+/**
+ * The device key is about to be made: its name goes into every record and is what IT sees, so a
+ * person at the terminal is asked for one (the host name alone sent three laptops to IT as "vm").
+ * FIELDPROOF_DEVICE_NAME answers for scripts; without either, the host name stays and the command
+ * says how to change it.
+ */
+async function nameNewDevice(ctx: CliContext): Promise<void> {
+  // Made now (it would be at the command's first record anyway), so the suggestion carries its id.
+  ctx.services().identity.ensureDevice();
+  const settings = await ctx.invoke("settings.get", {});
+  if (settings.deviceNameChosen) return;
+  const fromEnv = process.env.FIELDPROOF_DEVICE_NAME?.trim();
+  if (fromEnv) {
+    await ctx.invoke("settings.update", { deviceName: fromEnv });
+    ctx.io.err(`This laptop is named "${fromEnv}" (FIELDPROOF_DEVICE_NAME).`);
+    return;
+  }
+  if (!interactive()) {
+    ctx.io.err(
+      `This laptop's signing key is named "${settings.deviceName}", the computer's host name. IT sees this name on every record; ` +
+        `to choose another, set FIELDPROOF_DEVICE_NAME before the first command, or rename it later in the app (Settings › Device name).`,
+    );
+    return;
+  }
+  ctx.io.err("This laptop needs a name: IT sees it on every record it signs, next to its key fingerprint. Use one nobody else on site uses, e.g. rivermill-bay-02.");
+  for (;;) {
+    const name = await promptLine("Device name", settings.suggestedDeviceName);
+    try {
+      const saved = await ctx.invoke("settings.update", { deviceName: name });
+      const { deviceFingerprint } = await ctx.invoke("system.info", {});
+      ctx.io.err(`This laptop is named "${saved.deviceName}"${deviceFingerprint ? `, key fingerprint ${deviceFingerprint}` : ""}.`);
+      return;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "INVALID_REQUEST") throw error;
+      ctx.io.err(`${error.message} Try again.`);
+    }
+  }
+}

@@ -61,8 +61,8 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
       else {
         io.out(
           result.status === "imported"
-            ? `Imported ${result.newRecords} new record(s) from ${result.deviceName}${result.enrolled ? " (device enrolled)" : ""}; IT now holds seq 0..${result.treeSize - 1}.`
-            : `Already imported: IT holds every record of this bundle (seq 0..${result.treeSize - 1}). Nothing changed.`,
+            ? `Imported ${result.newRecords} new record(s) from ${result.deviceName} (device key ${result.deviceFingerprint})${result.enrolled ? " (device enrolled)" : ""}; IT now holds seq 0..${result.treeSize - 1}.`
+            : `Already imported from ${result.deviceName} (device key ${result.deviceFingerprint}): IT holds every record of this bundle (seq 0..${result.treeSize - 1}). Nothing changed.`,
         );
         for (const file of result.sealedFiles) io.out(`Sealed secret: ${file} (open with: age -d -i ${it.itDir}/it-identity.txt ${file})`);
         io.out(`Receipt: ${result.receiptPath} (take it back to the laptop: fieldproof receipt import)`);

@@ -31,13 +31,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       const info = await ctx.invoke("system.info", {});
       const certificate = opts.clientCertificate ? await ctx.invoke("system.clientCertificate", {}) : null;
       const written = opts.clientCertificate ? await ctx.invoke("system.exportClientCertificate", { path: resolve(opts.clientCertificate) }) : null;
-      if (opts.json) io.out(json(certificate ? { ...info, clientCertificate: { ...certificate, written: written?.path ?? null } } : info));
+      const { rotations: rows } = await ctx.invoke("rotations.list", {});
+      const rotations = {
+        interrupted: rows.filter((r) => r.state === "pending" && !r.needsManualChange).length,
+        waitingForManualStep: rows.filter((r) => r.needsManualChange).length,
+      };
+      if (opts.json) io.out(json({ ...info, rotations, ...(certificate ? { clientCertificate: { ...certificate, written: written?.path ?? null } } : {}) }));
       else {
         io.out(`Fieldproof ${info.appVersion}`);
         io.out(`Device:     ${info.deviceName}`);
         io.out(`Key:        ${info.deviceFingerprint ?? "not created yet (made on the first signed record)"}`);
         io.out(`Store:      ${info.storePath}`);
         io.out(`IT sync:    ${info.itSync.state}${info.itSync.recordsSinceReceipt ? ` (${info.itSync.recordsSinceReceipt} records not receipted)` : ""}`);
+        io.out(`Rotations:  ${rotationState(rotations)}`);
         if (certificate) {
           io.out(`OPC UA certificate (what a controller must trust): ${certificate.subject}`);
           io.out(`  SHA-256 ${certificate.thumbprintSha256}, valid until ${certificate.notAfter}`);
@@ -69,4 +75,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } finally {
     await ctx.close();
   }
+}
+
+/** The rotations that need the technician: interrupted ones (to resolve) and manual steps (to finish). */
+function rotationState({ interrupted, waitingForManualStep }: { interrupted: number; waitingForManualStep: number }): string {
+  const parts = [
+    interrupted > 0 ? `${interrupted} interrupted: resolve with fieldproof rotations resolve` : "",
+    waitingForManualStep > 0 ? `${waitingForManualStep} waiting for a manual step: see fieldproof rotations list` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join("; ") : "none interrupted or waiting";
 }

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../../shared/domain/errors";
+import { sameName, suggest } from "../../shared/domain/names";
 import { describeIssues } from "../../shared/domain/validation";
 import { AuthorityActionName, CsvKind, Employer, IsoDay } from "../../shared/contract";
 import type { CliContext } from "./context";
@@ -122,11 +123,11 @@ export function registerOwnerCommands(program: Command, ctx: CliContext): void {
 function findPerson(people: readonly { personId: string; name: string }[], who: string): string {
   const byId = people.find((p) => p.personId === who);
   if (byId) return byId.personId;
-  const wanted = who.trim().toLowerCase();
-  const byName = people.filter((p) => p.name.toLowerCase() === wanted);
+  const byName = people.filter((p) => sameName(p.name, who));
   if (byName.length === 1) return byName[0]!.personId;
-  if (byName.length > 1) throw new AppError("CONFLICT", `More than one person is called ${who}: ${byName.map((p) => p.personId).join(", ")}. Give the id instead.`);
-  throw new AppError("NOT_FOUND", `Nobody called ${who} (name or id) is known. See fieldproof owners export --kind people.`);
+  if (byName.length > 1) throw new AppError("CONFLICT", `More than one person is called ${who}: ${byName.map((p) => `${p.name} (${p.personId})`).join(", ")}. Give the id instead.`);
+  const near = suggest(who, people.flatMap((p) => [p.personId, p.name]));
+  throw new AppError("NOT_FOUND", `Nobody called ${who} (name or id) is known.${near} See fieldproof owners export --kind people.`);
 }
 
 function parseKind(value: string): CsvKind {

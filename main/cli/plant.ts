@@ -48,7 +48,12 @@ export function registerPlantCommands(program: Command, ctx: CliContext): void {
       const sweep = targets.length > 0;
       const failed = outcomes.filter((o) => REFUSED.has(o.status) || (!sweep && (o.status === "unreachable" || o.status === "timeout")));
       if (failed.length > 0 || !outcomes.some((o) => READ.has(o.status))) ctx.exitCode = 1;
-      if (!opts.json && failed.length > 0) io.err(`${failed.length} of ${outcomes.length} controller(s) could not be read; see the lines above.`);
+      if (!opts.json && failed.length > 0) {
+        const named = failed.slice(0, 10).map((o) => `${o.name} (${o.status})`).join(", ") + (failed.length > 10 ? ` and ${failed.length - 10} more` : "");
+        io.err(`${failed.length} of ${outcomes.length} controller(s) could not be read: ${named}. See the lines above for why and what to do.`);
+      } else if (!opts.json && !outcomes.some((o) => READ.has(o.status))) {
+        io.err(`No controller answered (${outcomes.length} address(es) tried). Check the addresses and ports, and that the laptop is on the controllers' network.`);
+      }
     });
 }
 

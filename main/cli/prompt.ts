@@ -46,9 +46,28 @@ export async function passphraseFrom(envName: string, what: string, choosing: bo
   const fromEnv = process.env[envName];
   if (fromEnv) return fromEnv;
   const first = await promptSecret(choosing ? `Choose the ${what} (8+ characters): ` : `${what[0]!.toUpperCase()}${what.slice(1)}: `, envName);
+  // Too short is said at once, not after typing it twice (8 is the key protector's minimum).
+  if (choosing && first.length < 8) throw new AppError("INVALID_REQUEST", `The ${what} must be at least 8 characters long. Nothing was changed; run the command again.`);
   if (choosing) {
     const again = await promptSecret(`Type the ${what} again: `, envName);
     if (again !== first) throw new AppError("INVALID_REQUEST", `The two ${what}s differ. Nothing was changed.`);
   }
   return first;
+}
+
+/** Whether a person is at the terminal to answer a question (stdin and stderr are both a terminal). */
+export function interactive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+/** Asks one line of plain text on the terminal (echoed); an empty answer takes `suggestion`. */
+export async function promptLine(question: string, suggestion: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await rl.question(`${question} [${suggestion}]: `)).trim();
+    return answer === "" ? suggestion : answer;
+  } finally {
+    rl.close();
+  }
 }

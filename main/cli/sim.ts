@@ -92,17 +92,30 @@ export function defaultStateDir(seed: string, controllers: number): string {
   return join(tmpdir(), `fieldproof-demo-plant-${slug}-${controllers}`);
 }
 
-function untilSignal(): Promise<string> {
+const PARENT_POLL_MS = 500;
+
+/**
+ * Ctrl+C, SIGTERM, SIGHUP (the terminal closed), or the process that started this one ending.
+ * `npx fieldproof sim` runs this process under npm and a shell; a SIGTERM to npx ends those two and
+ * not this one, which would keep the controllers' ports open with nobody to stop them. An orphan is
+ * given to another parent (init or a subreaper), so a changed parent pid means the starter is gone.
+ */
+export function untilSignal(): Promise<string> {
   return new Promise((done) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      done(signal);
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) stop("the process that started it ended");
+    }, PARENT_POLL_MS);
+    const stop = (reason: string): void => {
+      clearInterval(watch);
+      for (const signal of SIGNALS) process.off(signal, stop);
+      done(reason);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    for (const signal of SIGNALS) process.on(signal, stop);
   });
 }
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 function summary(plant: DemoPlant, plantFile: string): string {
   const { build } = plant;

@@ -116,4 +116,15 @@ export class RotationRepository {
   releaseSealed(treeSize: number): number {
     return this.db.prepare("DELETE FROM sealed_secrets WHERE pending_seq < ?").run(treeSize).changes;
   }
+
+  /** Who received each rotation's password (handovers of shared accounts). */
+  handovers(rotationIds: readonly string[]): { rotationId: string; personId: string; personName: string; method: string; at: string }[] {
+    if (rotationIds.length === 0) return [];
+    return this.db
+      .prepare<string[], { rotation_id: string; person_id: string; person_name: string; method: string; at: string }>(
+        `SELECT rotation_id, person_id, person_name, method, at FROM p_handovers WHERE rotation_id IN (${rotationIds.map(() => "?").join(", ")}) ORDER BY seq`,
+      )
+      .all(...rotationIds)
+      .map((r) => ({ rotationId: r.rotation_id, personId: r.person_id, personName: r.person_name, method: r.method, at: r.at }));
+  }
 }

@@ -1,5 +1,7 @@
 // `npm run preview`: the app against the real services, in the system's Chromium, for machines
 // without an Electron binary. Same bridge as the e2e tests; nothing listens on the network.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -16,24 +18,33 @@ async function preview(): Promise<void> {
     trustedOrigin: BRIDGE_ORIGIN,
     onInternalError: (channel, error) => console.error(`[fieldproof] ${channel}:`, error),
   });
-  const browser = await chromium.launch({
+  // An app window (Chromium's --app mode: no tabs, no address bar), as the desktop app looks. Only a
+  // persistent context opens its first window from the command line, so it gets a throw-away
+  // profile; the app window starts blank and is pointed at the app once the bridge is attached.
+  const profile = mkdtempSync(join(tmpdir(), "fieldproof-preview-"));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: findChromium(),
     headless: process.env.FIELDPROOF_PREVIEW_HEADLESS === "1",
-    args: [...CHROMIUM_ARGS, ...sandboxArgs(), "--window-size=1280,800", "--app=data:text/html,"],
+    args: [...CHROMIUM_ARGS, ...sandboxArgs(), "--window-size=1440,900", "--app=data:text/html,"],
+    viewport: null,
   });
-  const context = await browser.newContext({ viewport: null });
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   const rendererDir = join(fileURLToPath(new URL(".", import.meta.url)), "..", "renderer");
   await attachBridge(page, dispatch, rendererDir);
   await page.goto(BRIDGE_ENTRY);
   process.stderr.write(`Fieldproof preview: store ${services.storePath}. Close the window to stop.\n`);
+  let stopping = false;
   const shutdown = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await context.close().catch(() => undefined);
     await services.close();
+    rmSync(profile, { recursive: true, force: true });
     process.exit(0);
   };
-  page.on("close", () => void browser.close().then(shutdown));
-  browser.on("disconnected", () => void shutdown());
-  process.on("SIGINT", () => void browser.close().then(shutdown));
+  page.on("close", () => void shutdown());
+  context.on("close", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
 }
 
 preview().catch((error: unknown) => {

@@ -22,12 +22,14 @@ import { JobRegistry } from "./jobs";
 import { OwnersCsv } from "./owners/ownersCsv";
 import { OwnersService } from "./ownersService";
 import { PlantService } from "./plantService";
+import { HandoverService } from "./rotation/handover";
 import { RotationRunner } from "./rotation/runner";
 import { noCrashHook } from "./rotation/crashPoint";
 import { RotationService } from "./rotation/rotationService";
 import { ScanService } from "./scanService";
 import { SettingsService } from "./settingsService";
 import { SystemService } from "./systemService";
+import { AppError } from "../../shared/domain/errors";
 
 export interface Services {
   readonly config: ServicesConfig;
@@ -43,6 +45,7 @@ export interface Services {
   readonly owners: OwnersService;
   readonly ownersCsv: OwnersCsv;
   readonly rotations: RotationService;
+  readonly handover: HandoverService;
   readonly demo: DemoService;
   readonly credentials: CredentialService;
   readonly vault: Vault;
@@ -53,6 +56,9 @@ export interface Services {
   readonly repos: { readonly journal: JournalRepository; readonly plant: PlantRepository; readonly owners: OwnersRepository; readonly rotations: RotationRepository };
   close(): Promise<void>;
 }
+
+/** How long a shared account's new password stays on the laptop for its holders (then IT's sealed copy). */
+const HANDOVER_HOLD_HOURS = 72;
 
 /** The composition root: the desktop app, the CLI, the preview and the tests all build services here. */
 export function createServices(config: ServicesConfig): Services {
@@ -87,7 +93,27 @@ export function createServices(config: ServicesConfig): Services {
     sealedForExport: () => rotationRepo.sealedForExport(),
     onReceipt: (treeSize) => rotationRepo.releaseSealed(treeSize),
   });
-  const settings = new SettingsService({ repo: settingsRepo, identity });
+  const settings = new SettingsService({
+    repo: settingsRepo,
+    identity,
+    hostName: defaultDeviceName(config),
+    now,
+    // Weakening dual control is approved as a rotation is, on every line of the plant at once.
+    approver: (personId, pin) => {
+      const person = owners.person(personId);
+      const technician = identity.technician();
+      if (technician && technician.name.trim().toLowerCase() === person.name.trim().toLowerCase()) {
+        throw new AppError("FORBIDDEN", `${person.name} is the technician making the change; weakening dual control needs a second person to approve. Nothing was changed.`);
+      }
+      const placements = plantRepo.controllers().map((c) => ({ line: c.line, cell: c.cell }));
+      if (placements.length === 0 && !ownersRepo.authority().some((e) => e.personId === personId && e.action === "approve")) {
+        throw new AppError("FORBIDDEN", `${person.name} may not approve rotations anywhere on this laptop. Give them approve authority on the Owners screen (Decision authority) first. Nothing was changed.`);
+      }
+      const allowed = owners.check(personId, "approve", placements);
+      if (!allowed.allowed) throw new AppError("FORBIDDEN", `Weakening dual control needs someone who may approve rotations on every line: ${allowed.reason}. Nothing was changed.`);
+      return { personId, name: person.name, signer: owners.approverSigner(personId, pin) };
+    },
+  });
   const system = new SystemService({ settings, evidence, paths: { dataDir: config.dataDir, storePath }, runtime: config.runtime, dialogs: config.dialogs, connector: getConnector });
   const plant = new PlantService({ repo: plantRepo, identity, vault });
   const scan = new ScanService({ repo: plantRepo, plant, identity, connector: getConnector, diff: diffPosture, now });
@@ -103,7 +129,19 @@ export function createServices(config: ServicesConfig): Services {
   const ownersCsv = new OwnersCsv({ owners, repo: ownersRepo });
   const timeoutMs = config.controllerTimeoutMs ?? 10_000;
   const basePolicy = () => DEFAULT_GENERATOR_POLICY;
-  const runner = new RotationRunner({ identity, vault, plant, rotations: rotationRepo, connector: getConnector, now, timeoutMs, basePolicy, crashHook: config.crashHook ?? noCrashHook });
+  const handover = new HandoverService({ rotations: rotationRepo, ownersRepo, owners, plantRepo, vault, identity, now, holdHours: () => HANDOVER_HOLD_HOURS });
+  const runner = new RotationRunner({
+    identity,
+    vault,
+    plant,
+    rotations: rotationRepo,
+    connector: getConnector,
+    now,
+    timeoutMs,
+    basePolicy,
+    crashHook: config.crashHook ?? noCrashHook,
+    keepsForHandover: (identityId) => handover.keepsFor(identityId),
+  });
   const rotations = new RotationService({
     plantRepo,
     rotations: rotationRepo,
@@ -118,6 +156,8 @@ export function createServices(config: ServicesConfig): Services {
     basePolicy,
     plant,
     itRecipient: (deviceId) => journalRepo.itTrust(deviceId)?.ageRecipient,
+    sharedScope: () => settings.sharedScope(),
+    hasHolders: (identityId) => handover.keepsFor(identityId),
   });
   const demo = new DemoService({ dataDir: config.dataDir, plantService: plant, clientCertificate: async () => (await getConnector().clientCertificate()).der });
   const credentials = new CredentialService({ plant: plantRepo, identity, connector: getConnector, timeoutMs, login: (controllerId) => plant.login(controllerId), declareFound: (controllerId, userName) => plant.declareFound(controllerId, userName) });
@@ -136,6 +176,7 @@ export function createServices(config: ServicesConfig): Services {
     owners,
     ownersCsv,
     rotations,
+    handover,
     demo,
     credentials,
     vault,

@@ -8,6 +8,7 @@ import type { OwnersRepository } from "../db/ownersRepository";
 import type { AccountRow, ControllerRow, DeclaredAccountRow, PlantRepository } from "../db/plantRepository";
 import type { RotationRepository } from "../db/rotationRepository";
 import { unknownAccount } from "./unknownAccount";
+import { unknownController } from "./unknownController";
 
 const DISABLED = 2;
 
@@ -61,7 +62,7 @@ export class InventoryService {
 
   controllerSummary(id: string): ControllerSummary {
     const row = this.deps.plant.controller(id);
-    if (!row) throw new AppError("NOT_FOUND", `No controller ${id} in this plant.`);
+    if (!row) throw unknownController(id, this.deps.plant.controllers());
     return this.summary(row, this.declaredByController().get(id) ?? []);
   }
 
@@ -258,6 +259,7 @@ export class InventoryService {
       id,
       kind: classification.kind,
       name: link.name,
+      ...(link.kind === "certificate" && places.length > 0 ? { controllerName: places.map((c) => c.name).join(", ") } : {}),
       flags: classification.flags,
       controllers: places.length,
       lines: [...new Set(places.map((c) => c.line))].sort(),

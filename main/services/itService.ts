@@ -6,7 +6,7 @@ import { Statement, ZERO_HASH } from "../../shared/evidence";
 import { IT_MIGRATIONS } from "../db/migrations/it";
 import { ItRepository } from "../db/itRepository";
 import { openDatabase, type Database } from "../db";
-import { readBundle } from "../evidence/bundleReader";
+import { readBundle, type ParsedBundle } from "../evidence/bundleReader";
 import { fingerprintOf, keyIdOf, privateKeyFromDer, publicKeyFromPem, sha256Hex } from "../evidence/crypto";
 import { generateItKeys, type ItTrustFile } from "../evidence/itKeys";
 import { introducedKey } from "../evidence/keyRing";
@@ -26,10 +26,19 @@ export interface ImportOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
 }
 
+/** What importBundle applied (or found already held), and IT's receipt for it. */
+export interface BundleImport {
+  readonly outcome: Omit<ImportResult, "receiptPath" | "sealedFiles">;
+  /** IT's cosignature on the bundle's checkpoint: the text `import` writes to the receipt file. */
+  readonly receipt: string;
+}
+
 export interface ImportResult {
   readonly status: "imported" | "already-imported";
   readonly deviceId: string;
   readonly deviceName: string;
+  /** The bundle's device key fingerprint (SHA256:…), printed with the name: names can repeat, keys do not. */
+  readonly deviceFingerprint: string;
   readonly enrolled: boolean;
   readonly newRecords: number;
   readonly range: { readonly first: number; readonly last: number };
@@ -102,6 +111,19 @@ export class ItService {
   async import(bundlePath: string, options: ImportOptions = {}): Promise<ImportResult> {
     const bundleSha = createHash("sha256").update(readFileSync(bundlePath)).digest("hex");
     const bundle = await readBundle(bundlePath);
+    const applied = await this.importBundle(bundle, bundleSha, options);
+    const receiptPath = options.receiptOut ?? defaultReceiptPath(bundlePath);
+    writeFileSync(receiptPath, applied.receipt);
+    const sealedFiles = applied.outcome.status === "imported" ? this.writeSealed(applied.outcome.deviceId, bundle.sealed) : [];
+    return { ...applied.outcome, receiptPath, sealedFiles };
+  }
+
+  /**
+   * The checks and the one transaction behind every import, USB file or collector upload alike:
+   * verifies the parsed bundle against the enrolled device key and what IT already holds, applies
+   * all its new records (or none) and returns IT's receipt. Writes no file; `import` does.
+   */
+  async importBundle(bundle: ParsedBundle, bundleSha: string, options: Pick<ImportOptions, "enrolFingerprint" | "onProgress"> = {}): Promise<BundleImport> {
     const m = bundle.manifest;
     const enrolled = this.repo.device(m.device.id);
     let bundleKey;
@@ -155,12 +177,10 @@ export class ItService {
         `Replay refused: this bundle ends at seq ${m.range.last}, but IT already holds this device's records up to seq ${head.treeSize - 1} from a later bundle. Nothing was imported.`,
       );
     }
-    const receiptPath = options.receiptOut ?? defaultReceiptPath(bundlePath);
     if (m.treeSize === head.treeSize) {
       // Everything is held: importing the same bundle (or a re-export of it) again changes nothing.
       const receipt = this.cosign(bundle.checkpoint, await this.itKey());
-      writeFileSync(receiptPath, receipt);
-      return { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, enrolled: false, newRecords: 0, range: m.range, treeSize: m.treeSize, receiptPath, sealedFiles: [] };
+      return { receipt, outcome: { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: false, newRecords: 0, range: m.range, treeSize: m.treeSize } };
     }
 
     const itKey = await this.itKey();
@@ -178,9 +198,7 @@ export class ItService {
       const last = result.records[result.records.length - 1]!;
       this.repo.setHead(m.device.id, { treeSize: m.treeSize, rootHash: m.rootHash, headHash: `sha256:${sha256Hex(last.payload)}`, peaks: result.peaks.map((p) => p.toString("base64")) }, at);
     });
-    writeFileSync(receiptPath, receipt);
-    const sealedFiles = this.writeSealed(m.device.id, bundle.sealed);
-    return { status: "imported", deviceId: m.device.id, deviceName: m.device.name, enrolled: !enrolled, newRecords: fresh.length, range: m.range, treeSize: m.treeSize, receiptPath, sealedFiles };
+    return { receipt, outcome: { status: "imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: !enrolled, newRecords: fresh.length, range: m.range, treeSize: m.treeSize } };
   }
 
   /**
@@ -221,8 +239,8 @@ export class ItService {
     return cosign(parseNote(checkpoint), it.name, it.key, BigInt(Math.floor(this.now().getTime() / 1000)));
   }
 
-  /** Sealed secrets as files IT opens with `age -d -i it-identity.txt FILE`. */
-  private writeSealed(deviceId: string, sealed: ReadonlyMap<string, Buffer>): string[] {
+  /** Sealed secrets as files IT opens with `age -d -i it-identity.txt FILE` (after a new bundle: import, the collector). */
+  writeSealed(deviceId: string, sealed: ReadonlyMap<string, Buffer>): string[] {
     if (sealed.size === 0) return [];
     const dir = join(this.itDir, "sealed", deviceId);
     mkdirSync(dir, { recursive: true });

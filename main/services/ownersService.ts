@@ -170,6 +170,13 @@ export class OwnersService {
     return checkAuthority(personId, person.name, action, placements, this.deps.repo.authority(), (id) => rules.people.get(id)?.name ?? id);
   }
 
+  /** Who may take this action on every one of these placements and can sign for it here (not left, with a PIN on this laptop), in rank order. */
+  whoMay(action: AuthorityAction, placements: readonly Placement[]): { personId: string; name: string }[] {
+    const rules = this.rules();
+    const ids = [...new Set(this.deps.repo.authority().filter((e) => e.action === action).sort((a, b) => a.rank - b.rank).map((e) => e.personId))];
+    return ids.filter((id) => this.deps.repo.personKey(id) !== undefined && this.check(id, action, placements).allowed).map((id) => ({ personId: id, name: rules.people.get(id)?.name ?? id }));
+  }
+
   /** Opens an approver's key with their PIN, to co-sign the record of what they approve. */
   approverSigner(personId: string, pin: string): Signer {
     const person = this.rules().person(personId);

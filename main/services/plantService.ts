@@ -6,6 +6,7 @@ import type { CertificateInfo } from "../../shared/domain/posture";
 import type { PlantRepository } from "../db/plantRepository";
 import type { Identity } from "../evidence/identity";
 import { loginRef, type Vault } from "../evidence/vault";
+import { unknownController } from "./unknownController";
 
 export interface PlantImportSummary {
   readonly site: string;
@@ -107,7 +108,7 @@ export class PlantService {
     const account = { ...input.account, userName };
     const controllers = [...new Set(input.controllerIds)].map((id) => {
       const c = this.deps.repo.controller(id);
-      if (!c) throw new AppError("NOT_FOUND", `No controller ${id} in this plant. Nothing was declared.`);
+      if (!c) throw unknownController(id, this.deps.repo.controllers(), "Nothing was declared.");
       return c;
     });
     for (const c of controllers) {
@@ -171,7 +172,7 @@ export class PlantService {
 
   /** Stores (or replaces) the technician's login for a controller. */
   setLogin(controllerId: string, userName: string, password: string): void {
-    if (!this.deps.repo.controller(controllerId)) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
+    if (!this.deps.repo.controller(controllerId)) throw unknownController(controllerId, this.deps.repo.controllers());
     this.deps.identity.ensureDevice();
     for (const ref of this.deps.vault.refs(`login/${controllerId}/`)) this.deps.vault.delete(ref);
     this.deps.vault.put(loginRef(controllerId, userName), JSON.stringify({ userName, password }));
@@ -192,7 +193,7 @@ export class PlantService {
   /** Records a trust decision on a controller's certificate, as the technician made it. */
   trust(controllerId: string, certificate: CertificateInfo, decision: "first-use" | "re-trusted" | "rejected", note: string): void {
     const controller = this.deps.repo.controller(controllerId);
-    if (!controller) throw new AppError("NOT_FOUND", `No controller ${controllerId} in this plant.`);
+    if (!controller) throw unknownController(controllerId, this.deps.repo.controllers());
     this.deps.identity.journal.append("controller.trusted", [{ name: `fieldproof:controller/${controllerId}`, sha256: certificate.thumbprintSha256 }], {
       controllerId,
       endpointUrl: controller.endpointUrl,

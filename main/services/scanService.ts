@@ -8,6 +8,7 @@ import type { ControllerConnector } from "../connectors/port";
 import type { JobContext } from "./jobs";
 import type { PlantService } from "./plantService";
 import { mapPool } from "./pool";
+import { unknownController } from "./unknownController";
 
 export interface ScanOptions {
   readonly controllerIds?: readonly string[] | undefined;
@@ -52,7 +53,7 @@ export class ScanService {
     if (!options.controllerIds) return all;
     return options.controllerIds.map((id) => {
       const row = all.find((c) => c.id === id);
-      if (!row) throw new AppError("NOT_FOUND", `No controller ${id} in this plant.`);
+      if (!row) throw unknownController(id, all);
       return row;
     });
   }

@@ -1,6 +1,8 @@
 import { Classes, OverlaysProvider } from "@blueprintjs/core";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { AppStateContext, type AppState } from "./appState";
+import { DeviceNameDialog } from "./components/DeviceNameDialog";
+import { HelpDrawer } from "./components/HelpDrawer";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
 import { UnlockDialog } from "./components/UnlockDialog";
@@ -30,6 +32,9 @@ export function App(): React.JSX.Element {
   const device = evidence.data?.device;
   const needsPassphrase = device !== undefined && (device.state === "locked" || (device.state === "new" && device.protector === null));
   const theme = settings.data?.theme ?? "light";
+  const [help, setHelp] = useState(false);
+  const [nameLater, setNameLater] = useState(false);
+  const askName = !needsPassphrase && device !== undefined && settings.data !== undefined && !settings.data.deviceNameChosen && !nameLater;
 
   const navigate = useCallback((next: RouteId) => {
     window.location.hash = `#/${next}`;
@@ -44,6 +49,12 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     // Ctrl+1..6 jumps between screens: quicker than the mouse with gloves on.
     const onKey = (event: KeyboardEvent): void => {
+      // F1: the app's own guide (in the preview's Chromium, not the browser's help page).
+      if (event.key === "F1" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+        event.preventDefault();
+        setHelp(true);
+        return;
+      }
       if (!event.ctrlKey || event.altKey || event.metaKey) return;
       const index = Number.parseInt(event.key, 10) - 1;
       const target = ROUTES[index];
@@ -80,12 +91,14 @@ export function App(): React.JSX.Element {
         <a className="fp-skip" href="#main-heading">
           Skip to content
         </a>
-        <Sidebar current={route} onNavigate={navigate} />
+        <Sidebar current={route} onNavigate={navigate} onHelp={() => setHelp(true)} />
         <main className="fp-main" aria-labelledby="main-heading">
           <Screen key={route} />
         </main>
         <StatusBar info={info.data} error={info.error} />
         {needsPassphrase && <UnlockDialog mode={device.state === "new" ? "new" : "locked"} />}
+        {askName && <DeviceNameDialog settings={settings.data} fingerprint={device.fingerprint} onLater={() => setNameLater(true)} />}
+        <HelpDrawer isOpen={help} route={route} onClose={() => setHelp(false)} />
       </div>
     </OverlaysProvider>
     </AppStateContext.Provider>

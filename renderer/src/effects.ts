@@ -9,7 +9,7 @@ const IDENTITIES = ["identities.list", "identities.get"] as const;
 /** The plant and what hangs off it: controllers, the accounts on them, the lines of the authority matrix. */
 const PLANT = ["plant.tree", ...IDENTITIES, "owners.authority", "rotations.list", ...JOURNAL] as const;
 const OWNERS = ["owners.list", "owners.authority", ...IDENTITIES, ...JOURNAL] as const;
-const ROTATIONS = ["rotations.list", ...IDENTITIES, "plant.tree", ...JOURNAL] as const;
+const ROTATIONS = ["rotations.list", "rotations.handovers", ...IDENTITIES, "plant.tree", ...JOURNAL] as const;
 
 export const CHANNEL_USE = {
   // Reads the renderer caches (per channel and request) until a write makes them stale.
@@ -25,6 +25,7 @@ export const CHANNEL_USE = {
   "owners.list": "read",
   "owners.authority": "read",
   "rotations.list": "read",
+  "rotations.handovers": "read",
   // Read once, never cached: a job's progress or result (main forgets a result soon after it is read).
   "jobs.status": "once",
   "plant.scanResult": "once",
@@ -43,6 +44,8 @@ export const CHANNEL_USE = {
   // Writes, and what they make stale. For a job (scan, rotation, export), once the job has ended.
   "device.unlock": "all",
   "settings.update": ["settings.get", ...JOURNAL],
+  "settings.setDualControl": ["settings.get", ...JOURNAL],
+  "settings.setSharedScope": ["settings.get", ...JOURNAL],
   "technician.set": JOURNAL,
   "technician.signIn": JOURNAL,
   "evidence.trustIt": JOURNAL,
@@ -72,6 +75,8 @@ export const CHANNEL_USE = {
   "rotations.resolvePending": ROTATIONS,
   "rotations.confirmManual": ROTATIONS,
   "rotations.revealManual": JOURNAL,
+  "rotations.handOver": ["rotations.handovers", ...JOURNAL],
+  "rotations.closeHandover": ["rotations.handovers", ...JOURNAL],
 } as const satisfies Record<Channel, "read" | "once" | "all" | readonly Channel[]>;
 
 type Use = typeof CHANNEL_USE;

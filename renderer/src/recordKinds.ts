@@ -7,6 +7,8 @@ import { isRecordKind, type RecordKind } from "../../shared/evidence/kinds";
 const LABELS: Record<RecordKind, string> = {
   "device.enrolled": "Laptop enrolled",
   "device.renamed": "Laptop renamed",
+  "settings.dualControl": "Dual control changed",
+  "settings.sharedScope": "Shared accounts' password scope changed",
   "technician.set": "Technician set",
   "it.trusted": "IT key trusted",
   "plant.loaded": "Plant file loaded",
@@ -28,6 +30,8 @@ const LABELS: Record<RecordKind, string> = {
   "credential.checked": "Password checked on controllers",
   "credential.defaultChecked": "Factory passwords checked",
   "secret.revealed": "New password shown for a manual change",
+  "secret.handedOver": "New password handed over to a holder",
+  "secret.handoverClosed": "Handover copies forgotten by the laptop",
   "receipt.imported": "IT receipt imported",
 };
 

@@ -20,6 +20,8 @@ export const IdentityRow = z.object({
   id: z.string(),
   kind: IdentityKind,
   name: z.string(),
+  /** A certificate's name is its application URI; this is the controller(s) it identifies, shown first. */
+  controllerName: z.string().optional(),
   flags: IdentityFlags,
   controllers: z.number().int(),
   lines: z.array(z.string()),

@@ -27,9 +27,23 @@ export const SystemInfo = z.object({
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
+/**
+ * When a rotation needs a second person's approval: always, only for shared and break-glass
+ * accounts (the default), or never. Strongest first.
+ */
+export const DualControlMode = z.enum(["always", "shared-and-break-glass", "off"]);
+export type DualControlMode = z.infer<typeof DualControlMode>;
+
 export const Settings = z.object({
   theme: Theme,
   deviceName: z.string(),
+  /** Whether someone chose the device name (first-run dialog, Settings, the CLI's first-run prompt); false: still the host name. */
+  deviceNameChosen: z.boolean(),
+  /** What the first-run dialog offers: the host name plus a short part of the device id, unique per laptop. */
+  suggestedDeviceName: z.string(),
+  dualControl: DualControlMode,
+  /** Accounts a crew holds: a new password per controller (default) or one per line. */
+  sharedScope: z.enum(["per-controller", "per-line"]),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -76,4 +90,18 @@ export const systemChannels = {
   ),
   "settings.get": channel(Empty, Settings, "Read the technician-facing settings"),
   "settings.update": channel(SettingsPatch, Settings, "Change settings; returns the new settings"),
+  "settings.setDualControl": channel(
+    z.strictObject({
+      mode: DualControlMode,
+      /** Needed to weaken it: someone with approve authority on every line, not the technician, with their PIN. */
+      approval: z.strictObject({ personId: z.string().min(1).max(64), pin: z.string().min(1).max(128) }).nullable().default(null),
+    }),
+    Settings,
+    "Change when rotations need a second person's approval (weakening it needs an approver's PIN); a signed record either way",
+  ),
+  "settings.setSharedScope": channel(
+    z.strictObject({ scope: z.enum(["per-controller", "per-line"]) }),
+    Settings,
+    "For accounts a crew holds: a new password per controller, or one per line (a signed record)",
+  ),
 };

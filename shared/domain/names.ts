@@ -23,3 +23,19 @@ export function distance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/**
+ * Whether two ways of writing a person's name are the same person's: case, spacing and a
+ * "Last, First" order do not matter ("Wei, Li" is "Li Wei"). Only one comma turns the order round.
+ */
+export function sameName(a: string, b: string): boolean {
+  const forms = (name: string): string[] => {
+    const plain = name.trim().replace(/\s+/g, " ").toLowerCase();
+    const parts = plain.split(",");
+    if (parts.length !== 2) return [plain];
+    const [last, first] = parts.map((p) => p.trim());
+    return [plain, `${first} ${last}`.trim()];
+  };
+  const left = forms(a);
+  return forms(b).some((f) => left.includes(f));
+}

@@ -61,6 +61,14 @@ export const RecordData = {
     appVersion: z.string(),
   }),
   "device.renamed": z.object({ name: z.string().min(1).max(64) }),
+  /** When rotations need a second person's approval; weakening it is co-signed by the approver named here. */
+  "settings.dualControl": z.object({
+    mode: z.enum(["always", "shared-and-break-glass", "off"]),
+    previous: z.enum(["always", "shared-and-break-glass", "off"]),
+    approval: Approval.nullable(),
+  }),
+  /** The site's setting for accounts a crew holds: a new password per controller or per line. */
+  "settings.sharedScope": z.object({ scope: z.enum(["per-controller", "per-line"]), previous: z.enum(["per-controller", "per-line"]) }),
   "technician.set": z.object({
     name: z.string().min(1).max(120),
     publicKeyPem: z.string().nullable(),
@@ -195,6 +203,24 @@ export const RecordData = {
     description: z.string().max(2000),
     /** Where it comes from: a plant file, the technician, or a login that worked in the factory password check. */
     source: z.enum(["plant-file", "technician", "default-check"]),
+  }),
+  /** A shared account's new password given to one of its current holders, per controller. */
+  "secret.handedOver": z.object({
+    identityId: z.string().max(300),
+    userName: z.string().max(200),
+    personId: PersonId,
+    personName: z.string().max(200),
+    rotations: z.array(z.object({ rotationId: z.string().max(64), controllerId: z.string().max(64) })).min(1).max(10_000),
+    /** pin: shown to the holder after their PIN (their key co-signs this record); slip: written on a slip the technician handed over. */
+    method: z.enum(["pin", "slip"]),
+  }),
+  /** The laptop dropped its handover copies: every holder has them, the technician closed it, or they expired. */
+  "secret.handoverClosed": z.object({
+    identityId: z.string().max(300),
+    rotationIds: z.array(z.string().max(64)).min(1).max(10_000),
+    reason: z.enum(["all-holders", "closed", "expired"]),
+    /** Current holders who never received it (they ask IT, who holds the sealed copy). */
+    notReceived: z.array(z.string().max(200)),
   }),
   "secret.revealed": z.object({
     rotationId: z.string().max(64),

@@ -50,6 +50,8 @@ export interface LaunchOptions {
   readonly dataDir?: string;
   /** The device key's passphrase; null starts locked so the unlock dialog shows. */
   readonly passphrase?: string | null;
+  /** Leave the device name unchosen, so the first-run "Name this laptop" dialog shows (default: chosen). */
+  readonly askDeviceName?: boolean;
 }
 
 export const E2E_PASSPHRASE = "e2e passphrase for the bay";
@@ -80,9 +82,11 @@ export async function launchApp(options: LaunchOptions = {}): Promise<AppHandle>
     page = await electronApp.firstWindow();
     await page.setViewportSize(viewport);
     services = createServices({ dataDir: dir.path, runtime: "test", ...passphrase, ...options.config });
+    if (!options.askDeviceName) services.settings.keepDeviceName();
     closeTarget = () => electronApp.close();
   } else {
     services = createServices({ dataDir: dir.path, runtime: "test", hostname: "bay-laptop-07", ...passphrase, ...options.config });
+    if (!options.askDeviceName) services.settings.keepDeviceName();
     const dispatch = createDispatcher(createHandlers(services), {
       trustedOrigin: BRIDGE_ORIGIN,
       onInternalError: (channel, error) => console.error(`[e2e] ${channel}:`, error),

@@ -210,6 +210,26 @@ describe("Owners and attribution in Chromium", () => {
       }
       expect(services.repos.rotations.list().filter((r) => r.state === "committed" && r.identityId === "user/maint")).toHaveLength(rotatable.length);
 
+      // The crew learns the new passwords: Ana (the holder left after Li Wei) gets each controller's, on a slip (she has no PIN).
+      await expect.poll(() => page.getByTestId("batch-hand-over").textContent()).toBe("Hand over to: Ana Ruiz (below).");
+      expect(await page.getByTestId("handover-user/maint").getByTestId("handover-to").textContent()).toBe("Ana Ruiz");
+      await page.getByTestId("handover-open-ana.ruiz").click();
+      const handDialog = page.getByRole("dialog", { name: "Hand over maint to Ana Ruiz" });
+      await handDialog.getByTestId("handover-show").click();
+      const shownTo = page.getByRole("dialog", { name: "New password of maint for Ana Ruiz" });
+      await expect.poll(() => shownTo.locator("[data-testid^=handover-password-]").count()).toBe(rotatable.length);
+      for (const c of rotatable) {
+        const handed = (await shownTo.getByTestId(`handover-password-${c.id}`).textContent())!;
+        expect(await services.demo.current()!.controller(c.id).verifyPassword("maint", handed)).toBe(true);
+      }
+      await a11y("handover shown");
+      await app.screenshot("rotations-handover-shown");
+      await shownTo.getByRole("button", { name: "Done: hide it" }).click();
+      await noDialog(page);
+      await expect.poll(() => page.getByTestId("handover-note").textContent()).toBe("Handed over to Ana Ruiz (on a slip), recorded. Every holder has it now; the laptop forgot it.");
+      expect(services.vault.refs("handover/")).toEqual([]);
+      expect(services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.handedOver" }).total).toBe(1);
+
       // The UI reads the findings again: the holder-left finding is gone.
       await page.getByRole("button", { name: "Owners", exact: true }).click();
       await page.getByRole("button", { name: "Identities", exact: true }).click();

@@ -172,10 +172,13 @@ describe("bundles: export, verify, import, receipt", () => {
     const it = itSide.open();
     const result = await it.import(good, { enrolFingerprint: fingerprint });
     expect(result).toMatchObject({ status: "imported", enrolled: true, newRecords: 10, treeSize: 10 });
+    // Names can repeat across laptops ("vm"); the key fingerprint printed with them cannot.
+    expect(result.deviceFingerprint).toBe(fingerprint);
     expect(it.repo.recordCount()).toBe(10);
     const digest = it.repo.contentDigest();
     const again = await it.import(good);
     expect(again.status).toBe("already-imported");
+    expect(again.deviceFingerprint).toBe(fingerprint);
     expect(it.repo.contentDigest()).toBe(digest);
     await it.close();
 

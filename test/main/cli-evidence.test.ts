@@ -45,7 +45,7 @@ describe("fieldproof CLI: the evidence round trip between a laptop and IT", () =
     const fingerprint = /fingerprint (SHA256:[0-9A-F ]+)\./.exec(refused.stderr)?.[1];
     expect(fingerprint).toBeDefined();
     const imported = runBin(["import", summary.path, "--enrol", fingerprint!], env);
-    expect(imported.stdout).toMatch(/Imported 2 new record\(s\).*device enrolled/);
+    expect(imported.stdout).toMatch(/Imported 2 new record\(s\) from \S+ \(device key SHA256:[^)]+\) \(device enrolled\)/);
     const receipt = `${summary.path.replace(/\.tar$/, "")}.receipt`;
     expect(existsSync(receipt)).toBe(true);
 

@@ -116,7 +116,7 @@ describe("text from controllers", () => {
       ["The connection cannot be established with server opc.tcp://plc:4840 .\nErr = (connect ECONNREFUSED 10.0.0.5:4840)", "UNREACHABLE", /nothing listens on that port \(ECONNREFUSED\)/],
       ["connect EHOSTUNREACH 10.0.0.5:4840", "UNREACHABLE", /no route to the host/],
       // "timeout was = 2500 ms" is node-opcua's setting, printed when the socket failed at once.
-      ["The connection may have been rejected by server,\nErr = (ERROR in waiting for data on socket ( timeout was = 2500 ms) hadErrortrue)", "UNREACHABLE", /closed before the controller answered/],
+      ["The connection may have been rejected by server,\nErr = (ERROR in waiting for data on socket ( timeout was = 2500 ms) hadErrortrue)", "UNREACHABLE", /accepted the connection but closed it without answering as an OPC UA server/],
       ["Transaction has timed out ( timeout = 500 ms , request = ReadRequest)", "TIMEOUT", /did not answer within 500 ms while connecting/],
       ["ClientTCP_transport3: socket has been disconnected by third party", "UNREACHABLE", /was cut while connecting/],
     ];

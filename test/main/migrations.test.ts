@@ -35,6 +35,7 @@ const RELEASED: Record<"laptop" | "it", Record<number, string>> = {
     5: "4c97ab27982e0cc1ed73468197ffc8946088429cfe2b9cff56e4630ddbaec5bf", // credential-checks
     6: "58672d962d783b83858ffe96e9c3b5048d3d3bf54b55d1fe7ee59a652a43bd02", // default-password-checks
     7: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers
+    8: "2dc88352b7ebb0a7a7e13cf15990f69f2651c251eb05a3ddd471bb30d8c6f223", // handovers
   },
   it: {
     1: "2c905c17579d01228b1a945c47a5d325cab2f1fc5c236ab223753db13ecec43f", // it-evidence
@@ -42,6 +43,7 @@ const RELEASED: Record<"laptop" | "it", Record<number, string>> = {
     3: "4c97ab27982e0cc1ed73468197ffc8946088429cfe2b9cff56e4630ddbaec5bf", // credential-checks (the laptop's 5)
     4: "58672d962d783b83858ffe96e9c3b5048d3d3bf54b55d1fe7ee59a652a43bd02", // default-password-checks (the laptop's 6)
     5: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers (the laptop's 7)
+    6: "2dc88352b7ebb0a7a7e13cf15990f69f2651c251eb05a3ddd471bb30d8c6f223", // handovers (the laptop's 8)
   },
 };
 
@@ -426,6 +428,8 @@ async function seed(root: string): Promise<Seed> {
   await pending("rot-3", null, false);
   journal.append("rotation.resolved", [{ name: "fieldproof:rotation/rot-3" }], { rotationId: "rot-3", outcome: "new-and-old", proof: { newPassword: probe(true), oldPassword: probe(true) } });
   journal.append("secret.revealed", [{ name: "fieldproof:rotation/rot-3" }], { rotationId: "rot-3", purpose: "manual-rotation", controllerId: "plc-press-1" });
+  journal.append("secret.handedOver", [{ name: "fieldproof:identity/user/operator" }], { identityId: "user/operator", userName: "operator", personId: "ana.ruiz", personName: "Ana Ruiz", rotations: [{ rotationId: "rot-1", controllerId: "plc-press-1" }], method: "slip" });
+  journal.append("secret.handoverClosed", [{ name: "fieldproof:identity/user/operator" }], { identityId: "user/operator", rotationIds: ["rot-1"], reason: "all-holders", notReceived: [] });
   journal.append("credential.checked", [{ name: "fieldproof:identity/user/maint" }], { identityId: "user/maint", userName: "maint", acceptedOn: ["plc-press-1"], refusedOn: [], unreachableOn: ["hmi-press-1"] });
   journal.append("credential.defaultChecked", [{ name: "fieldproof:identity/user/operator" }], {
     identityId: "user/operator",

@@ -130,10 +130,21 @@ describe("password rotation with proof", () => {
     const reveals = bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total;
     const shown = await bay.invoke("rotations.revealManual", { rotationId: result!.rotationId! });
     expect(bay.services.repos.journal.list({ offset: 0, limit: 10, kind: "secret.revealed" }).total).toBe(reveals + 1);
+    // Proving before the vendor tool step is not final: nothing is recorded, the rotation still waits.
+    const records = bay.services.repos.journal.head().size;
+    const early = await bay.invoke("rotations.confirmManual", { rotationId: result!.rotationId! });
+    expect(early.state).toBe("pending");
+    expect(early.summary).toMatch(/still accepts the old password of operator and refuses the new one \(Bad\w+\): the new password is not set yet\. Set it in the vendor tool/);
+    expect(bay.services.repos.journal.head().size).toBe(records);
+    // Mistyped in the vendor tool: both refused; still waiting, and it says so.
+    await bay.plant.controller(id).setPasswordOutOfBand("operator", `${shown.password}x`);
+    const typo = await bay.invoke("rotations.confirmManual", { rotationId: result!.rotationId! });
+    expect([typo.state, typo.summary.split(":")[0]]).toEqual(["pending", `${bay.services.repos.plant.controller(id)!.name} refuses both the old and the new password of operator (BadUserAccessDenied)`]);
     await bay.plant.controller(id).setPasswordOutOfBand("operator", shown.password);
     const done = await bay.invoke("rotations.confirmManual", { rotationId: result!.rotationId! });
     expect(done.state).toBe("committed");
-    await expect(bay.invoke("rotations.revealManual", { rotationId: result!.rotationId! })).rejects.toThrow(/Only a pending manual rotation/);
+    await expect(bay.invoke("rotations.revealManual", { rotationId: result!.rotationId! })).rejects.toThrow(`Rotation ${result!.rotationId!} (operator on ${id}) is committed, no longer waiting for the vendor tool step`);
+    await expect(bay.invoke("rotations.revealManual", { rotationId: "rot-nope" })).rejects.toThrow("There is no rotation rot-nope on this laptop. The ids are in the Rotations screen and in fieldproof rotations list.");
   });
 
   it("rotates the shared maintenance account on every controller, with a row per controller, and retries only the failures", async () => {

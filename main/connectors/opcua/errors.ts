@@ -96,20 +96,26 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
     return make("UNREACHABLE", `Cannot reach ${url}: no route to the host (${errno}). Check the laptop's network connection and the controller's address.`);
   }
   if (CLOSED_EARLY.test(raw)) {
-    return make("UNREACHABLE", `Cannot connect to ${url}: the connection closed before the controller answered (${detail}). Check the address and port: is an OPC UA server listening there?`);
+    return make(
+      "UNREACHABLE",
+      `Cannot connect to ${url}: something accepted the connection but closed it without answering as an OPC UA server. Check the address and port (is this the controller's OPC UA port, not another service?); if it is, the controller or a firewall may refuse this laptop's address.`,
+    );
   }
   if (context.stage === "connect" && /rejected by server/.test(raw)) {
     // node-opcua's wording for a secure channel the server closed during the handshake.
     return make(
       "PROTOCOL_ERROR",
-      `${url} refused the encrypted channel (${detail}). Nothing was sent. The controller may not trust Fieldproof's application certificate yet (accept it in the controller's certificate settings), or the certificate it listed is not the one it holds.`,
+      `${url} refused the encrypted channel: it closed it while it was being opened. Nothing was sent. The controller may not trust Fieldproof's application certificate yet (accept it in the controller's certificate settings), or the certificate it listed is not the one it holds.`,
     );
   }
   if (TIMED_OUT.test(raw)) {
     return make("TIMEOUT", `${url} did not answer within ${context.timeoutMs} ms while ${action}.${afterChange}`);
   }
   if (CUT.test(raw)) {
-    return make("UNREACHABLE", `The connection to ${url} was cut while ${action} (${detail}).${afterChange || " Try again; if it keeps happening, check the network and the controller's session limits."}`);
+    return make(
+      "UNREACHABLE",
+      `The connection to ${url} was cut while ${action}: the controller (or a firewall between) closed it.${afterChange || " Try again; if it keeps happening, check the network cable and switch, and the controller's session and connection limits."}`,
+    );
   }
   if (status && CERTIFICATE.test(status)) {
     return make(
@@ -117,8 +123,45 @@ export function classify(error: unknown, context: ClassifyContext): OpcUaError {
       `The secure channel to ${url} could not be opened (${status}): the controller may not trust Fieldproof's certificate yet (accept it in the controller's trust list), or its own certificate does not match the one offered.`,
     );
   }
-  if (status) return make("PROTOCOL_ERROR", `${url} answered with ${status} while ${action} (${detail}).${afterChange}`);
-  return make("PROTOCOL_ERROR", `Failed while ${action} on ${url}: ${detail}.${afterChange}`);
+  if (status) return make("PROTOCOL_ERROR", `${url} answered with ${status} while ${action}: ${explainStatus(status)}${afterChange}`);
+  return make(
+    "PROTOCOL_ERROR",
+    `Failed while ${action} on ${url}, for a reason Fieldproof cannot name (the OPC UA library said: "${detail}").${afterChange || " Try again; if it keeps failing, check the controller's own diagnostics and send logs/opcua.log from the data folder to support."}`,
+  );
+}
+
+/** What a status a controller answered with means, and what to do, for the ones met in the field. */
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  BadUserAccessDenied: "the login was refused. Check the user name and password.",
+  BadNotSupported: "the controller does not support this. Check its firmware and OPC UA options.",
+  BadServiceUnsupported: "the controller does not offer this service. Check its firmware and OPC UA options.",
+  BadNotImplemented: "the controller does not implement this. Check its firmware and OPC UA options.",
+  BadNodeIdUnknown: "the controller does not have the node Fieldproof asked for (often a feature its firmware lacks).",
+  BadNodeIdInvalid: "the controller does not have the node Fieldproof asked for (often a feature its firmware lacks).",
+  BadMethodInvalid: "the controller does not have the method Fieldproof called (often a feature its firmware lacks).",
+  BadArgumentsMissing: "the controller expected other arguments for this call: its firmware may implement another version of the method.",
+  BadInvalidArgument: "the controller refused a value Fieldproof sent: its firmware may implement another version of the method.",
+  BadTypeMismatch: "the controller expected another type of value: its firmware may implement another version of the method.",
+  BadNotWritable: "the controller does not let this login change that. Check the login's roles on the controller.",
+  BadNotReadable: "the controller does not let this login read that. Check the login's roles on the controller.",
+  BadSessionIdInvalid: "the controller ended the session (it may have restarted). Try again.",
+  BadSessionClosed: "the controller closed the session (it may have restarted). Try again.",
+  BadTooManyOperations: "the controller refused a request this large. Try again; if it keeps happening, tell support which controller it was.",
+  BadOutOfMemory: "the controller is short of memory. Try again later; close other sessions on it.",
+  BadInternalError: "the controller reported an internal error. Try again; if it keeps happening, check the controller's own diagnostics.",
+  BadUnexpectedError: "the controller reported an unexpected error. Try again; if it keeps happening, check the controller's own diagnostics.",
+  BadCommunicationError: "the connection failed at a low level. Check the network and try again.",
+  BadEncodingError: "the controller could not encode its answer. Check the controller's firmware; send logs/opcua.log to support.",
+  BadDecodingError: "Fieldproof could not read the controller's answer. Check the controller's firmware; send logs/opcua.log to support.",
+  BadUserSignatureInvalid: "the controller refused the login's signature. Check the user name and password.",
+};
+
+/** A status in plain words: the known ones, else what kind it is and what to do. */
+export function explainStatus(status: string): string {
+  const known = STATUS_WORDS[status];
+  if (known) return known;
+  if (status.startsWith("Uncertain")) return "the controller was not sure of its answer. Try again; check the controller's own diagnostics for what it means there.";
+  return "an OPC UA error code Fieldproof has no plain explanation for. Try again; if it keeps happening, look the code up in the controller's manual or diagnostics.";
 }
 
 const NOT_TRUSTED = new Set(["BadCertificateUntrusted", "BadCertificateInvalid", "BadCertificateUseNotAllowed", "BadCertificateUriInvalid", "BadCertificateChainIncomplete", "BadCertificateIssuerRevocationUnknown", "BadCertificateRevocationUnknown"]);
@@ -161,7 +204,7 @@ function refused(refusal: ServerRefusal, context: ClassifyContext): OpcUaError {
   }
   if (BUSY.has(status)) return make("UNREACHABLE", `${url} is too busy to take another connection (${status}). Try again later, or close other sessions on it.`);
   if (status === "BadTcpEndpointUrlInvalid") return make("PROTOCOL_ERROR", `${url} does not serve that endpoint (${status}). Check the path after the port in the address.`);
-  return make("PROTOCOL_ERROR", `${url} refused the connection while ${context.action} (${status}).`);
+  return make("PROTOCOL_ERROR", `${url} refused the connection while ${context.action} (${status}): ${explainStatus(status)}`);
 }
 
 /** Removes every secret from a message, however it got there. */

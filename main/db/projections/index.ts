@@ -24,6 +24,7 @@ const HANDLERS: { readonly [K in RecordKind]?: ProjectionHandler<never> } = {
  * create them (their SQL is frozen there); this is the list to clear, children before parents.
  */
 export const PROJECTION_TABLES: readonly string[] = [
+  "p_handovers", // 008-handovers
   "p_declared_accounts", // 007-real-controllers
   "p_default_checks", // 006-default-checks
   "p_credential_checks", // 005-credential-checks

@@ -33,4 +33,18 @@ export const rotationHandlers = {
     if (d.outcome === "unreachable") return;
     finish(sql, d.rotationId, d.outcome === "completed" ? "committed" : `resolved:${d.outcome}`, ctx.recordedAt, ctx.seq, d);
   }) as ProjectionHandler<RecordDataOf<"rotation.resolved">>,
+  "secret.handedOver": ((sql, ctx, d) => {
+    for (const r of d.rotations) {
+      sql.run(
+        "INSERT INTO p_handovers (device_id, rotation_id, person_id, person_name, method, at, seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        ctx.deviceId,
+        r.rotationId,
+        d.personId,
+        d.personName,
+        d.method,
+        ctx.recordedAt,
+        ctx.seq,
+      );
+    }
+  }) as ProjectionHandler<RecordDataOf<"secret.handedOver">>,
 };

@@ -10,6 +10,14 @@ export function createSystemHandlers(services: Services): Pick<Handlers, keyof t
     "system.exportClientCertificate": ({ path }) => services.system.exportClientCertificate(path),
     "settings.get": () => services.settings.get(),
     "settings.update": (patch) => services.settings.update(patch),
+    "settings.setDualControl": ({ mode, approval }) => {
+      services.settings.changeDualControl(mode, approval);
+      return services.settings.get();
+    },
+    "settings.setSharedScope": ({ scope }) => {
+      services.settings.changeSharedScope(scope);
+      return services.settings.get();
+    },
     "dialog.saveFile": async (options) => ({ path: await services.system.saveDialog(options) }),
     "dialog.openFile": async (options) => ({ path: await services.system.openDialog(options) }),
     "jobs.status": async ({ id }) => services.jobs.status(id),

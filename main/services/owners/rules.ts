@@ -3,6 +3,7 @@ import { cellKey } from "../../../shared/domain/ownership";
 import { parseInstant } from "../../../shared/domain/time";
 import type { HolderRow, OwnershipRow, OwnersRepository, PersonRow, TeamRow } from "../../db/ownersRepository";
 import type { PlantRepository } from "../../db/plantRepository";
+import { unknownController } from "../unknownController";
 
 export interface OwnershipTarget {
   readonly type: "identity" | "line" | "cell";
@@ -117,7 +118,7 @@ export class OwnerRules {
     this.identity(use.identityId);
     const person = this.person(use.personId);
     if (person.leftAt && parseInstant(use.from)! > parseInstant(person.leftAt)!) throw new AppError("CONFLICT", `${person.name} left on ${person.leftAt}, before this use.`);
-    if (!this.plant.controller(use.controllerId)) throw new AppError("NOT_FOUND", `No controller ${use.controllerId} in this plant.`);
+    if (!this.plant.controller(use.controllerId)) throw unknownController(use.controllerId, this.plant.controllers());
     if (!this.links.lives.has(pairKey(use.identityId, use.controllerId))) throw new AppError("NOT_FOUND", `${use.identityId} does not live on controller ${use.controllerId}.`);
   }
 

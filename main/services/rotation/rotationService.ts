@@ -11,11 +11,13 @@ import type { JobContext } from "../jobs";
 import type { OwnersService } from "../ownersService";
 import { mapPool } from "../pool";
 import { asProof, holdsFrom, probe } from "./probe";
+import { handoverRef } from "./handover";
 import { assertRecipient, pendingRef, type RotationRunner } from "./runner";
 import type { ControllerRotationResult, RotationPlan } from "./types";
 import type { ControllerConnector } from "../../connectors/port";
 import type { PlantService } from "../plantService";
 import { unknownAccount } from "../unknownAccount";
+import { unknownController } from "../unknownController";
 
 export interface RotationServiceDeps {
   readonly plantRepo: PlantRepository;
@@ -33,6 +35,10 @@ export interface RotationServiceDeps {
   readonly plant: PlantService;
   /** IT's age recipient for this device, if an IT key is trusted. */
   readonly itRecipient: (deviceId: string) => string | undefined;
+  /** The site's setting for accounts with holders: a new password per controller or per line. */
+  readonly sharedScope: () => "per-controller" | "per-line";
+  /** Whether an identity has current holders (a crew that must learn its new password). */
+  readonly hasHolders: (identityId: string) => boolean;
 }
 
 /** What probing an interrupted rotation's controller found. */
@@ -55,7 +61,10 @@ export class RotationService {
     const controllers = request.controllerIds
       ? request.controllerIds.map((id) => {
           const c = onIdentity.find((x) => x.id === id);
-          if (!c) throw new AppError("INVALID_REQUEST", `The account ${userName} does not live on controller ${id}.`);
+          if (!c) {
+            if (!all.some((x) => x.id === id)) throw unknownController(id, all);
+            throw new AppError("INVALID_REQUEST", `The account ${userName} does not live on controller ${id}. It lives on: ${onIdentity.map((x) => x.id).join(", ")}.`);
+          }
           return c;
         })
       : onIdentity;
@@ -79,8 +88,16 @@ export class RotationService {
       approvals.push({ personId: person.personId, name: person.name, keyid: signer.keyid, authority: action, approvedAt: this.deps.now().toISOString() });
       coSigners.push(signer);
     } else if (needsApproval) {
-      throw new AppError("FORBIDDEN", `Rotating ${userName} needs an approval (dual control for shared and break-glass accounts). Ask someone with authority for ${[...new Set(placements.map((p) => p.line))].join(", ")} to confirm with their PIN.`);
+      const where = [...new Set(placements.map((p) => p.line))].join(", ");
+      const who = this.deps.owners.whoMay(request.operationalState === "emergency" ? "override" : "approve", placements).filter((p) => p.name.trim().toLowerCase() !== this.deps.identity.technician()?.name.trim().toLowerCase());
+      const ask = who.length > 0
+        ? `Who can approve on ${where}: ${who.map((p) => `${p.name} (${p.personId})`).join(", ")}. They confirm with their PIN: "Approved by" in the wizard, or --approver ${who[0]!.personId} on the command line.`
+        : `Nobody on this laptop may approve on ${where} yet: name someone in the decision authority for ${where} (Owners screen, or fieldproof owners authority) and give them a PIN, then ask them to confirm with it.`;
+      throw new AppError("FORBIDDEN", `Rotating ${userName} needs an approval (dual control for shared and break-glass accounts). ${ask}`);
     }
+    // Accounts a crew holds follow the site's setting (a password per line is one a shift can learn);
+    // every other account gets its own password on each controller unless asked otherwise.
+    const scope = request.passwordScope ?? (this.deps.hasHolders(request.identityId) ? this.deps.sharedScope() : "per-controller");
     return {
       batchId: `batch-${randomBytes(6).toString("hex")}`,
       identityId: request.identityId,
@@ -90,13 +107,14 @@ export class RotationService {
       approvals,
       coSigners,
       recipient,
-      sharedPassword: request.passwordScope === "shared" ? generatePassword(this.deps.basePolicy()) : null,
+      scope,
+      groupPasswords: new Map(scope === "shared" ? [["*", generatePassword(this.deps.basePolicy())]] : scope === "per-line" ? [...new Set(controllers.map((c) => c.line))].map((line) => [line, generatePassword(this.deps.basePolicy())]) : []),
     };
   }
 
   async run(plan: RotationPlan, job?: JobContext): Promise<ControllerRotationResult[]> {
     const { currentPassword: _secret, approval: _approval, ...safe } = plan.request;
-    this.deps.rotations.saveBatch(plan.batchId, plan.identityId, plan.controllers.map((c) => c.id), safe, this.deps.now().toISOString());
+    this.deps.rotations.saveBatch(plan.batchId, plan.identityId, plan.controllers.map((c) => c.id), { ...safe, passwordScope: plan.scope }, this.deps.now().toISOString());
     let done = 0;
     // A wrong typed password is a failed login on every controller it is tried on, and controllers
     // with a lock-out policy lock the account after a few. So the first controller goes alone, and
@@ -140,7 +158,7 @@ export class RotationService {
     const failed = batch.controllerIds.filter((id) => !settled.has(id));
     if (failed.length === 0) throw new AppError("PRECONDITION_FAILED", "Every controller of this batch is done; nothing to retry.");
     const req = batch.request as Pick<RotationRequest, "reason" | "workOrder" | "operationalState" | "passwordScope" | "concurrency">;
-    return this.plan({
+    const plan = this.plan({
       identityId: batch.identityId,
       controllerIds: failed,
       reason: req.reason,
@@ -148,9 +166,19 @@ export class RotationService {
       operationalState: req.operationalState,
       currentPassword,
       approval,
-      passwordScope: "per-controller",
+      passwordScope: req.passwordScope ?? "per-controller",
       concurrency: req.concurrency ?? 8,
     });
+    if (plan.scope === "per-controller") return plan;
+    // A line's (or the batch's) password must stay one: the retried controllers get the password the
+    // rest of their group already has, where the laptop still holds it for the holders (handover).
+    const kept = new Map<string, string>();
+    for (const r of rows.filter((row) => row.state === "committed")) {
+      const password = this.deps.vault.get(handoverRef(r.rotationId));
+      const line = this.deps.plantRepo.controller(r.controllerId)?.line;
+      if (password !== undefined && line !== undefined) kept.set(plan.scope === "shared" ? "*" : line, password);
+    }
+    return { ...plan, groupPasswords: new Map([...plan.groupPasswords, ...kept]) };
   }
 
   /** After an interruption: probe each pending rotation's controller and record what it accepts. */
@@ -186,6 +214,7 @@ export class RotationService {
       });
       if (outcome === "completed") {
         if (own) this.deps.runner.updateLogin(row.controllerId, row.userName, newer);
+        else this.deps.runner.keepForHandover(row.rotationId, newer);
         this.deps.runner.forget(row.rotationId, false);
       } else if (outcome === "not-applied") {
         if (own) this.deps.runner.updateLogin(row.controllerId, row.userName, old);
@@ -197,8 +226,7 @@ export class RotationService {
 
   /** The one sanctioned way a password reaches the screen: a manual rotation, recorded. */
   revealManual(rotationId: string): { password: string; controllerName: string; userName: string } {
-    const row = this.deps.rotations.get(rotationId);
-    if (!row || row.state !== "pending" || row.method !== "manual") throw new AppError("PRECONDITION_FAILED", "Only a pending manual rotation's password can be shown.");
+    const row = this.pendingManual(rotationId);
     const password = this.deps.vault.get(pendingRef(rotationId, "new"));
     if (password === undefined) throw new AppError("NOT_FOUND", "The new password of this rotation is no longer on this laptop.");
     this.deps.identity.journal.append("secret.revealed", [{ name: `fieldproof:rotation/${rotationId}` }], { rotationId, purpose: "manual-rotation", controllerId: row.controllerId });
@@ -206,14 +234,21 @@ export class RotationService {
   }
 
   async confirmManual(rotationId: string): Promise<ControllerRotationResult> {
-    const row = this.deps.rotations.get(rotationId);
-    if (!row || row.state !== "pending" || row.method !== "manual") throw new AppError("PRECONDITION_FAILED", "This is not a pending manual rotation.");
+    const row = this.pendingManual(rotationId);
     const controller = this.deps.plantRepo.controller(row.controllerId)!;
     const newer = this.deps.vault.get(pendingRef(rotationId, "new"));
     const old = this.deps.vault.get(pendingRef(rotationId, "old"));
     if (newer === undefined || old === undefined) throw new AppError("NOT_FOUND", "The passwords of this rotation are no longer on this laptop.");
     const own = this.deps.plant.login(row.controllerId)?.userName === row.userName;
     return this.deps.runner.prove(rotationId, controller, row.userName, newer, old, own, null, "manual");
+  }
+
+  private pendingManual(rotationId: string): RotationRow {
+    const row = this.deps.rotations.get(rotationId);
+    if (!row) throw new AppError("NOT_FOUND", `There is no rotation ${rotationId} on this laptop. The ids are in the Rotations screen and in fieldproof rotations list.`);
+    if (row.method !== "manual") throw new AppError("PRECONDITION_FAILED", `Rotation ${rotationId} (${row.userName} on ${row.controllerId}) was made over OPC UA, not by hand: its password is never shown, and there is nothing to confirm.`);
+    if (row.state !== "pending") throw new AppError("PRECONDITION_FAILED", `Rotation ${rotationId} (${row.userName} on ${row.controllerId}) is ${row.state}, no longer waiting for the vendor tool step: its password is not kept on this laptop any more.`);
+    return row;
   }
 
   /** Every rotation, newest first, and how many were interrupted (pending and not manual or manual). */

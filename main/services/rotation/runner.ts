@@ -11,6 +11,7 @@ import { loginRef, type Vault } from "../../evidence/vault";
 import type { ControllerConnector, Login } from "../../connectors/port";
 import type { PlantService } from "../plantService";
 import type { CrashHook } from "./crashPoint";
+import { handoverRef } from "./handover";
 import { asProof, holdsFrom, probe, type ProbeResult } from "./probe";
 import type { ControllerRotationResult, RotationPlan } from "./types";
 
@@ -25,6 +26,8 @@ export interface RunnerDeps {
   readonly basePolicy: () => GeneratorPolicy;
   /** Test seam at each step (see crashPoint.ts); does nothing in the app. */
   readonly crashHook: CrashHook;
+  /** Whether a committed rotation of this identity keeps the new password for its holders (handover.ts). */
+  readonly keepsForHandover: (identityId: string) => boolean;
 }
 
 export const pendingRef = (rotationId: string, which: "new" | "old"): string => `pending/${rotationId}/${which}`;
@@ -54,7 +57,7 @@ export class RotationRunner {
     }
     const part18 = controller.posture?.userManagement.available !== false;
     const policy = policyForController(controller.posture?.userManagement.passwordPolicy ?? null, this.deps.basePolicy());
-    const newPassword = plan.sharedPassword ?? generatePassword(policy);
+    const newPassword = plan.groupPasswords.get(plan.scope === "shared" ? "*" : controller.line) ?? generatePassword(policy);
     const rotationId = `rot-${randomBytes(8).toString("hex")}`;
     const file = `sealed/${rotationId}.age`;
     const sealed = await sealToIt(
@@ -118,7 +121,11 @@ export class RotationRunner {
     return this.prove(rotationId, controller, plan.userName, newPassword, old, own, null, outcome.statusCode);
   }
 
-  /** New accepted and old refused: commit. Anything else: record what the controller holds. */
+  /**
+   * New accepted and old refused: commit. Anything else: record what the controller holds, except for
+   * a manual change whose proof did not pass yet (the vendor tool step not done, mistyped, or the
+   * controller out of reach): that rotation stays pending, so the technician can set it and prove again.
+   */
   async prove(rotationId: string, controller: ControllerRow, userName: string, newPassword: string, old: string, own: boolean, interrupted: string | null, changeStatus = "Good"): Promise<ControllerRotationResult> {
     const connector = this.deps.connector();
     const thumbprint = controller.trustedThumbprint!;
@@ -132,6 +139,7 @@ export class RotationRunner {
       return { rotationId, controllerId: controller.id, state: "committed", message: `Done: new password accepted (${newer.statusCode}), old refused (${older.statusCode}).` };
     }
     const holds = holdsFrom(newer, older);
+    if (changeStatus === "manual" && !newer.accepted) return { rotationId, controllerId: controller.id, state: "pending-manual", message: manualNotYet(controller, userName, newer, older) };
     const stage = interrupted ? "connect" : newer.accepted ? "proof-old" : "proof-new";
     const message = describeFailure(holds, newer, older, interrupted);
     this.fail(rotationId, stage, stage === "proof-old" ? older.statusCode : newer.statusCode, message, holds, newer, older);
@@ -151,10 +159,18 @@ export class RotationRunner {
         securityMode: secure?.securityMode ?? "SignAndEncrypt",
         controllerClock: controller.posture?.serverTime ?? null,
       });
-      // The laptop forgets the password once IT has it sealed, except the technician's own login.
+      // The laptop forgets the password once IT has it sealed, except the technician's own login and,
+      // for a shared account, a copy for its current holders until they have it (handover.ts).
       if (own) this.updateLogin(controller.id, userName, newPassword);
+      else this.keepForHandover(rotationId, newPassword);
       this.forget(rotationId, false);
     });
+  }
+
+  /** A shared account's new password stays (encrypted) for its current holders; see handover.ts. */
+  keepForHandover(rotationId: string, newPassword: string): void {
+    const identityId = this.deps.rotations.get(rotationId)?.identityId;
+    if (identityId && this.deps.keepsForHandover(identityId)) this.deps.vault.put(handoverRef(rotationId), newPassword);
   }
 
   fail(rotationId: string, stage: "change" | "proof-new" | "proof-old" | "connect", statusCode: string, message: string, holds: "old" | "new" | "new-and-old" | "unknown", newer: ProbeResult | null, older: ProbeResult | null): void {
@@ -186,6 +202,12 @@ function refused(controller: ControllerRow, message: string): ControllerRotation
 
 function classesOf(password: string): string[] {
   return [/[A-Z]/.test(password) && "upper", /[a-z]/.test(password) && "lower", /[0-9]/.test(password) && "digit", /[^A-Za-z0-9]/.test(password) && "special"].filter((c): c is string => typeof c === "string");
+}
+
+function manualNotYet(controller: ControllerRow, userName: string, newer: ProbeResult, older: ProbeResult): string {
+  if (newer.unknown || older.unknown) return `${controller.name} could not be asked (${newer.statusCode}): nothing was recorded and the rotation still waits. Check the connection, then prove it again.`;
+  if (older.accepted) return `${controller.name} still accepts the old password of ${userName} and refuses the new one (${newer.statusCode}): the new password is not set yet. Set it in the vendor tool (Show new password), then prove it again.`;
+  return `${controller.name} refuses both the old and the new password of ${userName} (${newer.statusCode}): it was probably mistyped in the vendor tool. Set it again exactly as shown (Show new password), then prove it again.`;
 }
 
 function describeFailure(holds: string, newer: ProbeResult, older: ProbeResult, interrupted: string | null): string {

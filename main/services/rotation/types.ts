@@ -13,8 +13,10 @@ export interface RotationPlan {
   readonly approvals: readonly z.infer<typeof Approval>[];
   readonly coSigners: readonly Signer[];
   readonly recipient: string;
-  /** One password for every controller when the site asks for it; else one each. */
-  readonly sharedPassword: string | null;
+  /** How the new passwords are shared out: one per controller, one per line, or one for the batch. */
+  readonly scope: "per-controller" | "per-line" | "shared";
+  /** The batch's password (shared) or each line's (per-line), by line; empty per controller. */
+  readonly groupPasswords: ReadonlyMap<string, string>;
 }
 
 export interface ControllerRotationResult extends ControllerOutcome {

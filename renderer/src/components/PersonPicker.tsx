@@ -13,12 +13,20 @@ interface Props {
   readonly busy?: boolean;
   readonly className?: string;
   readonly testId?: string;
+  /** The choice not yet added, when the parent needs it (a dialog whose Save takes it too). Uncontrolled without. */
+  readonly value?: string;
+  readonly onValueChange?: (personId: string) => void;
 }
 
 /** Choose one person and add them to a list (holders, an escalation order). */
-export function PersonPicker({ label, people, emptyText, onAdd, busy = false, className, testId }: Props): React.JSX.Element {
+export function PersonPicker({ label, people, emptyText, onAdd, busy = false, className, testId, value, onValueChange }: Props): React.JSX.Element {
   const id = useId();
-  const [chosen, setChosen] = useState("");
+  const [own, setOwn] = useState("");
+  const chosen = value ?? own;
+  const setChosen = (next: string): void => {
+    setOwn(next);
+    onValueChange?.(next);
+  };
   async function add(): Promise<void> {
     if ((await onAdd(chosen)) !== false) setChosen("");
   }

@@ -4,9 +4,10 @@ import { ROUTES, type RouteId } from "../routes";
 interface Props {
   readonly current: RouteId;
   readonly onNavigate: (route: RouteId) => void;
+  readonly onHelp: () => void;
 }
 
-export function Sidebar({ current, onNavigate }: Props): React.JSX.Element {
+export function Sidebar({ current, onNavigate, onHelp }: Props): React.JSX.Element {
   return (
     <nav className="fp-sidebar" aria-label="Screens">
       <div className="fp-brand">
@@ -34,6 +35,7 @@ export function Sidebar({ current, onNavigate }: Props): React.JSX.Element {
           </li>
         ))}
       </ul>
+      <Button className="fp-nav-item fp-nav-help" variant="minimal" size="large" fill alignText="start" icon="help" title="A short guide to this screen (F1)" onClick={onHelp} text="Help" />
     </nav>
   );
 }

@@ -6,6 +6,7 @@ import { useApi } from "../useApi";
 import { ExportDialog } from "./evidence/ExportDialog";
 import { ReceiptDialog } from "./evidence/ReceiptDialog";
 import { RecordDetailPanel } from "./evidence/RecordDetailPanel";
+import { formatDateTime, formatDateTimeSeconds } from "../format";
 
 const PAGE = 50;
 
@@ -46,13 +47,13 @@ export function EvidenceScreen(): React.JSX.Element {
               {s.recordsSinceReceipt} <span className="fp-card-unit">of {s.records} records</span>
             </div>
             <div className="fp-card-note">
-              Last export: {s.lastExport ? `${new Date(s.lastExport.createdAt).toLocaleString()} (seq ${s.lastExport.firstSeq}–${s.lastExport.lastSeq})` : "never"}
+              Last export: {s.lastExport ? `${formatDateTime(s.lastExport.createdAt)} (seq ${s.lastExport.firstSeq}–${s.lastExport.lastSeq})` : "never"}
             </div>
           </Card>
           <Card className="fp-card" aria-label="IT">
             <div className="fp-card-kicker">IT</div>
             <div className="fp-card-value">{s.lastReceipt ? `Holds 0–${s.lastReceipt.treeSize - 1}` : "No receipt yet"}</div>
-            <div className="fp-card-note">{s.lastReceipt ? `Cosigned ${new Date(s.lastReceipt.cosignedAt).toLocaleString()}` : "Export, let IT import, then import its receipt."}</div>
+            <div className="fp-card-note">{s.lastReceipt ? `Cosigned ${formatDateTime(s.lastReceipt.cosignedAt)}` : "Export, let IT import, then import its receipt."}</div>
             {s.itTrust ? (
               <div className="fp-card-note fp-mono">IT key {s.itTrust.fingerprint}</div>
             ) : (
@@ -87,7 +88,7 @@ export function EvidenceScreen(): React.JSX.Element {
                         <Button variant="minimal" text={String(r.seq)} aria-label={`Show record ${r.seq}`} aria-pressed={r.seq === selected} onClick={() => setSelected(r.seq)} />
                       </td>
                       <td className="fp-nowrap" title={r.recordedAt}>
-                        {r.recordedAt.slice(5, 10)} {r.recordedAt.slice(11, 19)}
+                        {formatDateTimeSeconds(r.recordedAt)}
                       </td>
                       <td>{kindLabel(r.kind)}</td>
                       <td className="fp-ellipsis" title={r.subject}>

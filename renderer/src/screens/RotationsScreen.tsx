@@ -7,6 +7,7 @@ import { JobProgress } from "../components/JobProgress";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { hashParams } from "../routes";
 import { useAfterWrite, useApi, useWrite } from "../useApi";
+import { HandoverPanel } from "./rotations/HandoverPanel";
 import { RetryDialog } from "./rotations/RetryDialog";
 import type { RotatedAccount } from "./rotations/RotationFields";
 import { RotationTable } from "./rotations/RotationTable";
@@ -17,6 +18,8 @@ interface Batch {
   readonly account: RotatedAccount;
   /** Every controller of the batch, also those refused before anything was recorded. */
   readonly results: readonly ControllerOutcome[];
+  /** Current holders of a shared account who still have to receive its new password. */
+  readonly handOverTo: readonly string[];
 }
 
 /** Solid tags for what needs the technician again, a minimal one for a manual step waiting (a solid blue tag reads as a button). */
@@ -36,7 +39,8 @@ export function RotationsScreen(): React.JSX.Element {
   const tree = useApi("plant.tree", {});
   const requested = hashParams(window.location.hash).get("identity") ?? undefined;
   const [wizard, setWizard] = useState(requested !== undefined);
-  const [retrying, setRetrying] = useState(false);
+  const [retrying, setRetrying] = useState<{ batchId: string; account: RotatedAccount; notDone: number }>();
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
   const [job, setJob] = useState<JobStatus>();
   const [account, setAccount] = useState<RotatedAccount>();
   const [batch, setBatch] = useState<Batch>();
@@ -67,7 +71,7 @@ export function RotationsScreen(): React.JSX.Element {
       }
       void call("rotations.batchResult", { jobId: done.id }).then((r) => {
         if (!r.ok) return setMessage({ intent: Intent.DANGER, text: r.error.message });
-        if (account) setBatch({ batchId: r.value.batchId, account, results: r.value.results });
+        if (account) setBatch({ batchId: r.value.batchId, account, results: r.value.results, handOverTo: r.value.handOverTo });
       });
     },
     [account, afterWrite],
@@ -82,13 +86,23 @@ export function RotationsScreen(): React.JSX.Element {
   async function showPassword(row: RotationRowView): Promise<void> {
     const result = await revealing.run({ rotationId: row.rotationId });
     if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
-    else setReveal(result.value);
+    else {
+      setReveal(result.value);
+      setRevealed((seen) => new Set([...seen, row.rotationId]));
+    }
   }
 
   async function confirm(row: RotationRowView): Promise<void> {
     const result = await confirming.run({ rotationId: row.rotationId });
     if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
-    else setMessage({ intent: result.value.state === "committed" ? Intent.SUCCESS : Intent.DANGER, text: `${row.controllerName}: ${result.value.summary}` });
+    else setMessage({ intent: result.value.state === "committed" ? Intent.SUCCESS : result.value.state === "pending" ? Intent.WARNING : Intent.DANGER, text: `${row.controllerName}: ${result.value.summary}` });
+  }
+
+  /** A failed row: retry where its batch did not finish (asks the current password and approval again). */
+  function retryRow(row: RotationRowView): void {
+    if (!row.batchId) return;
+    const notDone = new Set(rows.filter((r) => r.batchId === row.batchId && r.state !== "committed" && !r.needsManualChange).map((r) => r.controllerId)).size;
+    setRetrying({ batchId: row.batchId, account: { identityId: row.identityId, userName: row.userName }, notDone: Math.max(notDone, 1) });
   }
 
   const rows = list.data?.rotations ?? [];
@@ -134,9 +148,24 @@ export function RotationsScreen(): React.JSX.Element {
               ))}
             </ul>
           )}
-          {retryable.length > 0 && <Button size="large" intent={Intent.PRIMARY} icon="repeat" text={`Retry failed on ${retryable.length} controller${retryable.length === 1 ? "" : "s"}…`} onClick={() => setRetrying(true)} disabled={job !== undefined} />}
+          {batch.handOverTo.length > 0 && (
+            <p data-testid="batch-hand-over">
+              Hand over to: <strong>{batch.handOverTo.join(", ")}</strong> (below).
+            </p>
+          )}
+          {retryable.length > 0 && (
+            <Button
+              size="large"
+              intent={Intent.PRIMARY}
+              icon="repeat"
+              text={`Retry failed on ${retryable.length} controller${retryable.length === 1 ? "" : "s"}…`}
+              onClick={() => setRetrying({ batchId: batch.batchId, account: batch.account, notDone: retryable.length })}
+              disabled={job !== undefined}
+            />
+          )}
         </Callout>
       )}
+      <HandoverPanel />
       {list.error && <Callout intent={Intent.DANGER}>{list.error.message}</Callout>}
       {list.data && rows.length === 0 ? (
         <NonIdealState
@@ -146,7 +175,7 @@ export function RotationsScreen(): React.JSX.Element {
           action={<Button size="large" intent={Intent.PRIMARY} icon="key" text="New rotation…" onClick={() => setWizard(true)} />}
         />
       ) : (
-        <RotationTable rows={rows} onReveal={(r) => void showPassword(r)} onConfirm={(r) => void confirm(r)} busy={revealing.busy || confirming.busy} />
+        <RotationTable rows={rows} revealed={revealed} onReveal={(r) => void showPassword(r)} onConfirm={(r) => void confirm(r)} onRetry={job === undefined ? retryRow : undefined} busy={revealing.busy || confirming.busy} />
       )}
       {wizard && (
         <RotationWizard
@@ -161,14 +190,15 @@ export function RotationsScreen(): React.JSX.Element {
           }}
         />
       )}
-      {retrying && batch && (
+      {retrying && (
         <RetryDialog
-          batchId={batch.batchId}
-          account={batch.account}
-          notDone={retryable.length}
-          onClose={() => setRetrying(false)}
+          batchId={retrying.batchId}
+          account={retrying.account}
+          notDone={retrying.notDone}
+          onClose={() => setRetrying(undefined)}
           onStarted={(started) => {
-            setRetrying(false);
+            setAccount(retrying.account);
+            setRetrying(undefined);
             setBatch(undefined);
             setMessage(undefined);
             setJob(started);

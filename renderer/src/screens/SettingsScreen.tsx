@@ -5,6 +5,8 @@ import { ScreenHeader } from "../components/ScreenHeader";
 import { useAppState } from "../appState";
 import { useApi, useWrite } from "../useApi";
 import { ClientCertificateCard } from "./settings/ClientCertificateCard";
+import { DualControlCard } from "./settings/DualControlCard";
+import { SharedScopeCard } from "./settings/SharedScopeCard";
 import { ItTrustCard } from "./settings/ItTrustCard";
 import { TechnicianCard } from "./settings/TechnicianCard";
 
@@ -33,7 +35,7 @@ export function SettingsScreen(): React.JSX.Element {
 
   return (
     <section className="fp-screen">
-      <ScreenHeader title="Settings" subtitle="This laptop's name, the display, and where the data lives." />
+      <ScreenHeader title="Settings" subtitle="This laptop's name, who works on it, dual control, IT's key, the display, and where the data lives." />
       <div className="fp-cards">
         <Card className="fp-card">
           <H2 className="fp-card-title">Device</H2>
@@ -53,6 +55,8 @@ export function SettingsScreen(): React.JSX.Element {
           )}
         </Card>
         <TechnicianCard />
+        <DualControlCard settings={settings.data} />
+        <SharedScopeCard settings={settings.data} />
         <ItTrustCard />
         <ClientCertificateCard />
         <Card className="fp-card">

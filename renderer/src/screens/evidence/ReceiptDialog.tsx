@@ -3,6 +3,7 @@ import { useState } from "react";
 import { FormDialog, refusal, type DialogMessage } from "../../components/FormDialog";
 import { PathField } from "../../components/PathField";
 import { useWrite } from "../../useApi";
+import { formatDateTime } from "../../format";
 
 interface Props {
   readonly onClose: () => void;
@@ -20,7 +21,7 @@ export function ReceiptDialog({ onClose }: Props): React.JSX.Element {
       intent: Intent.SUCCESS,
       text:
         result.value.status === "imported"
-          ? `IT holds records 0–${result.value.treeSize - 1} (cosigned ${new Date(result.value.cosignedAt).toLocaleString()}). The next export starts after them.`
+          ? `IT holds records 0–${result.value.treeSize - 1} (cosigned ${formatDateTime(result.value.cosignedAt)}). The next export starts after them.`
           : "This receipt was already imported. Nothing changed.",
     });
   }

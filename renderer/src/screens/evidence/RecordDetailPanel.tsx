@@ -1,6 +1,7 @@
 import { Callout, H3, Intent, NonIdealState, Tag } from "@blueprintjs/core";
 import { useApi } from "../../useApi";
 import { kindLabel } from "../../recordKinds";
+import { formatDateTimeSeconds } from "../../format";
 
 export function RecordDetailPanel({ seq }: { readonly seq: number | undefined }): React.JSX.Element {
   const detail = useApi("evidence.record", seq === undefined ? null : { seq });
@@ -17,7 +18,7 @@ export function RecordDetailPanel({ seq }: { readonly seq: number | undefined })
         <dt>Kind</dt>
         <dd>{d.kind}</dd>
         <dt>Recorded</dt>
-        <dd>{new Date(d.recordedAt).toISOString()}</dd>
+        <dd title={new Date(d.recordedAt).toISOString()}>{formatDateTimeSeconds(d.recordedAt)}</dd>
         <dt>Chain</dt>
         <dd>
           seq {d.seq}, prev {short(d.prev)}

@@ -4,6 +4,7 @@ import type { IdentityDetail } from "../../../../shared/contract";
 import { FindingList } from "../../components/FindingList";
 import { useApi } from "../../useApi";
 import { ReuseCheckDialog } from "./ReuseCheckDialog";
+import { formatDate, formatDateTime } from "../../format";
 
 interface Props {
   readonly id: string | undefined;
@@ -22,8 +23,13 @@ export function IdentityDetailPanel({ id, onRotate, attribution }: Props): React
   return (
     <div className="fp-identity-detail" data-testid="identity-detail">
       <H3 className="fp-detail-title">
-        {d.row.name} <Tag minimal>{d.row.kind}</Tag>
+        {d.row.controllerName ?? d.row.name} <Tag minimal>{d.row.kind}</Tag>
       </H3>
+      {d.row.controllerName && (
+        <p className="fp-card-note fp-break-all" data-testid="identity-uri">
+          {d.row.name}
+        </p>
+      )}
       {d.row.kind === "user" && (
         <div className="fp-button-row">
           <Button size="large" intent={Intent.PRIMARY} icon="key" text="Rotate…" onClick={() => onRotate(d.row.id)} />
@@ -51,7 +57,7 @@ export function IdentityDetailPanel({ id, onRotate, attribution }: Props): React
         <dt>Scope</dt>
         <dd>{d.owner.scope || "—"}</dd>
         <dt>Expires</dt>
-        <dd>{d.owner.expiresAt ?? "—"}</dd>
+        <dd>{formatDate(d.owner.expiresAt)}</dd>
         {!attribution && (
           <>
             <dt>Holders</dt>
@@ -60,10 +66,10 @@ export function IdentityDetailPanel({ id, onRotate, attribution }: Props): React
                 ? "none recorded"
                 : d.holders.map((h) => (
                     <div key={h.personId}>
-                      {h.name} <span className="fp-card-note">since {h.since.slice(0, 10)}</span>
+                      {h.name} <span className="fp-card-note">since {formatDate(h.since)}</span>
                       {(h.removedAt ?? h.leftAt) && (
                         <Tag minimal intent={Intent.WARNING}>
-                          left {(h.removedAt ?? h.leftAt)!.slice(0, 10)}
+                          left {formatDate(h.removedAt ?? h.leftAt)}
                         </Tag>
                       )}
                     </div>
@@ -72,9 +78,9 @@ export function IdentityDetailPanel({ id, onRotate, attribution }: Props): React
           </>
         )}
         <dt>Last rotated</dt>
-        <dd>{d.row.lastRotatedAt ? d.row.lastRotatedAt.slice(0, 10) : "never (by Fieldproof)"}</dd>
+        <dd>{formatDate(d.row.lastRotatedAt, "never (by Fieldproof)")}</dd>
         <dt>Due</dt>
-        <dd>{d.row.due ? `${d.row.due.date}: ${d.row.due.why}` : "—"}</dd>
+        <dd>{d.row.due ? `${formatDate(d.row.due.date)}: ${d.row.due.why}` : "—"}</dd>
       </dl>
       {attribution?.(d)}
       <h4 className="fp-subheading">Lives on {d.controllers.length} controller(s)</h4>
@@ -92,7 +98,7 @@ export function IdentityDetailPanel({ id, onRotate, attribution }: Props): React
           <ul className="fp-changes">
             {d.uses.map((u, i) => (
               <li key={i}>
-                {u.personName} on {u.controllerId} for {u.workOrder}, {u.from.slice(0, 16).replace("T", " ")}
+                {u.personName} on {u.controllerId} for {u.workOrder}, {formatDateTime(u.from)}
                 {u.to ? `–${u.to.slice(11, 16)}` : ""} {u.breakGlass && <Tag intent={Intent.WARNING} minimal>break-glass</Tag>}
               </li>
             ))}

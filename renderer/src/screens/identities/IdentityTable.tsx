@@ -12,7 +12,7 @@ import {
   type SortingState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { columns } from "./columns";
 import { textFilterOptions, type IndexedRow } from "./rowIndex";
 
@@ -29,6 +29,7 @@ interface Props {
 }
 
 const ROW_HEIGHT = 44;
+const HEAD_HEIGHT = 42;
 
 /** The identities grid: sorted, filtered and grouped by TanStack Table, virtualized so 100,000 rows stay smooth. */
 export function IdentityTable({ rows, text, filters, groupByLine, selected, onSelect, checked, onCheck, onVisibleChange }: Props): React.JSX.Element {
@@ -37,7 +38,7 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
   const data = useMemo(() => [...rows], [rows]);
   // Stable references: TanStack recomputes (and resets) models when state objects change identity.
   const grouping = useMemo(() => (groupByLine ? ["lineGroup"] : []), [groupByLine]);
-  const columnVisibility = useMemo(() => ({ lineGroup: false }), []);
+  const columnVisibility = useMemo(() => ({ lineGroup: false, kind: false }), []);
   const table = useReactTable({
     data,
     columns,
@@ -57,12 +58,26 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
   const leafCount = groupByLine ? model.filter((r) => !r.getIsGrouped()).length : model.length;
   useEffect(() => onVisibleChange(leafCount), [leafCount, onVisibleChange]);
 
+  // Header and rows live in one scroll container (the header sticks to its top), so a sideways scroll
+  // moves both together: the header can never drift from the columns it names (issue 17).
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: model.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const headRef = useRef<HTMLDivElement>(null);
+  const [headHeight, setHeadHeight] = useState(HEAD_HEIGHT);
+  useLayoutEffect(() => {
+    if (headRef.current) setHeadHeight(headRef.current.offsetHeight);
+  }, []);
+  const virtualizer = useVirtualizer({
+    count: model.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: headHeight,
+    scrollPaddingStart: headHeight,
+  });
   const headers = table.getHeaderGroups()[0]!.headers.filter((h) => h.column.getIsVisible());
-  // Fixed column widths that grow to fill wide screens; narrower windows scroll sideways.
-  const template = `44px ${headers.map((h) => `minmax(${h.getSize()}px, ${h.getSize()}fr)`).join(" ")}`;
-  const minWidth = 44 + headers.reduce((sum, h) => sum + h.getSize(), 0);
+  // Minimum column widths that grow to fill wide screens; narrower windows scroll sideways, header and rows as one.
+  const template = `36px ${headers.map((h) => `minmax(${h.getSize()}px, ${h.getSize()}fr)`).join(" ")}`;
+  const minWidth = 36 + headers.reduce((sum, h) => sum + h.getSize(), 0);
 
   function onKey(event: React.KeyboardEvent, index: number): void {
     const next = event.key === "ArrowDown" ? index + 1 : event.key === "ArrowUp" ? index - 1 : event.key === "PageDown" ? index + 10 : event.key === "PageUp" ? index - 10 : null;
@@ -76,8 +91,8 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
   }
 
   return (
-    <div className="fp-grid" role="grid" aria-label="Identities" aria-rowcount={leafCount + 1} aria-colcount={headers.length + 1}>
-      <div className="fp-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth }}>
+    <div className="fp-grid" role="grid" aria-label="Identities" aria-rowcount={leafCount + 1} aria-colcount={headers.length + 1} ref={scrollRef} data-testid="identity-grid-body">
+      <div className="fp-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth }} ref={headRef}>
         <div role="columnheader" className="fp-grid-cell">
           <span className="fp-sr-only">Select</span>
         </div>
@@ -93,11 +108,11 @@ export function IdentityTable({ rows, text, filters, groupByLine, selected, onSe
           );
         })}
       </div>
-      <div className="fp-grid-body" ref={scrollRef} data-testid="identity-grid-body">
+      <div className="fp-grid-body">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = model[item.index]!;
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: template } as const;
+            const style = { transform: `translateY(${item.start - headHeight}px)`, height: ROW_HEIGHT, gridTemplateColumns: template } as const;
             if (row.getIsGrouped()) {
               return (
                 <div key={row.id} role="row" className="fp-grid-row fp-grid-group" style={style} data-index={item.index} tabIndex={-1} onKeyDown={(e) => onKey(e, item.index)}>

@@ -11,7 +11,7 @@ export interface IndexedRow extends IdentityRow {
 export function indexRows(rows: readonly IdentityRow[]): IndexedRow[] {
   return rows.map((r) => ({
     ...r,
-    search: [r.name, r.kind, r.owner ?? r.ownerStatus, ...r.holders, ...r.cells, ...r.findings.map((f) => f.code)].join(" ").toLowerCase(),
+    search: [r.name, r.controllerName ?? "", r.kind, r.owner ?? r.ownerStatus, ...r.holders, ...r.cells, ...r.findings.map((f) => f.code)].join(" ").toLowerCase(),
     lineGroup: r.lines.length === 0 ? "(no line)" : r.lines.length === 1 ? r.lines[0]! : "Several lines",
   }));
 }

@@ -4,6 +4,7 @@ import type { PersonView, ResponseOf } from "../../../../shared/contract";
 import { FormDialog } from "../../components/FormDialog";
 import { useWrite } from "../../useApi";
 import { localDay } from "./shared";
+import { formatDate } from "../../format";
 
 interface Props {
   readonly person: PersonView;
@@ -53,14 +54,14 @@ export function MarkLeftDialog({ person, onClose }: Props): React.JSX.Element {
       ) : (
         <div data-testid="left-result">
           <Callout intent={result.due.length > 0 ? Intent.WARNING : Intent.SUCCESS} icon={result.due.length > 0 ? "warning-sign" : "tick"}>
-            {result.person.name} is marked as left on {result.person.leftAt}.{" "}
+            {result.person.name} is marked as left on {formatDate(result.person.leftAt)}.{" "}
             {result.due.length > 0 ? `These accounts are now due for rotation within ${result.graceDays} days:` : "No accounts become due."}
           </Callout>
           {result.due.length > 0 && (
             <ul className="fp-due-list" aria-label="Accounts now due">
               {result.due.map((d) => (
                 <li key={d.identityId}>
-                  <strong>{d.name}</strong> {d.shared && <Tag minimal>shared</Tag>} <span className="fp-card-note">rotate by</span> <strong>{d.rotateBy}</strong>
+                  <strong>{d.name}</strong> {d.shared && <Tag minimal>shared</Tag>} <span className="fp-card-note">rotate by</span> <strong>{formatDate(d.rotateBy)}</strong>
                 </li>
               ))}
             </ul>

@@ -1,5 +1,6 @@
 import { Button, H2, HTMLTable, Intent, NonIdealState, Tag } from "@blueprintjs/core";
 import type { Directory, PersonView, TeamView } from "../../../../shared/contract";
+import { formatDate } from "../../format";
 
 interface Props {
   readonly directory: Directory;
@@ -55,7 +56,7 @@ export function PeoplePanel({ directory, onEditPerson, onMarkLeft, onEditTeam }:
                 <td>
                   {p.leftAt ? (
                     <Tag intent={Intent.WARNING} size="large" icon="log-out">
-                      left {p.leftAt}
+                      left {formatDate(p.leftAt)}
                     </Tag>
                   ) : (
                     <Tag intent={Intent.SUCCESS} size="large" minimal>

@@ -1,9 +1,9 @@
 import type { Directory } from "../../../../shared/contract";
+import { today } from "../../format";
 
 /** Today as YYYY-MM-DD in the technician's own time zone (what they mean by "today"). */
 export function localDay(date = new Date()): string {
-  const pad = (n: number): string => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return today(date);
 }
 
 /** An id from a name: "Ana Ruiz" -> "ana.ruiz" (the id rule: lower-case letters, digits, dots, dashes). */

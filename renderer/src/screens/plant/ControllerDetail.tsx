@@ -4,6 +4,7 @@ import type { ControllerSummary } from "../../../../shared/contract";
 import { FindingList } from "../../components/FindingList";
 import { useWrite } from "../../useApi";
 import { DeclareAccountDialog } from "./DeclareAccountDialog";
+import { formatDate, formatDateTime } from "../../format";
 
 interface Props {
   readonly controller: ControllerSummary | undefined;
@@ -38,8 +39,8 @@ export function ControllerDetail({ controller: c }: Props): React.JSX.Element {
         <dd>{c.endpointUrl}</dd>
         <dt>Last visit</dt>
         <dd data-testid="controller-last-visit">
-          {c.lastObservedAt ? new Date(c.lastObservedAt).toLocaleString() : "never scanned"}
-          {c.notReachedAt && ` · not reached on ${new Date(c.notReachedAt).toLocaleString()}`}
+          {formatDateTime(c.lastObservedAt, "never scanned")}
+          {c.notReachedAt && ` · not reached on ${formatDateTime(c.notReachedAt)}`}
         </dd>
         <dt>Accounts</dt>
         <dd data-testid="controller-accounts">
@@ -75,7 +76,7 @@ export function ControllerDetail({ controller: c }: Props): React.JSX.Element {
           <dt>Subject</dt>
           <dd>{c.certificate.subject}</dd>
           <dt>Valid until</dt>
-          <dd>{new Date(c.certificate.notAfter).toISOString().slice(0, 10)}</dd>
+          <dd>{formatDate(c.certificate.notAfter)}</dd>
           <dt>SHA-256</dt>
           <dd className="fp-mono" data-testid="observed-thumbprint">
             {c.observedThumbprint}

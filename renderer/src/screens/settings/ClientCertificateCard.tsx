@@ -2,6 +2,7 @@ import { Button, Callout, Card, H2, Intent } from "@blueprintjs/core";
 import { useState } from "react";
 import { PathField } from "../../components/PathField";
 import { useApi, useWrite } from "../../useApi";
+import { formatDate } from "../../format";
 
 /**
  * The laptop's OPC UA certificate: what a controller with strict trust must list before it lets
@@ -38,7 +39,7 @@ export function ClientCertificateCard(): React.JSX.Element {
             {c.thumbprintSha256}
           </dd>
           <dt>Valid until</dt>
-          <dd>{c.notAfter.slice(0, 10)}</dd>
+          <dd>{formatDate(c.notAfter)}</dd>
         </dl>
       )}
       <PathField label="Save a copy (DER) to" value={path} onChange={setPath} mode="save" dialogTitle="Save the laptop's certificate" fileType={{ name: "Certificate", extension: "der" }} defaultName="fieldproof-laptop.der" testId="client-certificate-path" />

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useAppState } from "../../appState";
 import { PathField } from "../../components/PathField";
 import { useWrite } from "../../useApi";
+import { formatDateTime } from "../../format";
 
 /** IT's public keys: who cosigns receipts, and whom new secrets are sealed to. */
 export function ItTrustCard(): React.JSX.Element {
@@ -29,7 +30,7 @@ export function ItTrustCard(): React.JSX.Element {
           <dt>Seals to</dt>
           <dd>{trust.ageRecipient}</dd>
           <dt>Since</dt>
-          <dd>{new Date(trust.trustedAt).toLocaleString()}</dd>
+          <dd>{formatDateTime(trust.trustedAt)}</dd>
         </dl>
       ) : (
         <Callout intent={Intent.WARNING} icon="warning-sign">

@@ -5,6 +5,7 @@ import { PersonPicker } from "../../../components/PersonPicker";
 import { useApi, useWrite } from "../../../useApi";
 import { OwnerDialog, type OwnerTarget } from "./OwnerDialog";
 import { UseDialog } from "./UseDialog";
+import { formatDate } from "../../../format";
 
 interface Props {
   readonly detail: IdentityDetail;
@@ -70,10 +71,10 @@ export function AttributionEditor({ detail }: Props): React.JSX.Element {
           {current.map((h) => (
             <li key={h.personId}>
               <span>
-                {h.name} <span className="fp-card-note">since {h.since.slice(0, 10)}</span>{" "}
+                {h.name} <span className="fp-card-note">since {formatDate(h.since)}</span>{" "}
                 {h.leftAt && (
                   <Tag intent={Intent.WARNING}>
-                    left {h.leftAt.slice(0, 10)}
+                    left {formatDate(h.leftAt)}
                   </Tag>
                 )}
               </span>

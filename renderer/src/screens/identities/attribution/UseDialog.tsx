@@ -3,16 +3,12 @@ import { useId, useState } from "react";
 import type { IdentityDetail } from "../../../../../shared/contract";
 import { FormDialog } from "../../../components/FormDialog";
 import { useApi, useWrite } from "../../../useApi";
+import { localMinuteInput } from "../../../format";
 
 interface Props {
   readonly detail: IdentityDetail;
   readonly onClose: () => void;
   readonly onSaved: (message: string) => void;
-}
-
-function localMinute(date = new Date()): string {
-  const pad = (n: number): string => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /**
@@ -28,7 +24,7 @@ export function UseDialog({ detail, onClose, onSaved }: Props): React.JSX.Elemen
   });
   const [controllerId, setControllerId] = useState(detail.controllers.length === 1 ? detail.controllers[0]!.id : "");
   const [workOrder, setWorkOrder] = useState("");
-  const [from, setFrom] = useState(() => localMinute());
+  const [from, setFrom] = useState(() => localMinuteInput());
   const [to, setTo] = useState("");
   const [breakGlass, setBreakGlass] = useState(detail.row.flags.breakGlass);
   const [error, setError] = useState<string>();
