@@ -36,7 +36,8 @@ export const FOLDER_LAYERS = {
   "main/ipc": [...SHARED, "main/services"],
   "main/electron": [...SHARED, "main/services", "main/ipc", "main/evidence"],
   "main/preview": [...SHARED, "main/services", "main/ipc"],
-  "main/cli": [...SHARED, "main/services", "main/ipc", "main/evidence", "main/simulator", "main/version"],
+  "main/collector": [...SHARED, "main/services", "main/evidence", "main/version"],
+  "main/cli": [...SHARED, "main/services", "main/ipc", "main/evidence", "main/simulator", "main/version", "main/collector"],
 };
 
 /** Rules per layer (see docs/architecture.md). */

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { AppError } from "../../shared/domain/errors";
 import { APP_VERSION } from "../version";
 import { createCliContext } from "./context";
+import { registerCollectorCommands } from "./collector";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
 import { registerOwnerCommands } from "./owners";
@@ -60,6 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerRotationCommands(program, ctx);
   registerSimCommand(program, { io });
   registerOwnerCommands(program, ctx);
+  registerCollectorCommands(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: "user" });
