@@ -29,6 +29,8 @@ export const FOLDER_LAYERS = {
   renderer: SHARED,
   "main/version": [],
   "main/db": SHARED,
+  // The collector's PostgreSQL schema: inline SQL only; the collector's PostgreSQL store runs it.
+  "main/db/migrations/pg": [],
   "main/connectors": SHARED,
   "main/simulator": SHARED,
   "main/evidence": [...SHARED, "main/db", "main/version"],
@@ -36,7 +38,7 @@ export const FOLDER_LAYERS = {
   "main/ipc": [...SHARED, "main/services"],
   "main/electron": [...SHARED, "main/services", "main/ipc", "main/evidence"],
   "main/preview": [...SHARED, "main/services", "main/ipc"],
-  "main/collector": [...SHARED, "main/services", "main/evidence", "main/version"],
+  "main/collector": [...SHARED, "main/services", "main/evidence", "main/version", "main/db/migrations/pg"],
   "main/cli": [...SHARED, "main/services", "main/ipc", "main/evidence", "main/simulator", "main/version", "main/collector"],
 };
 

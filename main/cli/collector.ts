@@ -1,7 +1,8 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { jsonLogger } from "../collector/log";
 import { DEFAULT_MAX_BUNDLE_BYTES, parseListen, startCollector } from "../collector/server";
-import { openSqliteStore } from "../collector/store";
+import { openPostgresStore } from "../collector/pgStore";
+import { openSqliteStore, type CollectorStore } from "../collector/store";
 import { syncOnce } from "../collector/sync";
 import { ItService } from "../services/itService";
 import type { CliContext } from "./context";
@@ -41,12 +42,22 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
     .option("--listen <host:port>", "address to listen on", DEFAULT_LISTEN)
     .option("--enrol <fingerprint>", "enrol a new device on its first upload if its key has this fingerprint (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--max-bundle-mb <n>", "largest upload accepted, in MiB", parseMiB, DEFAULT_MAX_BUNDLE_BYTES / 1024 / 1024)
-    .action(async (opts: { itDir?: string; listen: string; enrol: string[]; maxBundleMb: number }) => {
+    .option("--database <url>", "keep the evidence in PostgreSQL (postgres://user@host:5432/db; or FIELDPROOF_DATABASE_URL) instead of the IT folder's SQLite store; password in PGPASSWORD or ~/.pgpass")
+    .action(async (opts: { itDir?: string; listen: string; enrol: string[]; maxBundleMb: number; database?: string }) => {
       const dir = ctx.itDir(opts.itDir);
       const { host, port } = parseListen(opts.listen);
       const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", false);
       const log = jsonLogger((line) => io.out(line.trimEnd()));
-      const store = openSqliteStore(dir, passphrase);
+      const database = opts.database ?? process.env.FIELDPROOF_DATABASE_URL;
+      let store: CollectorStore;
+      if (database) {
+        const pgStore = await openPostgresStore(dir, passphrase, database);
+        log.info("store opened", { engine: "postgresql", database: pgStore.database });
+        store = pgStore;
+      } else {
+        store = openSqliteStore(dir, passphrase);
+        log.info("store opened", { engine: "sqlite", itDir: dir });
+      }
       let server;
       try {
         server = await startCollector({ store, log, host, port, enrol: opts.enrol, maxBundleBytes: opts.maxBundleMb * 1024 * 1024 });

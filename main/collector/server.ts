@@ -110,8 +110,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
     if (path === "/metrics") {
       if (req.method !== "GET") return methodNotAllowed(res, "GET");
+      const stats = await store.stats();
       res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
-      res.end(metrics.render(store.stats()));
+      res.end(metrics.render(stats));
       return;
     }
     if (path === "/v1/bundles") {

@@ -5,15 +5,15 @@ import { ItService, type BundleImport } from "../services/itService";
 
 /**
  * What the collector needs from IT's store. The embedded default is the IT folder's SQLite store
- * through ItService (the same checks and transaction as `fieldproof import`); PostgreSQL comes
- * later as a second implementation of this interface.
+ * through ItService (the same checks and transaction as `fieldproof import`); PostgreSQL
+ * (pgStore.ts) runs the same checks (planImport) inside a transaction holding the device's row lock.
  */
 export interface CollectorStore {
   /** Verifies and applies a parsed bundle in one transaction (or refuses with an AppError), returning IT's receipt. */
   importBundle(bundle: ParsedBundle, sha256: string, options: { enrolFingerprint?: string | undefined }): Promise<BundleImport>;
   /** Writes a new bundle's sealed secrets where IT opens them; returns the files. */
   writeSealed(deviceId: string, sealed: ReadonlyMap<string, Buffer>): string[];
-  stats(): { devices: number; records: number };
+  stats(): { devices: number; records: number } | Promise<{ devices: number; records: number }>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { AppError } from "../../shared/domain/errors";
 import { Statement, ZERO_HASH } from "../../shared/evidence";
 import { IT_MIGRATIONS } from "../db/migrations/it";
-import { ItRepository } from "../db/itRepository";
+import { ItRepository, type DeviceHead, type EnrolledDevice } from "../db/itRepository";
 import { openDatabase, type Database } from "../db";
 import { readBundle, type ParsedBundle } from "../evidence/bundleReader";
 import { fingerprintOf, keyIdOf, privateKeyFromDer, publicKeyFromPem, sha256Hex } from "../evidence/crypto";
@@ -13,7 +13,7 @@ import { introducedKey } from "../evidence/keyRing";
 import { compactRange, EMPTY_ROOT, foldRange } from "../evidence/merkle";
 import { cosign, parseNote } from "../evidence/note";
 import { passphraseProtector } from "../evidence/protector";
-import { firstFailure, verifyBundle } from "../evidence/verifyBundle";
+import { firstFailure, verifyBundle, type VerifiedRecord } from "../evidence/verifyBundle";
 
 export const IT_STORE_FILE = "it.sqlite";
 export const IT_IDENTITY_FILE = "it-identity.txt";
@@ -124,81 +124,31 @@ export class ItService {
    * all its new records (or none) and returns IT's receipt. Writes no file; `import` does.
    */
   async importBundle(bundle: ParsedBundle, bundleSha: string, options: Pick<ImportOptions, "enrolFingerprint" | "onProgress"> = {}): Promise<BundleImport> {
-    const m = bundle.manifest;
-    const enrolled = this.repo.device(m.device.id);
-    let bundleKey;
-    try {
-      bundleKey = publicKeyFromPem(bundle.devicePem);
-    } catch {
-      throw new AppError("INTEGRITY_ERROR", "Bundle rejected: device.pem is not an Ed25519 public key.");
-    }
-    const bundleFingerprint = fingerprintOf(bundleKey);
-    if (!enrolled) {
-      if (!options.enrolFingerprint) {
-        throw new AppError(
-          "PRECONDITION_FAILED",
-          `Unknown device "${m.device.name}" (${m.device.id}) with key fingerprint ${bundleFingerprint}. ` +
-            `Compare it with the fingerprint on the laptop's Evidence screen; if they match, import again with --enrol "${bundleFingerprint}". Nothing was imported.`,
-        );
-      }
-      if (normalise(options.enrolFingerprint) !== normalise(bundleFingerprint)) {
-        throw new AppError("INTEGRITY_ERROR", `The fingerprint given for enrolment (${options.enrolFingerprint}) does not match the bundle's device key (${bundleFingerprint}). Nothing was imported.`);
-      }
-    }
-    const deviceKey = enrolled ? publicKeyFromPem(enrolled.publicKey) : bundleKey;
-    const result = await verifyBundle(bundle, { deviceKey, technicianKeys: this.coSignerKeys(m.device.id), coSignerKeysComplete: true, onProgress: options.onProgress });
-    const failure = firstFailure(result);
-    if (failure) throw failure;
-
-    const head = this.repo.head(m.device.id) ?? { treeSize: 0, rootHash: EMPTY_ROOT.toString("base64"), headHash: ZERO_HASH, peaks: [] };
-    if (m.range.first > head.treeSize) {
-      throw new AppError("INTEGRITY_ERROR", `Bundle rejected (gap): IT holds records 0..${head.treeSize - 1} of this device and the bundle starts at seq ${m.range.first}; records ${head.treeSize}..${m.range.first - 1} are missing. Import the earlier bundle first.`);
-    }
-    // Fork: the device signed a different record for a seq IT already holds.
-    const held = this.repo.payloads(m.device.id, m.range.first, Math.min(m.range.last, head.treeSize - 1));
-    for (const record of result.records) {
-      const mine = held.get(record.seq);
-      if (mine && !mine.equals(record.payload)) {
-        throw new AppError(
-          "INTEGRITY_ERROR",
-          `FORK DETECTED: seq ${record.seq} in this bundle differs from the record IT already holds for device ${m.device.name} (${m.device.id}). ` +
-            "The laptop's log was rewritten or restored from an old backup. Nothing was imported; keep both and investigate.",
-        );
-      }
-    }
-    // The tree before the bundle must be the one IT holds (catches a rewritten prefix the overlap does not show).
-    const previousRoot = m.range.first === head.treeSize ? head.rootHash : foldRange(compactRange(this.storedLeaves(m.device.id, m.range.first))).toString("base64");
-    if (previousRoot !== m.previous.rootHash) {
-      throw new AppError("INTEGRITY_ERROR", `FORK DETECTED: the bundle's log before seq ${m.range.first} is not the log IT holds for this device. Nothing was imported.`);
-    }
-    if (m.treeSize < head.treeSize) {
-      throw new AppError(
-        "CONFLICT",
-        `Replay refused: this bundle ends at seq ${m.range.last}, but IT already holds this device's records up to seq ${head.treeSize - 1} from a later bundle. Nothing was imported.`,
-      );
-    }
-    if (m.treeSize === head.treeSize) {
-      // Everything is held: importing the same bundle (or a re-export of it) again changes nothing.
-      const receipt = this.cosign(bundle.checkpoint, await this.itKey());
-      return { receipt, outcome: { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: false, newRecords: 0, range: m.range, treeSize: m.treeSize } };
-    }
-
-    const itKey = await this.itKey();
-    const receipt = this.cosign(bundle.checkpoint, itKey);
-    const fresh = result.records.filter((r) => r.seq >= head.treeSize);
-    const at = this.now().toISOString();
+    const view: ImportView = {
+      device: (id) => this.repo.device(id),
+      head: (id) => this.repo.head(id),
+      payloads: (id, from, to) => this.repo.payloads(id, from, to),
+      leaves: (id, size) => this.storedLeaves(id, size),
+      coSignerKeys: (id) => this.coSignerKeys(id),
+    };
+    const plan = await planImport(bundle, bundleSha, view, { ...options, at: this.now().toISOString() });
+    const receipt = this.cosign(bundle.checkpoint, await this.itKey());
+    if (plan.kind === "held") return { receipt, outcome: plan.outcome };
+    const { apply } = plan;
     this.repo.transaction(() => {
-      if (!enrolled) {
-        this.repo.enrol({ deviceId: m.device.id, name: m.device.name, publicKey: bundle.devicePem, keyId: keyIdOf(bundleKey), fingerprint: bundleFingerprint, enrolledAt: at });
-      }
-      const bundleId = this.repo.insertBundle({ sha256: bundleSha, deviceId: m.device.id, firstSeq: m.range.first, lastSeq: m.range.last, treeSize: m.treeSize, rootHash: m.rootHash, receipt, importedAt: at });
-      this.repo.insertRecords(m.device.id, bundleId, fresh);
-      for (const r of fresh) this.repo.projector.applyParsed({ deviceId: m.device.id, seq: r.seq, recordedAt: r.recordedAt }, r.kind, r.data);
-      for (const [file, data] of bundle.sealed) this.repo.insertSealed(m.device.id, bundleId, file, sha256Hex(data), data);
-      const last = result.records[result.records.length - 1]!;
-      this.repo.setHead(m.device.id, { treeSize: m.treeSize, rootHash: m.rootHash, headHash: `sha256:${sha256Hex(last.payload)}`, peaks: result.peaks.map((p) => p.toString("base64")) }, at);
+      if (apply.enrol) this.repo.enrol(apply.enrol);
+      const bundleId = this.repo.insertBundle({ ...apply.bundle, receipt });
+      this.repo.insertRecords(apply.deviceId, bundleId, apply.fresh);
+      for (const r of apply.fresh) this.repo.projector.applyParsed({ deviceId: apply.deviceId, seq: r.seq, recordedAt: r.recordedAt }, r.kind, r.data);
+      for (const [file, data] of apply.sealed) this.repo.insertSealed(apply.deviceId, bundleId, file, sha256Hex(data), data);
+      this.repo.setHead(apply.deviceId, apply.head, apply.at);
     });
-    return { receipt, outcome: { status: "imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: !enrolled, newRecords: fresh.length, range: m.range, treeSize: m.treeSize } };
+    return { receipt, outcome: plan.outcome };
+  }
+
+  /** IT's cosignature on a bundle's checkpoint (the receipt), for a store that applies a plan itself (PostgreSQL). */
+  async receiptFor(checkpoint: string): Promise<string> {
+    return this.cosign(checkpoint, await this.itKey());
   }
 
   /**
@@ -214,11 +164,7 @@ export class ItService {
     const introducing = this.repo.db
       .prepare<[string], { payload: Buffer }>("SELECT payload FROM it_records WHERE device_id = ? AND kind = 'technician.set' ORDER BY seq")
       .all(deviceId);
-    for (const { payload } of introducing) {
-      const p = Statement.parse(JSON.parse(payload.toString("utf8"))).predicate;
-      const introduced = introducedKey(p.kind, p.data);
-      if (introduced) keys.set(introduced.keyid, introduced.key);
-    }
+    addIntroducedKeys(keys, introducing.map((r) => r.payload));
     return keys;
   }
 
@@ -250,6 +196,135 @@ export class ItService {
       return path;
     });
   }
+}
+
+/** Adds the co-signer keys that these record payloads introduce (technician.set, person.upserted). */
+export function addIntroducedKeys(keys: Map<string, KeyObject>, payloads: Iterable<Buffer>): Map<string, KeyObject> {
+  for (const payload of payloads) {
+    const p = Statement.parse(JSON.parse(payload.toString("utf8"))).predicate;
+    const introduced = introducedKey(p.kind, p.data);
+    if (introduced) keys.set(introduced.keyid, introduced.key);
+  }
+  return keys;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+/** What the checks read from a store about one device, as it is now (for PostgreSQL: under the device's row lock). */
+export interface ImportView {
+  device(deviceId: string): Awaitable<EnrolledDevice | undefined>;
+  head(deviceId: string): Awaitable<DeviceHead | undefined>;
+  /** Payload bytes held for seqs in [from, to]. */
+  payloads(deviceId: string, from: number, to: number): Awaitable<Map<number, Buffer>>;
+  /** Leaf hashes of seqs 0..size-1, in order. */
+  leaves(deviceId: string, size: number): Awaitable<Buffer[]>;
+  /** Every co-signer key known for the device before this bundle. */
+  coSignerKeys(deviceId: string): Awaitable<Map<string, KeyObject>>;
+}
+
+/** What a store writes for an accepted bundle, in one transaction (the receipt is added by the caller). */
+export interface ImportApply {
+  readonly deviceId: string;
+  readonly at: string;
+  /** The device row to insert when this bundle enrols it. */
+  readonly enrol: EnrolledDevice | undefined;
+  readonly bundle: { readonly sha256: string; readonly deviceId: string; readonly firstSeq: number; readonly lastSeq: number; readonly treeSize: number; readonly rootHash: string; readonly importedAt: string };
+  /** The bundle's records IT does not hold yet, in seq order. */
+  readonly fresh: readonly VerifiedRecord[];
+  readonly sealed: ReadonlyMap<string, Buffer>;
+  readonly head: DeviceHead;
+}
+
+export type ImportPlan =
+  | { readonly kind: "held"; readonly outcome: BundleImport["outcome"] }
+  | { readonly kind: "apply"; readonly outcome: BundleImport["outcome"]; readonly apply: ImportApply };
+
+/**
+ * The checks behind every import, written once for every store: verifies the parsed bundle against
+ * the device's enrolment and what IT holds (read through `view`), and says what to apply, that it
+ * is all held already, or refuses with an AppError (signatures, chain, fork, gap, replay, Merkle
+ * root, checkpoint). Writes nothing.
+ */
+export async function planImport(
+  bundle: ParsedBundle,
+  bundleSha: string,
+  view: ImportView,
+  options: Pick<ImportOptions, "enrolFingerprint" | "onProgress"> & { readonly at: string },
+): Promise<ImportPlan> {
+  const m = bundle.manifest;
+  const enrolled = await view.device(m.device.id);
+  let bundleKey;
+  try {
+    bundleKey = publicKeyFromPem(bundle.devicePem);
+  } catch {
+    throw new AppError("INTEGRITY_ERROR", "Bundle rejected: device.pem is not an Ed25519 public key.");
+  }
+  const bundleFingerprint = fingerprintOf(bundleKey);
+  if (!enrolled) {
+    if (!options.enrolFingerprint) {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `Unknown device "${m.device.name}" (${m.device.id}) with key fingerprint ${bundleFingerprint}. ` +
+          `Compare it with the fingerprint on the laptop's Evidence screen; if they match, import again with --enrol "${bundleFingerprint}". Nothing was imported.`,
+      );
+    }
+    if (normalise(options.enrolFingerprint) !== normalise(bundleFingerprint)) {
+      throw new AppError("INTEGRITY_ERROR", `The fingerprint given for enrolment (${options.enrolFingerprint}) does not match the bundle's device key (${bundleFingerprint}). Nothing was imported.`);
+    }
+  }
+  const deviceKey = enrolled ? publicKeyFromPem(enrolled.publicKey) : bundleKey;
+  const result = await verifyBundle(bundle, { deviceKey, technicianKeys: await view.coSignerKeys(m.device.id), coSignerKeysComplete: true, onProgress: options.onProgress });
+  const failure = firstFailure(result);
+  if (failure) throw failure;
+
+  const head = (await view.head(m.device.id)) ?? { treeSize: 0, rootHash: EMPTY_ROOT.toString("base64"), headHash: ZERO_HASH, peaks: [] };
+  if (m.range.first > head.treeSize) {
+    throw new AppError("INTEGRITY_ERROR", `Bundle rejected (gap): IT holds records 0..${head.treeSize - 1} of this device and the bundle starts at seq ${m.range.first}; records ${head.treeSize}..${m.range.first - 1} are missing. Import the earlier bundle first.`);
+  }
+  // Fork: the device signed a different record for a seq IT already holds.
+  const held = await view.payloads(m.device.id, m.range.first, Math.min(m.range.last, head.treeSize - 1));
+  for (const record of result.records) {
+    const mine = held.get(record.seq);
+    if (mine && !mine.equals(record.payload)) {
+      throw new AppError(
+        "INTEGRITY_ERROR",
+        `FORK DETECTED: seq ${record.seq} in this bundle differs from the record IT already holds for device ${m.device.name} (${m.device.id}). ` +
+          "The laptop's log was rewritten or restored from an old backup. Nothing was imported; keep both and investigate.",
+      );
+    }
+  }
+  // The tree before the bundle must be the one IT holds (catches a rewritten prefix the overlap does not show).
+  const previousRoot = m.range.first === head.treeSize ? head.rootHash : foldRange(compactRange(await view.leaves(m.device.id, m.range.first))).toString("base64");
+  if (previousRoot !== m.previous.rootHash) {
+    throw new AppError("INTEGRITY_ERROR", `FORK DETECTED: the bundle's log before seq ${m.range.first} is not the log IT holds for this device. Nothing was imported.`);
+  }
+  if (m.treeSize < head.treeSize) {
+    throw new AppError(
+      "CONFLICT",
+      `Replay refused: this bundle ends at seq ${m.range.last}, but IT already holds this device's records up to seq ${head.treeSize - 1} from a later bundle. Nothing was imported.`,
+    );
+  }
+  if (m.treeSize === head.treeSize) {
+    // Everything is held: importing the same bundle (or a re-export of it) again changes nothing.
+    return { kind: "held", outcome: { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: false, newRecords: 0, range: m.range, treeSize: m.treeSize } };
+  }
+
+  const fresh = result.records.filter((r) => r.seq >= head.treeSize);
+  const at = options.at;
+  const last = result.records[result.records.length - 1]!;
+  return {
+    kind: "apply",
+    outcome: { status: "imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: !enrolled, newRecords: fresh.length, range: m.range, treeSize: m.treeSize },
+    apply: {
+      deviceId: m.device.id,
+      at,
+      enrol: enrolled ? undefined : { deviceId: m.device.id, name: m.device.name, publicKey: bundle.devicePem, keyId: keyIdOf(bundleKey), fingerprint: bundleFingerprint, enrolledAt: at },
+      bundle: { sha256: bundleSha, deviceId: m.device.id, firstSeq: m.range.first, lastSeq: m.range.last, treeSize: m.treeSize, rootHash: m.rootHash, importedAt: at },
+      fresh,
+      sealed: bundle.sealed,
+      head: { treeSize: m.treeSize, rootHash: m.rootHash, headHash: `sha256:${sha256Hex(last.payload)}`, peaks: result.peaks.map((p) => p.toString("base64")) },
+    },
+  };
 }
 
 export function defaultReceiptPath(bundlePath: string): string {

@@ -1,0 +1,13 @@
+import { pg001Evidence } from "./001-evidence";
+import type { PgMigration } from "./types";
+
+export type { PgMigration } from "./types";
+
+/**
+ * The collector's PostgreSQL schema, numbered on its own (not the laptop's or the IT SQLite store's).
+ * Frozen: each pg/NNN-name.ts holds inline the SQL it ran when released; to change the schema add the
+ * next file, append it here and its hash to test/main/migrations-pg.test.ts; never edit a released one.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [pg001Evidence];
+
+export const PG_LATEST_VERSION = PG_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
