@@ -14,7 +14,9 @@ import { CollectorMetrics } from "./metrics";
 import { REFUSAL_STATUS, refusalReason, type RefusalReason } from "./refusals";
 import type { CollectorStore } from "./store";
 
-export const BUNDLE_CONTENT_TYPE = "application/x-tar";
+import { BUNDLE_CONTENT_TYPE } from "../services/syncService";
+
+export { BUNDLE_CONTENT_TYPE };
 export const DEFAULT_MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
 
 export interface CollectorOptions {

@@ -1,5 +1,5 @@
 // Electron entry point: the only place the desktop app's lifecycle lives.
-import { app, type BrowserWindow, dialog } from "electron";
+import { app, type BrowserWindow, dialog, powerMonitor } from "electron";
 import { join } from "node:path";
 import { createServices, type Services } from "../services";
 import { createDispatcher, createHandlers, createInvoke } from "../ipc";
@@ -58,6 +58,8 @@ async function start(): Promise<void> {
   if (services.identity.status().state === "unlocked" && services.rotations.hasInterrupted()) {
     void createInvoke(handlers, { onInternalError }).invoke("rotations.resolvePending", {});
   }
+  // Back from sleep (often back on IT's network): probe the collector now rather than at the next timer.
+  powerMonitor.on("resume", () => void services?.sync.probeNow());
   mainWindow = createMainWindow(dataDir, distDir);
   mainWindow.on("closed", () => {
     mainWindow = undefined;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { KeyProtector } from "../evidence/protector";
 import type { ControllerConnector } from "../connectors/port";
 import type { CrashHook } from "./rotation/crashPoint";
+import type { SyncTimers } from "./syncService";
 
 export type Runtime = "electron" | "preview" | "test" | "cli";
 
@@ -28,6 +29,19 @@ export interface ServicesConfig {
   readonly connector?: ControllerConnector;
   /** The crash tests' seam, called at each rotation step; only a test's composition root sets it. */
   readonly crashHook?: CrashHook;
+  /** The automatic sync to IT's collector (Settings: collector address). */
+  readonly sync?: SyncConfig;
+}
+
+export interface SyncConfig {
+  /** Probe and sync on a timer once services are made (default: the app and the preview, not the CLI). */
+  readonly autoStart?: boolean;
+  /** First probe interval and the one after a success (default 15 s). */
+  readonly probeMs?: number;
+  /** Longest interval after repeated failures (default 5 min). */
+  readonly maxProbeMs?: number;
+  readonly timers?: SyncTimers;
+  readonly random?: () => number;
 }
 
 export interface FileDialog {

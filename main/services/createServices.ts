@@ -29,6 +29,7 @@ import { RotationService } from "./rotation/rotationService";
 import { ScanService } from "./scanService";
 import { SettingsService } from "./settingsService";
 import { SystemService } from "./systemService";
+import { REAL_TIMERS, SyncService } from "./syncService";
 import { AppError } from "../../shared/domain/errors";
 
 export interface Services {
@@ -49,6 +50,7 @@ export interface Services {
   readonly demo: DemoService;
   readonly credentials: CredentialService;
   readonly vault: Vault;
+  readonly sync: SyncService;
   /**
    * Repositories, only for tests that look inside the store (lint refuses `.repos` in main/): the app,
    * the CLI and the IPC handlers reach the store through the services' use cases.
@@ -161,6 +163,25 @@ export function createServices(config: ServicesConfig): Services {
   });
   const demo = new DemoService({ dataDir: config.dataDir, plantService: plant, clientCertificate: async () => (await getConnector().clientCertificate()).der });
   const credentials = new CredentialService({ plant: plantRepo, identity, connector: getConnector, timeoutMs, login: (controllerId) => plant.login(controllerId), declareFound: (controllerId, userName) => plant.declareFound(controllerId, userName) });
+  const sync = new SyncService({
+    collectorUrl: () => settings.collectorUrl(),
+    setCollectorUrl: (url) => settings.setCollectorUrl(url),
+    laptop: {
+      // What is worth a sync: IT's receipt record alone is not (else every sync would ask for another).
+      pending: async () => {
+        const summary = await evidence.summary();
+        return summary.lastReceipt ? evidence.changesSinceReceipt() : summary.recordsSinceReceipt;
+      },
+      exportBundle: (path) => evidence.export(path, undefined),
+      importReceipt: (path) => evidence.importReceipt(path),
+    },
+    now,
+    timers: config.sync?.timers ?? REAL_TIMERS,
+    probeMs: config.sync?.probeMs ?? 15_000,
+    maxProbeMs: config.sync?.maxProbeMs ?? 300_000,
+    random: config.sync?.random ?? Math.random,
+  });
+  if (config.sync?.autoStart ?? config.runtime !== "cli") sync.start();
 
   return {
     config,
@@ -180,8 +201,10 @@ export function createServices(config: ServicesConfig): Services {
     demo,
     credentials,
     vault,
+    sync,
     repos: { journal: journalRepo, plant: plantRepo, owners: ownersRepo, rotations: rotationRepo },
     async close() {
+      await sync.stop();
       await demo.stop();
       await connector?.close();
       db.close();

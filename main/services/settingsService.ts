@@ -33,6 +33,7 @@ export interface SettingsServiceDeps {
 const DUAL_CONTROL_KEY = "dualControl";
 const SHARED_SCOPE_KEY = "sharedScope";
 type SharedScope = "per-controller" | "per-line";
+const COLLECTOR_KEY = "collectorUrl";
 const NAME_CHOSEN_KEY = "deviceNameChosen";
 const SUGGESTION_KEY = "suggestedDeviceSuffix";
 /** Strongest first: moving down the list weakens dual control. */
@@ -57,6 +58,7 @@ export class SettingsService {
       suggestedDeviceName: this.suggestedDeviceName(),
       dualControl: this.dualControl(),
       sharedScope: this.sharedScope(),
+      collectorUrl: this.collectorUrl(),
     };
   }
 
@@ -160,6 +162,20 @@ export class SettingsService {
       this.deps.identity.journal.appendInTransaction("settings.sharedScope", [{ name: `fieldproof:device/${device}` }], { scope, previous });
     });
     return scope;
+  }
+
+  /** IT's collector the app syncs to (an origin, validated by SyncService.setCollector); null: none. */
+  collectorUrl(): string | null {
+    return this.deps.repo.get(COLLECTOR_KEY) || null;
+  }
+
+  /**
+   * Not a signed record: the address only says where the app tries to deliver evidence. What IT
+   * received is proven by IT's receipt (itself a record); a wrong address changes no evidence and
+   * the upload is signed and its secrets sealed.
+   */
+  setCollectorUrl(url: string | null): void {
+    this.deps.repo.set(COLLECTOR_KEY, url ?? "");
   }
 
   async update(patch: SettingsPatch): Promise<Settings> {

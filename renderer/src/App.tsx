@@ -13,7 +13,7 @@ import { OwnersScreen } from "./screens/OwnersScreen";
 import { PlantScreen } from "./screens/PlantScreen";
 import { RotationsScreen } from "./screens/RotationsScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
-import { useApi } from "./useApi";
+import { useAfterWrite, useApi } from "./useApi";
 
 const SCREENS: Record<RouteId, () => React.JSX.Element> = {
   plant: PlantScreen,
@@ -29,6 +29,14 @@ export function App(): React.JSX.Element {
   const settings = useApi("settings.get", {});
   const info = useApi("system.info", {});
   const evidence = useApi("evidence.summary", {});
+  // The automatic sync runs in main; its state is polled (cheap: held in memory there).
+  const sync = useApi("sync.status", {}, { pollMs: 2000 });
+  const afterWrite = useAfterWrite();
+  const lastSyncAt = sync.data?.lastSyncAt ?? null;
+  useEffect(() => {
+    // A sync applied IT's receipt (a signed record): the journal's counts and the Evidence screen reload.
+    if (lastSyncAt) void afterWrite("sync.now");
+  }, [lastSyncAt, afterWrite]);
   const device = evidence.data?.device;
   const needsPassphrase = device !== undefined && (device.state === "locked" || (device.state === "new" && device.protector === null));
   const theme = settings.data?.theme ?? "light";
@@ -95,7 +103,7 @@ export function App(): React.JSX.Element {
         <main className="fp-main" aria-labelledby="main-heading">
           <Screen key={route} />
         </main>
-        <StatusBar info={info.data} error={info.error} />
+        <StatusBar info={info.data} sync={sync.data} error={info.error} />
         {needsPassphrase && <UnlockDialog mode={device.state === "new" ? "new" : "locked"} />}
         {askName && <DeviceNameDialog settings={settings.data} fingerprint={device.fingerprint} onLater={() => setNameLater(true)} />}
         <HelpDrawer isOpen={help} route={route} onClose={() => setHelp(false)} />

@@ -15,6 +15,8 @@ export const CHANNEL_USE = {
   // Reads the renderer caches (per channel and request) until a write makes them stale.
   "system.info": "read",
   "settings.get": "read",
+  // The automatic sync's state: changes in main by itself, so the status bar polls it.
+  "sync.status": "read",
   "evidence.summary": "read",
   "evidence.records": "read",
   "evidence.record": "read",
@@ -46,6 +48,10 @@ export const CHANNEL_USE = {
   "settings.update": ["settings.get", ...JOURNAL],
   "settings.setDualControl": ["settings.get", ...JOURNAL],
   "settings.setSharedScope": ["settings.get", ...JOURNAL],
+  // Not a signed record (the address changes no evidence), but the status bar's IT state changes with it.
+  "settings.setCollector": ["settings.get", "sync.status", ...JOURNAL],
+  // A sync applies IT's receipt: a signed record.
+  "sync.now": ["sync.status", "evidence.record", ...JOURNAL],
   "technician.set": JOURNAL,
   "technician.signIn": JOURNAL,
   "evidence.trustIt": JOURNAL,

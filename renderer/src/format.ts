@@ -51,3 +51,11 @@ export function today(date: Date = new Date()): string {
 export function localMinuteInput(date: Date = new Date()): string {
   return `${localDay(date)}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/** The minute, "10:42", when it is today; else day and minute ("2026-12-02 10:42"). For "in sync 10:42". */
+export function formatClock(value: string | number | Date | null | undefined, now: Date = new Date(), fallback = "—"): string {
+  if (value === null || value === undefined || value === "") return fallback;
+  const date = toDate(value);
+  if (!date) return fallback;
+  return localDay(date) === localDay(now) ? `${pad(date.getHours())}:${pad(date.getMinutes())}` : formatDateTime(date, fallback);
+}

@@ -29,6 +29,8 @@ export interface ApiState<T> {
 export interface ApiOptions {
   /** Keep showing the previous request's answer while the next one loads (paging). */
   readonly keepPrevious?: boolean;
+  /** Ask again every so many ms: for state main changes by itself (the automatic sync). */
+  readonly pollMs?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export function useApi<C extends ReadChannel>(channel: C, request: RequestOf<C> 
     // skipToken is TanStack's typed `enabled: false`: no query function, so no dummy request either.
     queryFn: request === null ? skipToken : (): Promise<Result<ResponseOf<C>>> => call(channel, request),
     placeholderData: options.keepPrevious ? keepPreviousData : undefined,
+    refetchInterval: options.pollMs ?? false,
   });
   const result = query.data;
   return {

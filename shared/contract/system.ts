@@ -13,6 +13,35 @@ export const ItSyncState = z.object({
 });
 export type ItSyncState = z.infer<typeof ItSyncState>;
 
+/**
+ * The automatic sync to IT's collector: off (no address set), idle (set, not probed yet), syncing,
+ * in-sync (the last probe found nothing waiting, or the last sync was receipted), unreachable (since
+ * when, with the records waiting) or refused (the collector, or the laptop, said no: reason and message).
+ */
+export const SyncStatus = z.object({
+  state: z.enum(["off", "idle", "syncing", "in-sync", "unreachable", "refused"]),
+  collectorUrl: z.string().nullable(),
+  /** Records IT has not receipted yet (IT's receipt record itself not counted). */
+  recordsWaiting: z.number().int().nonnegative(),
+  /** unreachable: since when; refused: when. */
+  since: z.string().nullable(),
+  /** When this laptop last found itself in sync with the collector. */
+  lastSyncAt: z.string().nullable(),
+  /** refused: the collector's reason (unknown-device, fork, ...) or the laptop's (device-locked). */
+  reason: z.string().nullable(),
+  /** unreachable or refused: what happened and what to do. */
+  message: z.string().nullable(),
+  nextProbeAt: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** A collector address: http(s), host and optional port, no user or password (checked again in main). */
+export const CollectorUrl = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^https?:\/\/[^\s/@?#]+\/?$/i, "expected the collector's address such as http://127.0.0.1:8443: http:// or https://, host and port, no user name, password or path");
+
 export const SystemInfo = z.object({
   appVersion: z.string(),
   storePath: z.string(),
@@ -44,6 +73,8 @@ export const Settings = z.object({
   dualControl: DualControlMode,
   /** Accounts a crew holds: a new password per controller (default) or one per line. */
   sharedScope: z.enum(["per-controller", "per-line"]),
+  /** IT's collector the app syncs to when it can reach it; null: no automatic sync. */
+  collectorUrl: z.string().nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -104,4 +135,11 @@ export const systemChannels = {
     Settings,
     "For accounts a crew holds: a new password per controller, or one per line (a signed record)",
   ),
+  "settings.setCollector": channel(
+    z.strictObject({ url: CollectorUrl.nullable() }),
+    Settings,
+    "Set (or clear, null) IT's collector address the app syncs to automatically; probes it at once",
+  ),
+  "sync.status": channel(Empty, SyncStatus, "The automatic sync to IT's collector: state, records waiting, last sync"),
+  "sync.now": channel(Empty, SyncStatus, "Probe IT's collector now and sync what is waiting; returns the new state"),
 };

@@ -13,7 +13,11 @@ export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof
     "evidence.exportResult": async ({ jobId }) => services.jobs.result<Awaited<ReturnType<Services["evidence"]["export"]>>>(jobId, "evidence.export"),
     "evidence.importReceipt": ({ path }) => services.evidence.importReceipt(path),
     "evidence.trustIt": ({ path, replace }) => services.evidence.trustIt(path, replace),
-    "device.unlock": async ({ passphrase }) => services.identity.unlock(passphrase),
+    "device.unlock": async ({ passphrase }) => {
+      const status = services.identity.unlock(passphrase);
+      services.sync.deviceUnlocked();
+      return status;
+    },
     "technician.set": async ({ name, pin }) => services.identity.setTechnician(name, pin),
     "technician.signIn": async ({ pin }) => services.identity.signInTechnician(pin),
   };

@@ -18,6 +18,12 @@ export function createSystemHandlers(services: Services): Pick<Handlers, keyof t
       services.settings.changeSharedScope(scope);
       return services.settings.get();
     },
+    "settings.setCollector": ({ url }) => {
+      services.sync.setCollector(url);
+      return services.settings.get();
+    },
+    "sync.status": async () => services.sync.status(),
+    "sync.now": () => services.sync.syncNow(),
     "dialog.saveFile": async (options) => ({ path: await services.system.saveDialog(options) }),
     "dialog.openFile": async (options) => ({ path: await services.system.openDialog(options) }),
     "jobs.status": async ({ id }) => services.jobs.status(id),

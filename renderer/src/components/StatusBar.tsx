@@ -1,8 +1,11 @@
 import { Icon, Intent, Tag } from "@blueprintjs/core";
-import type { ErrorValue, SystemInfo } from "../../../shared/contract";
+import type { ErrorValue, SyncStatus, SystemInfo } from "../../../shared/contract";
+import { syncText } from "../syncText";
 
 interface Props {
   readonly info: SystemInfo | undefined;
+  /** The automatic sync to IT's collector; when one is set, the status bar says its state. */
+  readonly sync: SyncStatus | undefined;
   readonly error: ErrorValue | undefined;
 }
 
@@ -12,7 +15,9 @@ const SYNC_TEXT = {
   behind: { text: "IT: records not yet receipted", intent: Intent.WARNING },
 } as const;
 
-export function StatusBar({ info, error }: Props): React.JSX.Element {
+const TONE = { success: Intent.SUCCESS, warning: Intent.WARNING, danger: Intent.DANGER, none: Intent.NONE } as const;
+
+export function StatusBar({ info, sync: live, error }: Props): React.JSX.Element {
   if (error) {
     return (
       <footer className="fp-statusbar" role="contentinfo">
@@ -23,6 +28,7 @@ export function StatusBar({ info, error }: Props): React.JSX.Element {
     );
   }
   const sync = info ? SYNC_TEXT[info.itSync.state] : undefined;
+  const auto = live ? syncText(live) : null;
   return (
     <footer className="fp-statusbar" role="contentinfo" aria-label="Status">
       <span className="fp-status-item" title="Device name">
@@ -32,7 +38,12 @@ export function StatusBar({ info, error }: Props): React.JSX.Element {
         <Icon icon="database" aria-hidden /> <span data-testid="status-store">{info?.storePath ?? "…"}</span>
       </span>
       <span className="fp-status-spacer" />
-      {sync && info && (
+      {auto && live && (
+        <Tag intent={TONE[auto.tone]} minimal size="large" data-testid="status-sync" title={live.message ?? live.collectorUrl ?? undefined}>
+          {auto.text}
+        </Tag>
+      )}
+      {!auto && sync && info && (
         <Tag intent={sync.intent} minimal size="large" data-testid="status-sync">
           {sync.text}
           {info.itSync.recordsSinceReceipt > 0 ? ` · ${info.itSync.recordsSinceReceipt} pending` : ""}

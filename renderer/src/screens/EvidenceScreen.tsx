@@ -2,7 +2,8 @@ import { Button, ButtonGroup, Callout, Card, HTMLTable, Intent, NonIdealState, T
 import { useState } from "react";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { kindLabel } from "../recordKinds";
-import { useApi } from "../useApi";
+import { refusalText } from "../syncText";
+import { useApi, useWrite } from "../useApi";
 import { ExportDialog } from "./evidence/ExportDialog";
 import { ReceiptDialog } from "./evidence/ReceiptDialog";
 import { RecordDetailPanel } from "./evidence/RecordDetailPanel";
@@ -17,6 +18,16 @@ export function EvidenceScreen(): React.JSX.Element {
   const summary = useApi("evidence.summary", {});
   const page = useApi("evidence.records", { offset, limit: PAGE }, { keepPrevious: true });
   const s = summary.data;
+  const sync = useApi("sync.status", {});
+  const syncNow = useWrite("sync.now");
+  const [syncError, setSyncError] = useState<string>();
+
+  async function runSync(): Promise<void> {
+    setSyncError(undefined);
+    const result = await syncNow.run({});
+    if (!result.ok) setSyncError(result.error.message);
+    else if (result.value.state === "unreachable" || result.value.state === "refused") setSyncError(result.value.message ?? refusalText(result.value.reason));
+  }
 
   return (
     <section className="fp-screen">
@@ -25,12 +36,27 @@ export function EvidenceScreen(): React.JSX.Element {
         subtitle="Signed, chained change records, their export for IT, and IT's receipts."
         actions={
           <>
+            <Button
+              size="large"
+              icon="refresh"
+              text="Sync now"
+              loading={syncNow.busy}
+              disabled={!sync.data || sync.data.state === "off"}
+              title={sync.data?.state === "off" ? "Set IT's collector address in Settings first" : `Send what IT has not receipted to ${sync.data?.collectorUrl ?? "the collector"}`}
+              onClick={() => void runSync()}
+              data-testid="sync-now"
+            />
             <Button size="large" intent={Intent.PRIMARY} icon="export" text="Export for IT…" onClick={() => setDialog("export")} disabled={!s || s.records === 0} />
             <Button size="large" icon="import" text="Import receipt…" onClick={() => setDialog("receipt")} disabled={!s} />
           </>
         }
       />
       {summary.error && <Callout intent={Intent.DANGER}>{summary.error.message}</Callout>}
+      {syncError && (
+        <Callout intent={Intent.WARNING} className="fp-callout" title="Not synced" data-testid="sync-message">
+          {syncError}
+        </Callout>
+      )}
       {s && (
         <div className="fp-summary-cards">
           <Card className="fp-card" aria-label="This laptop">

@@ -4,6 +4,7 @@ import type { ErrorValue, Theme } from "../../../shared/contract";
 import { ScreenHeader } from "../components/ScreenHeader";
 import { useAppState } from "../appState";
 import { useApi, useWrite } from "../useApi";
+import { CollectorCard } from "./settings/CollectorCard";
 import { ClientCertificateCard } from "./settings/ClientCertificateCard";
 import { DualControlCard } from "./settings/DualControlCard";
 import { SharedScopeCard } from "./settings/SharedScopeCard";
@@ -58,6 +59,7 @@ export function SettingsScreen(): React.JSX.Element {
         <DualControlCard settings={settings.data} />
         <SharedScopeCard settings={settings.data} />
         <ItTrustCard />
+        <CollectorCard settings={settings.data} />
         <ClientCertificateCard />
         <Card className="fp-card">
           <H2 className="fp-card-title">Display</H2>

@@ -1,0 +1,50 @@
+import { Button, Callout, Card, FormGroup, H2, InputGroup, Intent } from "@blueprintjs/core";
+import { useEffect, useState } from "react";
+import type { Settings } from "../../../../shared/contract";
+import { useWrite } from "../../useApi";
+
+/**
+ * IT's collector: when an address is set, the app probes it on start and on a timer and sends the
+ * records IT has not receipted yet whenever it answers. Clearing it stops the automatic sync; USB
+ * export works either way.
+ */
+export function CollectorCard({ settings }: { readonly settings: Settings | undefined }): React.JSX.Element {
+  const change = useWrite("settings.setCollector");
+  const [url, setUrl] = useState("");
+  const [message, setMessage] = useState<{ intent: Intent; text: string }>();
+
+  useEffect(() => {
+    if (settings) setUrl(settings.collectorUrl ?? "");
+  }, [settings]);
+
+  async function save(next: string | null): Promise<void> {
+    setMessage(undefined);
+    const result = await change.run({ url: next });
+    if (!result.ok) {
+      setMessage({ intent: Intent.DANGER, text: result.error.message });
+      return;
+    }
+    const saved = result.value.collectorUrl;
+    setMessage({
+      intent: Intent.SUCCESS,
+      text: saved ? `Saved. The app syncs to ${saved} whenever it answers; the status bar shows the state.` : "Cleared. No automatic sync; export to USB from the Evidence screen.",
+    });
+  }
+
+  return (
+    <Card className="fp-card" data-testid="collector-card">
+      <H2 className="fp-card-title">IT collector</H2>
+      <p className="fp-card-note">The address of IT&apos;s collector (from IT, e.g. http://it-ws-01:8443). When the laptop can reach it, records IT has not receipted yet are sent and IT&apos;s receipt applied, without a click.</p>
+      <FormGroup label="Collector address" labelFor="collector-url" helperText="http:// or https://, host and port; no user name or password." className="fp-gap-top-small">
+        <InputGroup id="collector-url" size="large" value={url} placeholder="http://it-ws-01:8443" onValueChange={setUrl} />
+      </FormGroup>
+      <Button size="large" intent={Intent.PRIMARY} text="Save address" loading={change.busy} disabled={!settings || url.trim() === ""} onClick={() => void save(url.trim())} data-testid="collector-save" />{" "}
+      <Button size="large" text="Clear" disabled={!settings?.collectorUrl || change.busy} onClick={() => void save(null)} />
+      {message && (
+        <Callout intent={message.intent} className="fp-callout" data-testid="collector-message" role={message.intent === Intent.DANGER ? "alert" : undefined}>
+          {message.text}
+        </Callout>
+      )}
+    </Card>
+  );
+}

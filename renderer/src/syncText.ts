@@ -1,0 +1,44 @@
+// What the status bar says about the automatic sync to IT's collector: only what is true.
+// Plain TypeScript (no React), unit-tested.
+import type { SyncStatus } from "../../shared/contract";
+import { formatClock } from "./format";
+
+/** The collector's refusal reasons (docs/collector.md) and the laptop's own, in a few words. */
+const REASONS: Record<string, string> = {
+  "unknown-device": "this laptop is not enrolled",
+  "enrolment-mismatch": "enrolled with another key",
+  fork: "IT holds a different history (fork)",
+  gap: "records missing in between (gap)",
+  replay: "an older export than IT holds (replay)",
+  tampered: "a check failed (tampered)",
+  malformed: "the upload was not readable",
+  "too-large": "the upload is too large",
+  "unsupported-media-type": "not a Fieldproof upload",
+  "device-locked": "the device key is locked",
+  "protocol-error": "not a Fieldproof collector at that address",
+};
+
+export function refusalText(reason: string | null): string {
+  return reason ? (REASONS[reason] ?? reason) : "unknown reason";
+}
+
+export type SyncTone = "success" | "warning" | "danger" | "none";
+
+/** The status bar's words for a sync state (null: no collector set; the receipt state shows instead). */
+export function syncText(status: SyncStatus, now: Date = new Date()): { text: string; tone: SyncTone } | null {
+  const waiting = status.recordsWaiting === 1 ? "1 record waiting" : `${status.recordsWaiting} records waiting`;
+  switch (status.state) {
+    case "off":
+      return null;
+    case "idle":
+      return { text: "IT: checking the collector…", tone: "none" };
+    case "syncing":
+      return { text: status.recordsWaiting > 0 ? `IT: syncing ${status.recordsWaiting} records…` : "IT: syncing…", tone: "none" };
+    case "in-sync":
+      return { text: `IT: in sync ${formatClock(status.lastSyncAt, now)}`, tone: "success" };
+    case "unreachable":
+      return { text: `IT: not reachable since ${formatClock(status.since, now)} (${waiting})`, tone: "warning" };
+    case "refused":
+      return { text: `IT: refused: ${refusalText(status.reason)}`, tone: "danger" };
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import type { SyncStatus } from "../../shared/contract";
+import { syncText } from "../../renderer/src/syncText";
+
+const base: SyncStatus = { state: "off", collectorUrl: "http://127.0.0.1:8443", recordsWaiting: 0, since: null, lastSyncAt: null, reason: null, message: null, nextProbeAt: null };
+const now = new Date(2026, 11, 3, 12, 0);
+const at = (h: number, m: number, day = 3): string => new Date(2026, 11, day, h, m).toISOString();
+
+describe("the status bar's words for the automatic sync", () => {
+  it("says only what is true", () => {
+    expect(syncText({ ...base, state: "off", collectorUrl: null }, now)).toBeNull();
+    expect(syncText({ ...base, state: "syncing", recordsWaiting: 42 }, now)?.text).toBe("IT: syncing 42 records…");
+    expect(syncText({ ...base, state: "syncing" }, now)?.text).toBe("IT: syncing…");
+    expect(syncText({ ...base, state: "in-sync", lastSyncAt: at(10, 42) }, now)).toEqual({ text: "IT: in sync 10:42", tone: "success" });
+    expect(syncText({ ...base, state: "in-sync", lastSyncAt: at(10, 42, 2) }, now)?.text).toBe("IT: in sync 2026-12-02 10:42");
+    expect(syncText({ ...base, state: "unreachable", since: at(8, 15), recordsWaiting: 42 }, now)).toEqual({ text: "IT: not reachable since 08:15 (42 records waiting)", tone: "warning" });
+    expect(syncText({ ...base, state: "unreachable", since: at(8, 15), recordsWaiting: 1 }, now)?.text).toBe("IT: not reachable since 08:15 (1 record waiting)");
+    expect(syncText({ ...base, state: "refused", reason: "unknown-device" }, now)).toEqual({ text: "IT: refused: this laptop is not enrolled", tone: "danger" });
+    expect(syncText({ ...base, state: "refused", reason: "something-new" }, now)?.text).toBe("IT: refused: something-new");
+  });
+});
