@@ -4,9 +4,9 @@ import { DEFAULT_MAX_BUNDLE_BYTES, parseListen, startCollector } from "../collec
 import { openPostgresStore } from "../collector/pgStore";
 import { openSqliteStore, type CollectorStore } from "../collector/store";
 import { syncOnce } from "../collector/sync";
-import { ItService } from "../services/itService";
 import type { CliContext } from "./context";
 import { json } from "./io";
+import { initItFolder } from "./evidence";
 import { passphraseFrom } from "./prompt";
 
 export const DEFAULT_LISTEN = "127.0.0.1:8443";
@@ -21,19 +21,7 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
     .description("create IT's keys and evidence store for the collector (the same folder `fieldproof import` uses)")
     .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
     .option("--json", "print the result as JSON")
-    .action(async (opts: { itDir?: string; json?: boolean }) => {
-      const dir = ctx.itDir(opts.itDir);
-      const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", true);
-      const { trust, files } = await ItService.init(dir, passphrase);
-      if (opts.json) io.out(json({ trust, files }));
-      else {
-        io.out(`IT key ${trust.keyName}, fingerprint ${trust.fingerprint}`);
-        io.out(`Store: ${files.store}`);
-        io.out(`age identity (keep it safe, it opens sealed secrets): ${files.identity}`);
-        io.out(`Give laptops this file: ${files.trust}  (fieldproof it trust ${files.trust})`);
-        io.out(`Start the collector: fieldproof collector serve --it-dir ${dir}`);
-      }
-    });
+    .action(async (opts: { itDir?: string; json?: boolean }) => initItFolder(ctx, opts, (dir) => `Start the collector: fieldproof collector serve --it-dir ${dir}`));
 
   collector
     .command("serve")

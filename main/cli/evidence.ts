@@ -75,19 +75,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
     .description("create IT's cosigning key, age identity and evidence store")
     .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
     .option("--json", "print the result as JSON")
-    .action(async (opts: { itDir?: string; json?: boolean }) => {
-      const dir = ctx.itDir(opts.itDir);
-      const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", true);
-      const { trust, files } = await ItService.init(dir, passphrase);
-      if (opts.json) io.out(json({ trust, files }));
-      else {
-        io.out(`IT key ${trust.keyName}, fingerprint ${trust.fingerprint}`);
-        io.out(`age recipient ${trust.ageRecipient}`);
-        io.out(`Store: ${files.store}`);
-        io.out(`age identity (keep it safe, it opens sealed secrets): ${files.identity}`);
-        io.out(`Give laptops this file: ${files.trust}  (fieldproof it trust ${files.trust})`);
-      }
-    });
+    .action(async (opts: { itDir?: string; json?: boolean }) => initItFolder(ctx, opts));
   itCmd
     .command("trust <file>")
     .description("on a laptop: trust IT's public keys from it-public.json")
@@ -141,4 +129,18 @@ function parseSeq(value: string): number {
   const n = Number.parseInt(value, 10);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a record number (0, 1, 2...), got "${value}"`);
   return n;
+}
+
+/** `it init` and `collector init`: IT's keys, age identity and store, and what to do with them. `next`: one more line to say. */
+export async function initItFolder(ctx: CliContext, opts: { itDir?: string; json?: boolean }, next?: (dir: string) => string): Promise<void> {
+  const dir = ctx.itDir(opts.itDir);
+  const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", true);
+  const { trust, files } = await ItService.init(dir, passphrase);
+  if (opts.json) return ctx.io.out(json({ trust, files }));
+  ctx.io.out(`IT key ${trust.keyName}, fingerprint ${trust.fingerprint}`);
+  ctx.io.out(`age recipient ${trust.ageRecipient}`);
+  ctx.io.out(`Store: ${files.store}`);
+  ctx.io.out(`age identity (keep it safe, it opens sealed secrets): ${files.identity}`);
+  ctx.io.out(`Give laptops this file: ${files.trust}  (fieldproof it trust ${files.trust})`);
+  if (next) ctx.io.out(next(dir));
 }

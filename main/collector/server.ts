@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import type { RefusalAnswer as WireRefusal, UploadAnswer } from "../../shared/contract";
 import { AppError } from "../../shared/domain/errors";
 import { readBundle, type ParsedBundle } from "../evidence/bundleReader";
 import { fingerprintOf, publicKeyFromPem } from "../evidence/crypto";
@@ -37,26 +38,8 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-/** What POST /v1/bundles answers when a bundle is held (imported now or before). */
-export interface UploadAnswer {
-  readonly status: "imported" | "already-imported";
-  readonly deviceId: string;
-  readonly deviceName: string;
-  readonly deviceFingerprint: string;
-  readonly enrolled: boolean;
-  readonly newRecords: number;
-  readonly range: { readonly first: number; readonly last: number };
-  readonly treeSize: number;
-  readonly sealedSecrets: number;
-  /** IT's receipt: the checkpoint with IT's cosignature, exactly what `fieldproof import` writes to the .receipt file. */
-  readonly receipt: string;
-}
-
-export interface RefusalAnswer {
-  readonly refused: true;
-  readonly reason: RefusalReason | "not-found" | "method-not-allowed" | "shutting-down";
-  readonly message: string;
-}
+/** What POST /v1/bundles answers (shared/contract/collector.ts); a refusal names one of the collector's reasons. */
+export type RefusalAnswer = WireRefusal & { readonly reason: RefusalReason | "not-found" | "method-not-allowed" | "shutting-down" };
 
 class Refusal extends Error {
   constructor(

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SyncStatus } from "../../shared/contract";
+import { RefusalAnswer, UploadAnswer, type SyncStatus } from "../../shared/contract";
 import { AppError } from "../../shared/domain/errors";
 
 /** How a bundle travels to the collector (the collector's server checks the same type). */
@@ -27,20 +27,6 @@ export type SyncResult =
       readonly receipt: { readonly status: "imported" | "already-held"; readonly treeSize: number; readonly cosignedAt: string };
       readonly ms: number;
     };
-
-/** The collector's 200 answer to POST /v1/bundles (the fields the laptop reads). */
-interface UploadAnswer {
-  readonly status: "imported" | "already-imported";
-  readonly newRecords: number;
-  readonly treeSize: number;
-  readonly receipt: string;
-}
-
-interface RefusalAnswer {
-  readonly refused: true;
-  readonly reason?: string;
-  readonly message?: string;
-}
 
 /** The collector answered and refused: `reason` is its machine-readable reason (unknown-device, fork, ...). */
 export class SyncRefused extends AppError {
@@ -92,18 +78,23 @@ export async function syncOnce(laptop: SyncLaptop, collector: string, options: {
       throw unreachable(collector, error);
     }
     const text = await response.text();
-    let answer: UploadAnswer | RefusalAnswer;
+    let reply: unknown;
     try {
-      answer = JSON.parse(text) as UploadAnswer | RefusalAnswer;
+      reply = JSON.parse(text);
     } catch {
-      throw new AppError("PROTOCOL_ERROR", `${collector} answered HTTP ${response.status} with something that is not a Fieldproof collector's answer. Check the address. ${KEEP}`);
+      reply = undefined;
     }
-    if (!response.ok || "refused" in answer) {
-      const refusal = answer as RefusalAnswer;
-      const message = `The collector refused the upload (${refusal.reason ?? `HTTP ${response.status}`}): ${refusal.message ?? text} ${KEEP}`;
+    const notOurs = new AppError("PROTOCOL_ERROR", `${collector} answered HTTP ${response.status} with something that is not a Fieldproof collector's answer. Check the address. ${KEEP}`);
+    if (!response.ok) {
+      const refusal = RefusalAnswer.safeParse(reply);
+      if (!refusal.success) throw notOurs;
+      const message = `The collector refused the upload (${refusal.data.reason}): ${refusal.data.message} ${KEEP}`;
       if (response.status >= 500) throw new AppError("UNREACHABLE", message);
-      throw new SyncRefused(refusal.reason ?? `http-${response.status}`, message);
+      throw new SyncRefused(refusal.data.reason, message);
     }
+    const parsed = UploadAnswer.safeParse(reply);
+    if (!parsed.success) throw notOurs;
+    const answer = parsed.data;
     const receiptPath = join(work, "sync.receipt");
     writeFileSync(receiptPath, answer.receipt);
     const receipt = await laptop.importReceipt(receiptPath);

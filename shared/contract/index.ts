@@ -11,6 +11,7 @@ import { systemChannels } from "./system";
 export * from "./channel";
 export * from "./result";
 export * from "./system";
+export * from "./collector";
 export * from "./jobs";
 export * from "./evidence";
 export * from "./plant";

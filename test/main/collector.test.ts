@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -174,6 +175,24 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
     await expect(syncOnce(laptopPort(laptop.services), `http://127.0.0.1:${await closedPort()}`)).rejects.toThrow(
       /did not answer \(ECONNREFUSED\)\. The evidence stays on this laptop; sync again when connected, or export it to USB/,
     );
+  });
+
+  it("refuses an answer that is not a collector's (a proxy or an impostor saying 200), applying nothing", async () => {
+    const impostor = createHttpServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ status: "imported", receipt: 42 }));
+    });
+    await new Promise<void>((done) => impostor.listen(0, "127.0.0.1", done));
+    const before = (await laptop.services.evidence.summary()).lastReceipt;
+    try {
+      const port = (impostor.address() as { port: number }).port;
+      await expect(syncOnce(laptopPort(laptop.services), `http://127.0.0.1:${port}`)).rejects.toThrow(
+        `http://127.0.0.1:${port} answered HTTP 200 with something that is not a Fieldproof collector's answer. Check the address.`,
+      );
+      expect((await laptop.services.evidence.summary()).lastReceipt).toEqual(before);
+    } finally {
+      await new Promise((done) => impostor.close(done));
+    }
   });
 
   it("/metrics counts uploads, records, devices, refusals by reason and latency", async () => {
