@@ -1,9 +1,17 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { jsonLogger } from "../collector/log";
 import { DEFAULT_MAX_BUNDLE_BYTES, parseListen, startCollector } from "../collector/server";
-import { openPostgresStore } from "../collector/pgStore";
-import { openSqliteStore, type CollectorStore } from "../collector/store";
+import { existsSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import type { CollectorDevice } from "../../shared/contract";
+import type { CollectorDoor } from "../collector/door";
+import { openPostgresDoor, openPostgresStore } from "../collector/pgStore";
+import { openSqliteStore, sqliteDoor, type CollectorStore } from "../collector/store";
+import { formatPin } from "../evidence/tls";
+import { IT_STORE_FILE, ItService } from "../services/itService";
 import { syncOnce } from "../collector/sync";
+import { registerCollectorExport } from "./collectorExport";
 import type { CliContext } from "./context";
 import { json } from "./io";
 import { initItFolder } from "./evidence";
@@ -15,20 +23,47 @@ export const DEFAULT_LISTEN = "127.0.0.1:8443";
 export function registerCollectorCommands(program: Command, ctx: CliContext): void {
   const { io } = ctx;
   const collector = program.command("collector").description("IT side: the collector laptops sync their evidence to over the network");
+  registerCollectorExport(collector, ctx);
 
   collector
     .command("init")
-    .description("create IT's keys and evidence store for the collector (the same folder `fieldproof import` uses)")
+    .description("create IT's keys, evidence store and the collector's HTTPS certificate (in an IT folder made by `it init`, adds the certificate only)")
     .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
+    .option("--hostname <name>", "a name laptops reach the collector by, put in its certificate (repeatable; the pin, not the name, is checked)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--json", "print the result as JSON")
-    .action(async (opts: { itDir?: string; json?: boolean }) => initItFolder(ctx, opts, (dir) => `Start the collector: fieldproof collector serve --it-dir ${dir}`));
+    .action(async (opts: { itDir?: string; hostname: string[]; json?: boolean }) => {
+      const dir = ctx.itDir(opts.itDir);
+      const addTls = async (itDir: string, passphrase: string): Promise<Awaited<ReturnType<ItService["addCollectorTls"]>>> => {
+        const it = ItService.open(itDir, async () => passphrase);
+        try {
+          return await it.addCollectorTls(opts.hostname);
+        } finally {
+          await it.close();
+        }
+      };
+      const say = (tls: Awaited<ReturnType<typeof addTls>>): string =>
+        `Collector certificate ${tls.created ? "made" : "kept"}: ${tls.certificate} (laptops pin ${formatPin(tls.sha256)}). ` +
+        `Give laptops the new ${tls.trust} (fieldproof it trust), then start it: fieldproof collector serve --it-dir ${dir}`;
+      if (!existsSync(join(dir, IT_STORE_FILE))) {
+        let made: Awaited<ReturnType<typeof addTls>> | undefined;
+        await initItFolder(ctx, opts, () => say(made!), async (itDir, passphrase) => {
+          made = await addTls(itDir, passphrase);
+          return { collector: { certificate: made.certificate, sha256: made.sha256, pin: formatPin(made.sha256) } };
+        });
+        return;
+      }
+      const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", false);
+      const tls = await addTls(dir, passphrase);
+      if (opts.json) io.out(json({ collector: { ...tls, pin: formatPin(tls.sha256) } }));
+      else io.out(`IT folder ${dir} already holds IT's keys; kept them. ${say(tls)}`);
+    });
 
   collector
     .command("serve")
-    .description("run the collector until SIGTERM or Ctrl+C: GET /healthz, GET /metrics, POST /v1/bundles; logs JSON lines to stdout")
+    .description("run the collector (HTTPS) until SIGTERM or Ctrl+C: GET /healthz, GET /metrics, GET /v1/state, POST /v1/bundles; logs JSON lines to stdout")
     .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
     .option("--listen <host:port>", "address to listen on", DEFAULT_LISTEN)
-    .option("--enrol <fingerprint>", "enrol a new device on its first upload if its key has this fingerprint (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--enrol <fingerprint>", "approve this device key fingerprint at start, as `collector devices approve` does (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--max-bundle-mb <n>", "largest upload accepted, in MiB", parseMiB, DEFAULT_MAX_BUNDLE_BYTES / 1024 / 1024)
     .option("--database <url>", "keep the evidence in PostgreSQL (postgres://user@host:5432/db; or FIELDPROOF_DATABASE_URL) instead of the IT folder's SQLite store; password in PGPASSWORD or ~/.pgpass")
     .action(async (opts: { itDir?: string; listen: string; enrol: string[]; maxBundleMb: number; database?: string }) => {
@@ -48,7 +83,9 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
       }
       let server;
       try {
-        server = await startCollector({ store, log, host, port, enrol: opts.enrol, maxBundleBytes: opts.maxBundleMb * 1024 * 1024 });
+        const tls = await store.tls();
+        log.info("https certificate", { pin: formatPin(tls.sha256) });
+        server = await startCollector({ store, log, host, port, enrol: opts.enrol, maxBundleBytes: opts.maxBundleMb * 1024 * 1024, tls });
       } catch (error) {
         await store.close();
         throw error;
@@ -61,10 +98,58 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
       await server.close();
     });
 
+  const devices = collector.command("devices").description("the laptops that reached the collector: approve a new one by its fingerprint, revoke one");
+  const storeOpts = (c: Command): Command =>
+    c.option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)").option("--database <url>", "the collector's PostgreSQL (or FIELDPROOF_DATABASE_URL); default: the IT folder's SQLite store");
+  const withDoor = async <T>(opts: { itDir?: string; database?: string }, use: (door: CollectorDoor) => Promise<T>): Promise<T> => {
+    const database = opts.database ?? process.env.FIELDPROOF_DATABASE_URL;
+    if (database) {
+      const pgDoor = await openPostgresDoor(database);
+      try {
+        return await use(pgDoor.door);
+      } finally {
+        await pgDoor.close();
+      }
+    }
+    const it = ItService.open(ctx.itDir(opts.itDir), () => Promise.reject(new Error("not needed")));
+    try {
+      return await use(sqliteDoor(it));
+    } finally {
+      await it.close();
+    }
+  };
+  const operator = (): string => process.env.FIELDPROOF_OPERATOR ?? userInfo().username;
+  const line = (d: CollectorDevice): string =>
+    `${d.status.padEnd(8)} ${d.fingerprint}  ${d.name}${d.deviceId ? ` (${d.deviceId})` : ""}  records ${d.recordsHeld}` +
+    `${d.lastImportAt ? `, last import ${d.lastImportAt}` : ""}${d.lastSeenAt ? `, last seen ${d.lastSeenAt}` : ""}${d.quarantined ? `, ${d.quarantined} upload(s) kept apart after revocation` : ""}`;
+
+  storeOpts(devices.command("list").description("every device key that knocked or is enrolled, with its status"))
+    .option("--json", "print the list as JSON")
+    .action(async (opts: { itDir?: string; database?: string; json?: boolean }) => {
+      const list = await withDoor(opts, async (door) => door.list());
+      if (opts.json) return io.out(json(list));
+      if (list.length === 0) return io.out("No laptop has reached this collector yet.");
+      for (const d of list) io.out(line(d));
+      const pending = list.filter((d) => d.status === "pending");
+      if (pending.length) io.out(`${pending.length} waiting: compare each fingerprint with the laptop's Settings › IT collector, then: fieldproof collector devices approve "FINGERPRINT"`);
+    });
+
+  storeOpts(devices.command("approve <fingerprint>").description("let the laptop with this device key fingerprint upload (compare it with the laptop first)"))
+    .action(async (fingerprint: string, opts: { itDir?: string; database?: string }) => {
+      const d = await withDoor(opts, (door) => door.approve(fingerprint, operator(), new Date().toISOString()));
+      io.out(`Approved ${d.fingerprint} (${d.name}). Its next sync is accepted.`);
+    });
+
+  storeOpts(devices.command("revoke <device>").description("refuse a laptop from now on (device id or key fingerprint); what it sends is kept apart, what IT holds stays"))
+    .action(async (device: string, opts: { itDir?: string; database?: string }) => {
+      const d = await withDoor(opts, (door) => door.revoke(device, operator(), new Date().toISOString()));
+      io.out(`Revoked ${d.fingerprint} (${d.name}${d.deviceId ? `, ${d.deviceId}` : ""}). IT keeps the ${d.recordsHeld} record(s) it held; later uploads are refused and kept apart.`);
+    });
+
   program
     .command("sync")
     .description("send the records IT has not receipted yet to IT's collector, and apply the receipt it answers")
-    .requiredOption("--collector <url>", "the collector's address, e.g. http://it-ws-01:8443")
+    .requiredOption("--collector <url>", "the collector's address, e.g. https://it-ws-01:8443 (its certificate is pinned by IT's trust file)")
     .option("--json", "print the result as JSON")
     .action(async (opts: { collector: string; json?: boolean }) => {
       await ctx.unlock();
@@ -73,6 +158,7 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
           pending: async () => (await ctx.invoke("evidence.summary", {})).recordsSinceReceipt,
           exportBundle: (path) => ctx.job("evidence.export", { path }, "evidence.exportResult"),
           importReceipt: (path) => ctx.invoke("evidence.importReceipt", { path }),
+          tls: () => ctx.services().evidence.collectorTls(),
         },
         opts.collector,
       );

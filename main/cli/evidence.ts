@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { readBundle } from "../evidence/bundleReader";
 import { verifyBundle } from "../evidence/verifyBundle";
+import type { ItTrustFile } from "../evidence/itKeys";
 import { ItService } from "../services/itService";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -84,6 +86,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
       await ctx.unlock();
       const result = await ctx.invoke("evidence.trustIt", { path: resolve(file), replace: opts.replace === true });
       io.out(`Trusting IT key ${result.keyName} (${result.fingerprint}); new secrets will be sealed to ${result.ageRecipient}.`);
+      io.out(result.collectorPin ? `IT's collector certificate pinned: ${result.collectorPin}.` : "The file names no collector: sync by USB (fieldproof export), or ask IT for it-public.json from `fieldproof collector init`.");
     });
 
   const receipt = program.command("receipt").description("IT's receipts");
@@ -132,11 +135,19 @@ function parseSeq(value: string): number {
 }
 
 /** `it init` and `collector init`: IT's keys, age identity and store, and what to do with them. `next`: one more line to say. */
-export async function initItFolder(ctx: CliContext, opts: { itDir?: string; json?: boolean }, next?: (dir: string) => string): Promise<void> {
+export async function initItFolder(
+  ctx: CliContext,
+  opts: { itDir?: string; json?: boolean },
+  next?: (dir: string) => string,
+  extend?: (dir: string, passphrase: string) => Promise<Record<string, unknown>>,
+): Promise<void> {
   const dir = ctx.itDir(opts.itDir);
   const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", true);
-  const { trust, files } = await ItService.init(dir, passphrase);
-  if (opts.json) return ctx.io.out(json({ trust, files }));
+  const { files } = await ItService.init(dir, passphrase);
+  const extra = extend ? await extend(dir, passphrase) : {};
+  // The trust file as written last (the collector adds its certificate's pin to it).
+  const trust = JSON.parse(readFileSync(files.trust, "utf8")) as ItTrustFile;
+  if (opts.json) return ctx.io.out(json({ trust, files, ...extra }));
   ctx.io.out(`IT key ${trust.keyName}, fingerprint ${trust.fingerprint}`);
   ctx.io.out(`age recipient ${trust.ageRecipient}`);
   ctx.io.out(`Store: ${files.store}`);

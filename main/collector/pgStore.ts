@@ -8,6 +8,8 @@ import { sha256Hex } from "../evidence/crypto";
 import { EMPTY_ROOT } from "../evidence/merkle";
 import { passphraseProtector } from "../evidence/protector";
 import { addIntroducedKeys, ItService, planImport, type BundleImport, type ImportView } from "../services/itService";
+import type { DeviceAccess } from "../../shared/contract";
+import { CollectorDoor, type DoorTable } from "./door";
 import type { CollectorStore } from "./store";
 
 /** The URL with its password replaced, for logs and messages. */
@@ -22,7 +24,7 @@ export function redactDatabaseUrl(url: string): string {
 }
 
 /** Removes the password (and the URL) from a driver message, in case one ever echoes it. */
-function scrub(message: string, url: string): string {
+export function scrubDatabaseUrl(message: string, url: string): string {
   let out = message.split(url).join(redactDatabaseUrl(url));
   try {
     const pw = decodeURIComponent(new URL(url).password);
@@ -90,7 +92,134 @@ function pgView(client: Queryable, lockedHead: { tree_size: string; root_hash: s
       );
       return addIntroducedKeys(new Map<string, KeyObject>(), rows.map((r) => r.payload));
     },
+    async revoked(fingerprint) {
+      const { rows } = await client.query("SELECT 1 FROM collector_devices WHERE fingerprint = $1 AND status = 'revoked'", [fingerprint]);
+      return rows.length > 0;
+    },
   };
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** The door's table in PostgreSQL (the rules are CollectorDoor's, as for SQLite). */
+function pgDoor(pool: pg.Pool): CollectorDoor {
+  const table: DoorTable = {
+    async row(fingerprint) {
+      const { rows } = await pool.query<{ fingerprint: string; device_id: string | null; name: string; status: DeviceAccess }>(
+        "SELECT fingerprint, device_id, name, status FROM collector_devices WHERE fingerprint = $1",
+        [fingerprint],
+      );
+      const r = rows[0];
+      return r ? { fingerprint: r.fingerprint, deviceId: r.device_id, name: r.name, status: r.status } : undefined;
+    },
+    async touch(peer, at) {
+      await pool.query(
+        `INSERT INTO collector_devices (fingerprint, device_id, name, status, first_seen_at, last_seen_at) VALUES ($1, $2, $3, 'pending', $4, $4)
+         ON CONFLICT (fingerprint) DO UPDATE SET last_seen_at = excluded.last_seen_at, name = excluded.name, device_id = coalesce(excluded.device_id, collector_devices.device_id)`,
+        [peer.fingerprint, peer.deviceId, peer.name, at],
+      );
+    },
+    async decide(fingerprint, status, at, by, name) {
+      await pool.query(
+        `INSERT INTO collector_devices (fingerprint, name, status, first_seen_at, last_seen_at, decided_at, decided_by) VALUES ($1, $2, $3, $4, $4, $4, $5)
+         ON CONFLICT (fingerprint) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at, decided_by = excluded.decided_by`,
+        [fingerprint, name, status, at, by],
+      );
+    },
+    async enrolledByFingerprint(fingerprint) {
+      const { rows } = await pool.query<{ device_id: string; name: string }>("SELECT device_id, name FROM devices WHERE fingerprint = $1", [fingerprint]);
+      return rows[0] ? { deviceId: rows[0].device_id, name: rows[0].name } : undefined;
+    },
+    async enrolledById(deviceId) {
+      const { rows } = await pool.query<{ fingerprint: string; name: string }>("SELECT fingerprint, name FROM devices WHERE device_id = $1", [deviceId]);
+      return rows[0];
+    },
+    async list() {
+      const { rows } = await pool.query<{
+        fingerprint: string;
+        device_id: string | null;
+        name: string;
+        status: DeviceAccess | null;
+        enrolled: boolean;
+        first_seen_at: Date | null;
+        last_seen_at: Date | null;
+        decided_at: Date | null;
+        decided_by: string | null;
+        records_held: string | null;
+        last_import_at: Date | null;
+        quarantined: string;
+      }>(
+        `WITH keys AS (SELECT fingerprint FROM collector_devices UNION SELECT fingerprint FROM devices)
+         SELECT k.fingerprint, coalesce(d.device_id, c.device_id) AS device_id, coalesce(d.name, c.name) AS name, c.status,
+                d.device_id IS NOT NULL AS enrolled, coalesce(c.first_seen_at, d.enrolled_at) AS first_seen_at, c.last_seen_at,
+                c.decided_at, c.decided_by, h.tree_size AS records_held,
+                (SELECT max(imported_at) FROM bundles b WHERE b.device_id = d.device_id) AS last_import_at,
+                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint) AS quarantined
+         FROM keys k LEFT JOIN collector_devices c ON c.fingerprint = k.fingerprint LEFT JOIN devices d ON d.fingerprint = k.fingerprint
+         LEFT JOIN heads h ON h.device_id = d.device_id
+         ORDER BY first_seen_at, k.fingerprint`,
+      );
+      return rows.map((r) => ({
+        fingerprint: r.fingerprint,
+        deviceId: r.device_id,
+        name: r.name,
+        status: r.status ?? "approved",
+        enrolled: r.enrolled,
+        firstSeenAt: iso(r.first_seen_at),
+        lastSeenAt: iso(r.last_seen_at),
+        decidedAt: iso(r.decided_at),
+        decidedBy: r.decided_by,
+        recordsHeld: Number(r.records_held ?? 0),
+        lastImportAt: iso(r.last_import_at),
+        quarantined: Number(r.quarantined),
+      }));
+    },
+    async quarantine(q) {
+      await pool.query("INSERT INTO quarantined_uploads (fingerprint, device_id, reason, sha256, bytes, data, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+        q.fingerprint,
+        q.deviceId,
+        q.reason,
+        q.sha256,
+        q.data.length,
+        q.data,
+        q.at,
+      ]);
+    },
+  };
+  return new CollectorDoor(table);
+}
+
+/** A pool on the collector database, migrated to this Fieldproof's schema; a clear error if it cannot connect. */
+async function connectPostgres(databaseUrl: string, poolSize: number): Promise<pg.Pool> {
+  const redacted = redactDatabaseUrl(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+  try {
+    const client = await pool.connect().catch((error: unknown) => {
+      throw new AppError(
+        "UNREACHABLE",
+        `Cannot connect to the collector database ${redacted}: ${scrubDatabaseUrl(error instanceof Error ? error.message : String(error), databaseUrl)}. ` +
+          "Check the address, that PostgreSQL runs and accepts this user (give the password in PGPASSWORD or ~/.pgpass rather than in the URL), and that the database exists (createdb).",
+        { cause: error },
+      );
+    });
+    try {
+      await migratePostgres(client, redacted);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return pool;
+}
+
+/** The door alone (for `collector devices`): needs the database, not IT's passphrase. */
+export async function openPostgresDoor(databaseUrl: string): Promise<{ door: CollectorDoor; database: string; close(): Promise<void> }> {
+  const pool = await connectPostgres(databaseUrl, 1);
+  return { door: pgDoor(pool), database: redactDatabaseUrl(databaseUrl), close: () => pool.end() };
 }
 
 export interface PostgresStoreOptions {
@@ -112,25 +241,10 @@ export async function openPostgresStore(itDir: string, passphrase: string, datab
     void it.close();
     throw new AppError("ACCESS_DENIED", `The IT passphrase does not open IT's key in ${itDir}. Set FIELDPROOF_IT_PASSPHRASE to the passphrase given at \`fieldproof collector init\`.`, { cause: error });
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 4, connectionTimeoutMillis: 10_000 });
-  // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
-  pool.on("error", () => undefined);
+  let pool: pg.Pool;
   try {
-    const client = await pool.connect().catch((error: unknown) => {
-      throw new AppError(
-        "UNREACHABLE",
-        `Cannot connect to the collector database ${redacted}: ${scrub(error instanceof Error ? error.message : String(error), databaseUrl)}. ` +
-          "Check the address, that PostgreSQL runs and accepts this user (give the password in PGPASSWORD or ~/.pgpass rather than in the URL), and that the database exists (createdb).",
-        { cause: error },
-      );
-    });
-    try {
-      await migratePostgres(client, redacted);
-    } finally {
-      client.release();
-    }
+    pool = await connectPostgres(databaseUrl, options.poolSize ?? 4);
   } catch (error) {
-    await pool.end().catch(() => undefined);
     await it.close();
     throw error;
   }
@@ -206,6 +320,12 @@ export async function openPostgresStore(itDir: string, passphrase: string, datab
     database: redacted,
     importBundle,
     writeSealed: (deviceId, sealed) => it.writeSealed(deviceId, sealed),
+    door: pgDoor(pool),
+    tls: () => it.collectorTls(),
+    async held(deviceId) {
+      const { rows } = await pool.query<{ tree_size: string; root_hash: string }>("SELECT tree_size, root_hash FROM heads WHERE device_id = $1", [deviceId]);
+      return rows[0] ? { treeSize: Number(rows[0].tree_size), rootHash: rows[0].tree_size === "0" ? null : rows[0].root_hash } : { treeSize: 0, rootHash: null };
+    },
     async stats() {
       const { rows } = await pool.query<{ devices: string; records: string }>("SELECT (SELECT count(*) FROM devices) AS devices, (SELECT count(*) FROM records) AS records");
       return { devices: Number(rows[0]!.devices), records: Number(rows[0]!.records) };

@@ -5,6 +5,10 @@ export type RefusalReason =
   | "malformed"
   | "tampered"
   | "unknown-device"
+  | "client-certificate-required"
+  | "pending-approval"
+  | "revoked"
+  | "device-mismatch"
   | "enrolment-mismatch"
   | "fork"
   | "gap"
@@ -17,6 +21,10 @@ export const REFUSAL_STATUS: Record<RefusalReason, number> = {
   malformed: 400,
   tampered: 422,
   "unknown-device": 403,
+  "client-certificate-required": 401,
+  "pending-approval": 403,
+  revoked: 403,
+  "device-mismatch": 403,
   "enrolment-mismatch": 403,
   fork: 409,
   gap: 409,
@@ -36,6 +44,7 @@ export function refusalReason(error: unknown): RefusalReason {
   const m = error.message;
   if (error.code === "PRECONDITION_FAILED" && m.startsWith("Unknown device")) return "unknown-device";
   if (m.includes("fingerprint given for enrolment")) return "enrolment-mismatch";
+  if (error.code === "FORBIDDEN" && m.includes("was revoked by IT")) return "revoked";
   if (m.includes("FORK DETECTED")) return "fork";
   if (m.includes("(gap)")) return "gap";
   if (error.code === "CONFLICT" && m.startsWith("Replay refused")) return "replay";

@@ -1,14 +1,17 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync, unlinkSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { RefusalAnswer as WireRefusal, UploadAnswer } from "../../shared/contract";
+import type { CollectorDeviceState, RefusalAnswer as WireRefusal, UploadAnswer } from "../../shared/contract";
 import { AppError } from "../../shared/domain/errors";
 import { readBundle, type ParsedBundle } from "../evidence/bundleReader";
 import { fingerprintOf, publicKeyFromPem } from "../evidence/crypto";
+import { peerDevice, type PeerDevice } from "../evidence/tls";
 import { APP_VERSION } from "../version";
 import type { Logger } from "./log";
 import { CollectorMetrics } from "./metrics";
@@ -27,8 +30,10 @@ export interface CollectorOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly maxBundleBytes?: number;
-  /** Device key fingerprints IT approved: a first upload from such a device enrols it. */
+  /** Device key fingerprints IT approves at start (as `collector devices approve` does). */
   readonly enrol?: readonly string[];
+  /** The collector's certificate and key; default: the IT folder's (store.tls()). HTTPS only. */
+  readonly tls?: { readonly certificatePem: string; readonly keyPem: string };
 }
 
 export interface Collector {
@@ -41,6 +46,8 @@ export interface Collector {
 /** What POST /v1/bundles answers (shared/contract/collector.ts); a refusal names one of the collector's reasons. */
 export type RefusalAnswer = WireRefusal & { readonly reason: RefusalReason | "not-found" | "method-not-allowed" | "shutting-down" };
 
+const NOTHING = "Nothing was imported.";
+
 class Refusal extends Error {
   constructor(
     readonly reason: RefusalReason,
@@ -50,11 +57,18 @@ class Refusal extends Error {
   }
 }
 
-/** The IT collector: plain HTTP on the given address (TLS and device authentication are the next slice). */
+/**
+ * The IT collector, HTTPS only: its own self-signed certificate (laptops pin it), and each laptop's
+ * client certificate carries its Ed25519 device key, which the door checks on every request.
+ */
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const { store, log } = options;
   const maxBytes = options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
-  const approved = new Set((options.enrol ?? []).map(normaliseFingerprint));
+  for (const fingerprint of options.enrol ?? []) {
+    const approved = await store.door.approve(fingerprint, "collector serve --enrol", new Date().toISOString());
+    log.info("device approved at start", { fingerprint: approved.fingerprint, deviceId: approved.deviceId });
+  }
+  const tls = options.tls ?? (await store.tls());
   const metrics = new CollectorMetrics();
   const spool = mkdtempSync(join(tmpdir(), "fieldproof-collector-"));
   let closing = false;
@@ -67,7 +81,16 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return run;
   };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(
+    {
+      cert: tls.certificatePem,
+      key: tls.keyPem,
+      minVersion: "TLSv1.3",
+      // Every laptop presents its device certificate; none is signed by a CA, the door decides.
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    (req, res) => {
     const started = performance.now();
     const requestId = randomUUID();
     route(req, res, started)
@@ -78,6 +101,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       .finally(() => {
         log.info("request", { requestId, method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) });
       });
+    },
+  );
+  // A client that never completes the TLS handshake is dropped like one that sends no headers.
+  server.on("tlsClientError", (error: Error & { code?: string }) => {
+    metrics.refusal("tls");
+    log.warn("tls handshake failed", { code: error.code ?? null, message: error.message });
   });
   server.headersTimeout = 15_000;
   server.requestTimeout = 300_000;
@@ -100,14 +129,83 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       res.end(metrics.render(stats));
       return;
     }
+    if (path === "/v1/state") {
+      if (req.method !== "GET") return methodNotAllowed(res, "GET");
+      const peer = await admitted(req, res, false);
+      if (!peer) return;
+      const access = await store.door.access(peer, new Date().toISOString());
+      const device = access === "approved" ? await deviceOf(peer) : null;
+      const held = device ? await store.held(device) : { treeSize: 0, rootHash: null };
+      return send(res, 200, { access, fingerprint: peer.fingerprint, deviceId: device, treeSize: held.treeSize, rootHash: held.rootHash } satisfies CollectorDeviceState);
+    }
     if (path === "/v1/bundles") {
       if (req.method !== "POST") return methodNotAllowed(res, "POST");
-      return upload(req, res, started);
+      const peer = await admitted(req, res, started);
+      if (!peer) return;
+      return upload(req, res, started, peer);
     }
-    send(res, 404, { refused: true, reason: "not-found", message: `No such endpoint: ${path}. The collector serves GET /healthz, GET /metrics and POST /v1/bundles.` });
+    send(res, 404, { refused: true, reason: "not-found", message: `No such endpoint: ${path}. The collector serves GET /healthz, GET /metrics, GET /v1/state and POST /v1/bundles.` });
   }
 
-  async function upload(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
+  /** The device id IT enrolled for this key, if any (a certificate's id claim is not trusted). */
+  async function deviceOf(peer: PeerDevice): Promise<string | null> {
+    const row = (await store.door.list()).find((d) => d.fingerprint === peer.fingerprint && d.enrolled);
+    return row?.deviceId ?? null;
+  }
+
+  /**
+   * The door: the laptop's client certificate names its device key. Refuses (and answers) a request
+   * without one; for uploads also a pending device (nothing read) and a revoked one (its upload kept
+   * apart). Returns the peer when the request may go on.
+   */
+  async function admitted(req: IncomingMessage, res: ServerResponse, uploading: false | number): Promise<PeerDevice | null> {
+    const refuse = (refusal: Refusal): void => {
+      if (uploading !== false) metrics.upload("refused", (performance.now() - uploading) / 1000);
+      refuseRequest(req, res, refusal);
+    };
+    const peer = peerDevice((req.socket as TLSSocket).getPeerX509Certificate());
+    if (!peer) {
+      refuse(new Refusal("client-certificate-required", `The collector needs the laptop's device certificate (Fieldproof presents it by itself; a browser or curl without it is refused). ${NOTHING}`));
+      return null;
+    }
+    if (!uploading) return peer;
+    const at = new Date().toISOString();
+    const access = await store.door.access(peer, at);
+    if (access === "pending") {
+      log.warn("device waiting for approval", { fingerprint: peer.fingerprint, name: peer.name, deviceId: peer.deviceId });
+      refuse(
+        new Refusal(
+          "pending-approval",
+          `This laptop ("${peer.name}", key ${peer.fingerprint}) is waiting for IT's approval. IT: compare the fingerprint with the laptop's Settings › IT collector, then run fieldproof collector devices approve "${peer.fingerprint}". ${NOTHING}`,
+        ),
+      );
+      return null;
+    }
+    if (access === "revoked") {
+      const file = join(spool, `${randomUUID()}.tar`);
+      try {
+        const sha256 = await spoolBody(req, file, maxBytes);
+        await store.door.quarantine(peer, "revoked", sha256, readFileSync(file), at);
+        log.warn("upload from a revoked device kept apart", { fingerprint: peer.fingerprint, name: peer.name, sha256 });
+      } catch (error) {
+        log.warn("upload from a revoked device not kept", { fingerprint: peer.fingerprint, error: error instanceof Error ? error.message : String(error) });
+      } finally {
+        rmSync(file, { force: true });
+      }
+      refuse(new Refusal("revoked", `IT revoked this laptop (key ${peer.fingerprint}). The upload was kept apart for IT to look at, not imported. Ask IT.`));
+      return null;
+    }
+    return peer;
+  }
+
+  function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+    metrics.refusal(refusal.reason);
+    log.warn("request refused", { reason: refusal.reason, message: refusal.message });
+    if (!req.complete) res.setHeader("Connection", "close");
+    send(res, REFUSAL_STATUS[refusal.reason], { refused: true, reason: refusal.reason, message: refusal.message } satisfies RefusalAnswer);
+  }
+
+  async function upload(req: IncomingMessage, res: ServerResponse, started: number, peer: PeerDevice): Promise<void> {
     const file = join(spool, `${randomUUID()}.tar`);
     try {
       const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
@@ -117,7 +215,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const declared = Number(req.headers["content-length"] ?? "0");
       if (declared > maxBytes) throw tooLarge(maxBytes);
       const sha256 = await spoolBody(req, file, maxBytes);
-      const answer = await serialised(() => importSpooled(file, sha256));
+      const answer = await serialised(() => importSpooled(file, sha256, peer));
       metrics.upload(answer.status, (performance.now() - started) / 1000, answer.newRecords);
       log.info(answer.status === "imported" ? "bundle imported" : "bundle already held", {
         deviceId: answer.deviceId,
@@ -143,25 +241,18 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
   }
 
-  async function importSpooled(file: string, sha256: string): Promise<UploadAnswer> {
+  async function importSpooled(file: string, sha256: string, peer: PeerDevice): Promise<UploadAnswer> {
     const bundle = await readBundle(file);
     const fingerprint = deviceFingerprint(bundle);
-    const enrolFingerprint = fingerprint && approved.has(normaliseFingerprint(fingerprint)) ? fingerprint : undefined;
-    let applied;
-    try {
-      applied = await store.importBundle(bundle, sha256, { enrolFingerprint });
-    } catch (error) {
-      if (refusalReason(error) === "unknown-device") {
-        const m = bundle.manifest.device;
-        throw new Refusal(
-          "unknown-device",
-          `Device "${m.name}" (${m.id}) with key fingerprint ${fingerprint} is not enrolled at this collector. ` +
-            `IT: compare the fingerprint with the laptop's Evidence screen; if they match, restart the collector with --enrol "${fingerprint}" ` +
-            "(or import one USB bundle with fieldproof import --enrol). Nothing was imported.",
-        );
-      }
-      throw error;
+    // The bundle must be the laptop's own: the key that signed it is the key that opened the connection.
+    if (fingerprint !== peer.fingerprint) {
+      throw new Refusal(
+        "device-mismatch",
+        `The bundle is signed by device key ${fingerprint ?? "(none)"}, but this laptop connected with key ${peer.fingerprint}. A laptop uploads only its own evidence; import another laptop's bundle by USB (fieldproof import). ${NOTHING}`,
+      );
     }
+    // The door let it in: an approved key that IT does not hold yet enrols with this upload.
+    const applied = await store.importBundle(bundle, sha256, { enrolFingerprint: peer.fingerprint });
     const o = applied.outcome;
     const sealed = o.status === "imported" ? store.writeSealed(o.deviceId, bundle.sealed).length : 0;
     return { ...o, sealedSecrets: sealed, receipt: applied.receipt };
@@ -176,8 +267,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-  log.info("collector listening", { url, maxBundleBytes: maxBytes, approvedFingerprints: approved.size });
+  const url = `https://${host}:${address.port}`;
+  log.info("collector listening", { url, maxBundleBytes: maxBytes });
 
   let closed: Promise<void> | undefined;
   return {
@@ -248,10 +339,6 @@ function deviceFingerprint(bundle: ParsedBundle): string | undefined {
   } catch {
     return undefined; // the shared import path refuses it with its own message
   }
-}
-
-function normaliseFingerprint(fingerprint: string): string {
-  return fingerprint.replace(/^SHA256:/i, "").replace(/[\s:]/g, "").toUpperCase();
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

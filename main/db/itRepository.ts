@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { CollectorDevice, DeviceAccess } from "../../shared/contract";
 import { Projector } from "./projections";
 
 export interface ItIdentityRow {
@@ -147,6 +148,90 @@ export class ItRepository {
       .flatMap((r) => (r.public_key ? [r.public_key] : []));
   }
 
+  // --- The collector's door (collector_devices, quarantined_uploads); its rules are main/collector/door.ts.
+
+  doorRow(fingerprint: string): { fingerprint: string; deviceId: string | null; name: string; status: DeviceAccess } | undefined {
+    const row = this.db
+      .prepare<[string], { fingerprint: string; device_id: string | null; name: string; status: DeviceAccess }>("SELECT fingerprint, device_id, name, status FROM collector_devices WHERE fingerprint = ?")
+      .get(fingerprint);
+    return row ? { fingerprint: row.fingerprint, deviceId: row.device_id, name: row.name, status: row.status } : undefined;
+  }
+
+  doorTouch(peer: { fingerprint: string; name: string; deviceId: string | null }, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO collector_devices (fingerprint, device_id, name, status, first_seen_at, last_seen_at) VALUES (?, ?, ?, 'pending', ?, ?)
+         ON CONFLICT(fingerprint) DO UPDATE SET last_seen_at = excluded.last_seen_at, name = excluded.name, device_id = coalesce(excluded.device_id, device_id)`,
+      )
+      .run(peer.fingerprint, peer.deviceId, peer.name, at, at);
+  }
+
+  doorDecide(fingerprint: string, status: DeviceAccess, at: string, by: string, name: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO collector_devices (fingerprint, name, status, first_seen_at, last_seen_at, decided_at, decided_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(fingerprint) DO UPDATE SET status = excluded.status, decided_at = excluded.decided_at, decided_by = excluded.decided_by`,
+      )
+      .run(fingerprint, name, status, at, at, at, by);
+  }
+
+  deviceByFingerprint(fingerprint: string): EnrolledDevice | undefined {
+    const id = this.db.prepare<[string], { device_id: string }>("SELECT device_id FROM devices WHERE fingerprint = ?").get(fingerprint)?.device_id;
+    return id ? this.device(id) : undefined;
+  }
+
+  doorList(): CollectorDevice[] {
+    const rows = this.db
+      .prepare<
+        [],
+        {
+          fingerprint: string;
+          device_id: string | null;
+          name: string;
+          status: DeviceAccess | null;
+          enrolled: number;
+          first_seen_at: string | null;
+          last_seen_at: string | null;
+          decided_at: string | null;
+          decided_by: string | null;
+          records_held: number | null;
+          last_import_at: string | null;
+          quarantined: number;
+        }
+      >(
+        `WITH keys AS (SELECT fingerprint FROM collector_devices UNION SELECT fingerprint FROM devices)
+         SELECT k.fingerprint, coalesce(d.device_id, c.device_id) AS device_id, coalesce(d.name, c.name) AS name, c.status,
+                d.device_id IS NOT NULL AS enrolled, coalesce(c.first_seen_at, d.enrolled_at) AS first_seen_at, c.last_seen_at,
+                c.decided_at, c.decided_by, h.tree_size AS records_held,
+                (SELECT max(imported_at) FROM bundles b WHERE b.device_id = d.device_id) AS last_import_at,
+                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint) AS quarantined
+         FROM keys k LEFT JOIN collector_devices c ON c.fingerprint = k.fingerprint LEFT JOIN devices d ON d.fingerprint = k.fingerprint
+         LEFT JOIN device_heads h ON h.device_id = d.device_id
+         ORDER BY first_seen_at, k.fingerprint`,
+      )
+      .all();
+    return rows.map((r) => ({
+      fingerprint: r.fingerprint,
+      deviceId: r.device_id,
+      name: r.name,
+      status: r.status ?? "approved",
+      enrolled: r.enrolled === 1,
+      firstSeenAt: r.first_seen_at,
+      lastSeenAt: r.last_seen_at,
+      decidedAt: r.decided_at,
+      decidedBy: r.decided_by,
+      recordsHeld: r.records_held ?? 0,
+      lastImportAt: r.last_import_at,
+      quarantined: r.quarantined,
+    }));
+  }
+
+  quarantineUpload(q: { fingerprint: string; deviceId: string | null; reason: string; sha256: string; data: Buffer; at: string }): void {
+    this.db
+      .prepare("INSERT INTO quarantined_uploads (fingerprint, device_id, reason, sha256, bytes, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(q.fingerprint, q.deviceId, q.reason, q.sha256, q.data.length, q.data, q.at);
+  }
+
   dumpProjections(): Record<string, unknown[]> {
     const dump: Record<string, unknown[]> = {};
     for (const table of this.projector.tables()) dump[table] = this.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
@@ -155,8 +240,49 @@ export class ItRepository {
 
   /** A fingerprint of the whole store's contents, to show an import changed nothing. */
   contentDigest(): string {
-    const tables = this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all();
+    // The door's bookkeeping (when a key last knocked) is not evidence: every request touches it.
+    const tables = this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'collector_devices' ORDER BY name").all();
     const parts = tables.map((t) => JSON.stringify(this.db.prepare(`SELECT * FROM ${t.name} ORDER BY 1, 2`).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString("base64") : v)));
     return parts.join("\n");
   }
+
+  // --- Reading a device's chain out (`fieldproof collector export`). Read-only.
+
+  /**
+   * Everything IT holds for one device, read in one transaction (one snapshot, even while a collector
+   * imports into the same file): its head, every record in seq order, each imported bundle's receipt,
+   * its sealed secrets, and the payloads that introduce co-signer keys (its technicians, every approver).
+   */
+  heldChain(deviceId: string): HeldChain {
+    return this.db
+      .transaction((): HeldChain => {
+        const head = this.head(deviceId);
+        const records = this.db
+          .prepare<[string], { seq: number; envelope: string; payload: Buffer; leaf_hash: Buffer }>("SELECT seq, envelope, payload, leaf_hash FROM it_records WHERE device_id = ? ORDER BY seq")
+          .all(deviceId)
+          .map((r) => ({ seq: r.seq, envelope: r.envelope, payload: r.payload, leafHash: r.leaf_hash }));
+        const receipts = this.db
+          .prepare<[string], { tree_size: number; receipt: string; imported_at: string }>("SELECT tree_size, receipt, imported_at FROM bundles WHERE device_id = ? ORDER BY tree_size, id")
+          .all(deviceId)
+          .map((r) => ({ treeSize: r.tree_size, receipt: r.receipt, importedAt: r.imported_at }));
+        const sealed = this.db
+          .prepare<[string], { file: string; sha256: string; data: Buffer }>("SELECT file, sha256, data FROM sealed_secrets WHERE device_id = ? ORDER BY file")
+          .all(deviceId);
+        const coSignerPayloads = this.db
+          .prepare<[string], { payload: Buffer }>("SELECT payload FROM it_records WHERE (device_id = ? AND kind = 'technician.set') OR kind = 'person.upserted' ORDER BY device_id, seq")
+          .all(deviceId)
+          .map((r) => r.payload);
+        return { head: head ? { treeSize: head.treeSize, rootHash: head.rootHash } : undefined, records, receipts, sealed, coSignerPayloads };
+      })
+      .deferred();
+  }
+}
+
+/** What `heldChain` reads for one device (the collector's export checks it before writing a bundle). */
+export interface HeldChain {
+  readonly head: { readonly treeSize: number; readonly rootHash: string } | undefined;
+  readonly records: readonly { readonly seq: number; readonly envelope: string; readonly payload: Buffer; readonly leafHash: Buffer }[];
+  readonly receipts: readonly { readonly treeSize: number; readonly receipt: string; readonly importedAt: string }[];
+  readonly sealed: readonly { readonly file: string; readonly sha256: string; readonly data: Buffer }[];
+  readonly coSignerPayloads: readonly Buffer[];
 }

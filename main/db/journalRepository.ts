@@ -220,13 +220,16 @@ export class JournalRepository {
     return row ? { treeSize: row.tree_size, rootHash: row.root_hash, itKeyName: row.it_key_name, cosignedAt: row.cosigned_at, importedAt: row.imported_at } : undefined;
   }
 
-  itTrust(deviceId: string): { keyName: string; publicKey: string; fingerprint: string; ageRecipient: string; trustedAt: string } | undefined {
+  itTrust(deviceId: string): { keyName: string; publicKey: string; fingerprint: string; ageRecipient: string; trustedAt: string; collector: { sha256: string; certificate: string } | null } | undefined {
     const row = this.db
-      .prepare<[string], { key_name: string; public_key: string; fingerprint: string; age_recipient: string; trusted_at: string }>(
-        "SELECT * FROM p_it_trust WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
-      )
+      .prepare<
+        [string],
+        { key_name: string; public_key: string; fingerprint: string; age_recipient: string; trusted_at: string; collector_sha256: string | null; collector_certificate: string | null }
+      >("SELECT * FROM p_it_trust WHERE device_id = ? ORDER BY seq DESC LIMIT 1")
       .get(deviceId);
-    return row ? { keyName: row.key_name, publicKey: row.public_key, fingerprint: row.fingerprint, ageRecipient: row.age_recipient, trustedAt: row.trusted_at } : undefined;
+    if (!row) return undefined;
+    const collector = row.collector_sha256 && row.collector_certificate ? { sha256: row.collector_sha256, certificate: row.collector_certificate } : null;
+    return { keyName: row.key_name, publicKey: row.public_key, fingerprint: row.fingerprint, ageRecipient: row.age_recipient, trustedAt: row.trusted_at, collector };
   }
 
   /** Snapshot of every projection table, for comparing a rebuild with the live tables. */

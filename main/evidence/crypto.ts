@@ -78,3 +78,13 @@ export function fingerprintOf(key: KeyObject): string {
   const hex = keyIdOf(key).toUpperCase();
   return `SHA256:${hex.match(/.{4}/g)!.slice(0, 8).join(" ")}`;
 }
+
+/**
+ * A fingerprint as people type it (any case, with or without SHA256:, spaces or colons) in the form
+ * fingerprintOf prints, or null when it is not 32 hex digits.
+ */
+export function canonicalFingerprint(input: string): string | null {
+  const hex = input.trim().replace(/^SHA256:/i, "").replace(/[\s:]/g, "").toUpperCase();
+  if (!/^[0-9A-F]{32}$/.test(hex)) return null;
+  return `SHA256:${hex.match(/.{4}/g)!.join(" ")}`;
+}

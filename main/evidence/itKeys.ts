@@ -5,6 +5,7 @@ import { AppError } from "../../shared/domain/errors";
 import { describeIssues } from "../../shared/domain/validation";
 import { fingerprintOf, generateEd25519, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "./crypto";
 import { validKeyName } from "./note";
+import { certificateSha256, pinSignedBy } from "./tls";
 
 /**
  * What a laptop needs to know about IT: the key that cosigns receipts and the age recipient that
@@ -18,6 +19,17 @@ export const ItTrustFile = z.object({
   fingerprint: z.string(),
   ageRecipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, "an age X25519 recipient looks like age1..."),
   createdAt: z.string(),
+  /**
+   * IT's collector (written by `fieldproof collector init`): its TLS certificate, the SHA-256 of its
+   * DER that laptops pin, and IT's signature over that pin (a pin edited by hand is refused).
+   */
+  collector: z
+    .object({
+      certificate: z.string().startsWith("-----BEGIN CERTIFICATE-----"),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+    })
+    .optional(),
 });
 export type ItTrustFile = z.infer<typeof ItTrustFile>;
 
@@ -64,5 +76,9 @@ export function parseTrustFile(text: string): ItTrustFile {
   }
   const key = publicKeyFromRaw(Buffer.from(parsed.data.publicKey, "base64"));
   if (fingerprintOf(key) !== parsed.data.fingerprint) throw new AppError("INTEGRITY_ERROR", "The IT trust file's fingerprint does not match its key: the file was altered.");
+  const collector = parsed.data.collector;
+  if (collector && (certificateSha256(collector.certificate) !== collector.sha256 || !pinSignedBy(key, collector.sha256, collector.signature))) {
+    throw new AppError("INTEGRITY_ERROR", "The IT trust file's collector certificate is not the one IT's key signed: the file was altered. Ask IT for it-public.json again.");
+  }
   return parsed.data;
 }

@@ -174,6 +174,7 @@ export function createServices(config: ServicesConfig): Services {
       },
       exportBundle: (path) => evidence.export(path, undefined),
       importReceipt: (path) => evidence.importReceipt(path),
+      tls: () => evidence.collectorTls(),
     },
     now,
     timers: config.sync?.timers ?? REAL_TIMERS,

@@ -7,6 +7,8 @@ import { keyIdOf, publicKeyFromPem, publicKeyFromRaw } from "../evidence/crypto"
 import { exportBundle, type ExportSummary } from "../evidence/exportBundle";
 import type { Identity } from "../evidence/identity";
 import { parseTrustFile } from "../evidence/itKeys";
+import { deviceClientCertificate, formatPin, type DeviceTls } from "../evidence/tls";
+import type { CollectorTlsTrust } from "./syncService";
 import { checkSignatures, journalKeysBefore } from "../evidence/keyRing";
 import { originOf } from "../evidence/journal";
 import { foldRange, compactRange } from "../evidence/merkle";
@@ -27,6 +29,8 @@ export interface EvidenceServiceDeps {
 const MAX_SMALL_FILE = 256 * 1024;
 
 export class EvidenceService {
+  private clientTls: { deviceId: string; tls: DeviceTls } | undefined;
+
   constructor(private readonly deps: EvidenceServiceDeps) {}
 
   async summary(): Promise<EvidenceSummary> {
@@ -42,7 +46,9 @@ export class EvidenceService {
       recordsSinceReceipt: head.size - (receipt?.treeSize ?? 0),
       lastExport: last ? { path: last.path, firstSeq: last.firstSeq, lastSeq: last.lastSeq, createdAt: last.createdAt, bytes: last.bytes } : null,
       lastReceipt: receipt ? { treeSize: receipt.treeSize, itKeyName: receipt.itKeyName, cosignedAt: receipt.cosignedAt, importedAt: receipt.importedAt } : null,
-      itTrust: trust ? { keyName: trust.keyName, fingerprint: trust.fingerprint, ageRecipient: trust.ageRecipient, trustedAt: trust.trustedAt } : null,
+      itTrust: trust
+        ? { keyName: trust.keyName, fingerprint: trust.fingerprint, ageRecipient: trust.ageRecipient, trustedAt: trust.trustedAt, collectorPin: trust.collector ? formatPin(trust.collector.sha256) : null }
+        : null,
     };
   }
 
@@ -98,7 +104,7 @@ export class EvidenceService {
   }
 
   /** Installs IT's public keys. Replacing a different IT key must be asked for explicitly. */
-  async trustIt(path: string, replace: boolean): Promise<{ keyName: string; fingerprint: string; ageRecipient: string }> {
+  async trustIt(path: string, replace: boolean): Promise<{ keyName: string; fingerprint: string; ageRecipient: string; collectorPin: string | null }> {
     const trust = parseTrustFile(readSmallFile(path, "IT trust file"));
     const deviceId = this.deps.identity.deviceId();
     const current = this.deps.repo.itTrust(deviceId);
@@ -108,15 +114,39 @@ export class EvidenceService {
         `This laptop already trusts IT key ${current.fingerprint}; the file holds ${trust.fingerprint}. If IT really changed its key, confirm the replacement.`,
       );
     }
-    if (!current || current.publicKey !== trust.publicKey || current.ageRecipient !== trust.ageRecipient) {
+    // A trust file without a collector keeps the pin already held (IT gave the older file again).
+    const collector = trust.collector ? { sha256: trust.collector.sha256, certificate: trust.collector.certificate } : (current?.collector ?? undefined);
+    if (!current || current.publicKey !== trust.publicKey || current.ageRecipient !== trust.ageRecipient || (current.collector?.sha256 ?? null) !== (collector?.sha256 ?? null)) {
       this.deps.identity.journal.append("it.trusted", [{ name: `fieldproof:it/${trust.keyName}` }], {
         keyName: trust.keyName,
         publicKey: trust.publicKey,
         fingerprint: trust.fingerprint,
         ageRecipient: trust.ageRecipient,
+        ...(collector ? { collector } : {}),
       });
     }
-    return { keyName: trust.keyName, fingerprint: trust.fingerprint, ageRecipient: trust.ageRecipient };
+    return { keyName: trust.keyName, fingerprint: trust.fingerprint, ageRecipient: trust.ageRecipient, collectorPin: collector ? formatPin(collector.sha256) : null };
+  }
+
+  /**
+   * What the laptop needs to talk to IT's collector: the collector certificate IT's trust file pins,
+   * and the laptop's client certificate carrying its device key (made once per process).
+   */
+  async collectorTls(): Promise<CollectorTlsTrust> {
+    const deviceId = this.deps.identity.deviceId();
+    const pinned = deviceId ? this.deps.repo.itTrust(deviceId)?.collector : undefined;
+    if (!pinned) {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        "This laptop pins no IT collector certificate. Install the it-public.json that IT's `fieldproof collector init` wrote (Settings › IT keys, or fieldproof it trust FILE); until then sync by USB (fieldproof export).",
+      );
+    }
+    const device = this.deps.identity.ensureDevice();
+    if (this.clientTls?.deviceId !== device.id) {
+      const name = this.deps.repo.device()?.name ?? "Fieldproof laptop";
+      this.clientTls = { deviceId: device.id, tls: await deviceClientCertificate(device.signer.key, { id: device.id, name }, this.deps.now()) };
+    }
+    return { pinSha256: pinned.sha256, client: this.clientTls.tls };
   }
 
   /** Imports IT's receipt: checks it is IT's cosignature over a checkpoint this laptop signed, for this log. */

@@ -13,11 +13,15 @@ import { introducedKey } from "../evidence/keyRing";
 import { compactRange, EMPTY_ROOT, foldRange } from "../evidence/merkle";
 import { cosign, parseNote } from "../evidence/note";
 import { passphraseProtector } from "../evidence/protector";
+import { certificateSha256, makeCollectorTls, privateKeyPem, signPin } from "../evidence/tls";
 import { firstFailure, verifyBundle, type VerifiedRecord } from "../evidence/verifyBundle";
 
 export const IT_STORE_FILE = "it.sqlite";
 export const IT_IDENTITY_FILE = "it-identity.txt";
 export const IT_TRUST_FILE = "it-public.json";
+/** The collector's HTTPS certificate (public) and its key, protected by IT's passphrase. */
+export const COLLECTOR_CERT_FILE = "collector-tls.pem";
+export const COLLECTOR_KEY_FILE = "collector-tls-key.txt";
 
 export interface ImportOptions {
   /** Fingerprint the operator read off the laptop, to enrol a device seen for the first time. */
@@ -130,6 +134,7 @@ export class ItService {
       payloads: (id, from, to) => this.repo.payloads(id, from, to),
       leaves: (id, size) => this.storedLeaves(id, size),
       coSignerKeys: (id) => this.coSignerKeys(id),
+      revoked: (fingerprint) => this.repo.doorRow(fingerprint)?.status === "revoked",
     };
     const plan = await planImport(bundle, bundleSha, view, { ...options, at: this.now().toISOString() });
     const receipt = this.cosign(bundle.checkpoint, await this.itKey());
@@ -144,6 +149,43 @@ export class ItService {
       this.repo.setHead(apply.deviceId, apply.head, apply.at);
     });
     return { receipt, outcome: plan.outcome };
+  }
+
+  /**
+   * Makes the collector's HTTPS key and self-signed certificate (once) and writes IT's signed pin into
+   * it-public.json, which laptops install with `fieldproof it trust`. Idempotent: an existing
+   * certificate is kept (laptops pin it), and `created` says whether one was made now.
+   */
+  async addCollectorTls(hostnames: readonly string[] = []): Promise<{ created: boolean; sha256: string; certificate: string; trust: string }> {
+    const certPath = join(this.itDir, COLLECTOR_CERT_FILE);
+    const keyPath = join(this.itDir, COLLECTOR_KEY_FILE);
+    const trustPath = join(this.itDir, IT_TRUST_FILE);
+    const it = await this.itKey();
+    let created = false;
+    if (!existsSync(certPath) || !existsSync(keyPath)) {
+      const tls = await makeCollectorTls(hostnames);
+      writeFileSync(keyPath, `${passphraseProtector(await this.passphrase(), "IT passphrase").protect(tls.keyDer)}\n`, { mode: 0o600 });
+      chmodSync(keyPath, 0o600);
+      writeFileSync(certPath, tls.certificatePem);
+      created = true;
+    }
+    const certificate = readFileSync(certPath, "utf8");
+    const sha256 = certificateSha256(certificate);
+    const trust = { ...this.trustFile(), collector: { certificate, sha256, signature: signPin(it.key, sha256) } };
+    writeFileSync(trustPath, `${JSON.stringify(trust, null, 2)}\n`);
+    return { created, sha256, certificate: certPath, trust: trustPath };
+  }
+
+  /** The collector's certificate and key (the key opened with IT's passphrase), or what to run first. */
+  async collectorTls(): Promise<{ certificatePem: string; keyPem: string; sha256: string }> {
+    const certPath = join(this.itDir, COLLECTOR_CERT_FILE);
+    const keyPath = join(this.itDir, COLLECTOR_KEY_FILE);
+    if (!existsSync(certPath) || !existsSync(keyPath)) {
+      throw new AppError("PRECONDITION_FAILED", `${this.itDir} has no collector certificate. Run \`fieldproof collector init --it-dir ${this.itDir}\` (it keeps IT's keys and adds the certificate), then give laptops the new it-public.json.`);
+    }
+    const certificatePem = readFileSync(certPath, "utf8");
+    const keyDer = passphraseProtector(await this.passphrase(), "IT passphrase").unprotect(readFileSync(keyPath, "utf8").trim());
+    return { certificatePem, keyPem: privateKeyPem(keyDer), sha256: certificateSha256(certificatePem) };
   }
 
   /** IT's cosignature on a bundle's checkpoint (the receipt), for a store that applies a plan itself (PostgreSQL). */
@@ -220,6 +262,8 @@ export interface ImportView {
   leaves(deviceId: string, size: number): Awaitable<Buffer[]>;
   /** Every co-signer key known for the device before this bundle. */
   coSignerKeys(deviceId: string): Awaitable<Map<string, KeyObject>>;
+  /** IT revoked this device key (`fieldproof collector devices revoke`). */
+  revoked(fingerprint: string): Awaitable<boolean>;
 }
 
 /** What a store writes for an accepted bundle, in one transaction (the receipt is added by the caller). */
@@ -260,6 +304,13 @@ export async function planImport(
     throw new AppError("INTEGRITY_ERROR", "Bundle rejected: device.pem is not an Ed25519 public key.");
   }
   const bundleFingerprint = fingerprintOf(bundleKey);
+  if (await view.revoked(enrolled?.fingerprint ?? bundleFingerprint)) {
+    throw new AppError(
+      "FORBIDDEN",
+      `Device "${m.device.name}" (${m.device.id}, key ${bundleFingerprint}) was revoked by IT. Its records are not imported; what IT held before the revocation stays. ` +
+        "If the laptop is trusted again, IT approves its fingerprint again (fieldproof collector devices approve).",
+    );
+  }
   if (!enrolled) {
     if (!options.enrolFingerprint) {
       throw new AppError(

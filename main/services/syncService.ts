@@ -1,8 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:https";
+import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RefusalAnswer, UploadAnswer, type SyncStatus } from "../../shared/contract";
+import { CollectorDeviceState, RefusalAnswer, UploadAnswer, type SyncStatus } from "../../shared/contract";
 import { AppError } from "../../shared/domain/errors";
+import { sha256Hex } from "../evidence/crypto";
+import { formatPin } from "../evidence/tls";
 
 /** How a bundle travels to the collector (the collector's server checks the same type). */
 export const BUNDLE_CONTENT_TYPE = "application/x-tar";
@@ -15,6 +19,16 @@ export interface SyncLaptop {
   exportBundle(path: string): Promise<{ firstSeq: number; lastSeq: number; records: number; bytes: number }>;
   /** Applies IT's receipt from `path` (the `receipt import` use case). */
   importReceipt(path: string): Promise<{ status: "imported" | "already-held"; treeSize: number; cosignedAt: string }>;
+  /** The collector pin from IT's trust file and the laptop's client certificate (EvidenceService.collectorTls). */
+  tls(): Promise<CollectorTlsTrust>;
+}
+
+/** How the laptop knows IT's collector, and how the collector knows the laptop. */
+export interface CollectorTlsTrust {
+  /** SHA-256 of the collector certificate's DER, from it-public.json (signed there by IT's key). */
+  readonly pinSha256: string;
+  /** The laptop's certificate over its device key, and that key (PEM, in memory only). */
+  readonly client: { readonly certificatePem: string; readonly keyPem: string };
 }
 
 export type SyncResult =
@@ -41,59 +55,176 @@ export class SyncRefused extends AppError {
 const KEEP = "The evidence stays on this laptop; sync again when connected, or export it to USB (fieldproof export --out FILE).";
 
 /**
- * Checks a collector address: http(s), no user or password in it (a credential in a setting ends up in
- * logs and screenshots), nothing after the host and port. Returns its origin, e.g. http://127.0.0.1:8443.
+ * Checks a collector address: https only (the collector is pinned; plain http would send the plant's
+ * evidence in clear), no user or password in it (a credential in a setting ends up in logs and
+ * screenshots), nothing after the host and port. Returns its origin, e.g. https://127.0.0.1:8443.
  */
 export function collectorOrigin(collector: string, what = "--collector"): string {
   let url: URL;
   try {
     url = new URL(collector);
   } catch {
-    throw new AppError("INVALID_REQUEST", `${what} expects a URL such as http://127.0.0.1:8443 (got "${collector}").`);
+    throw new AppError("INVALID_REQUEST", `${what} expects a URL such as https://it-ws-01:8443 (got "${collector}").`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new AppError("INVALID_REQUEST", `${what} expects an http:// or https:// URL (got "${collector}").`);
-  if (url.username || url.password) throw new AppError("INVALID_REQUEST", `${what} must not contain a user name or password; give only the address, e.g. http://127.0.0.1:8443.`);
+  if (url.protocol === "http:") throw new AppError("INVALID_REQUEST", `${what} must be https:// (the collector speaks only HTTPS, with the certificate IT's trust file pins): https://${url.host}.`);
+  if (url.protocol !== "https:") throw new AppError("INVALID_REQUEST", `${what} expects an https:// URL (got "${collector}").`);
+  if (url.username || url.password) throw new AppError("INVALID_REQUEST", `${what} must not contain a user name or password; give only the address, e.g. https://it-ws-01:8443.`);
   return url.origin;
+}
+
+/** The collector presented another certificate than the one pinned: possibly an impostor. */
+export class PinMismatch extends Error {
+  constructor(
+    readonly presented: string | null,
+    readonly pinned: string,
+  ) {
+    super("collector certificate changed");
+  }
+}
+
+/**
+ * An agent that checks the pin itself, before any byte of the request is written: no CA and no
+ * validity dates decide (a laptop's clock can be years off), the certificate's SHA-256 does.
+ * (node's Agent takes an asynchronous createConnection: it waits for `done`.)
+ */
+function pinnedAgent(pin: string): Agent {
+  const agent = new Agent({ keepAlive: false });
+  const createConnection = (options: ConnectionOptions, done: (error: Error | null, socket?: TLSSocket) => void): undefined => {
+    const socket = connect({ ...options, rejectUnauthorized: false });
+    const fail = (error: Error): void => done(error);
+    socket.once("error", fail);
+    socket.once("secureConnect", () => {
+      socket.off("error", fail);
+      const cert = socket.getPeerX509Certificate();
+      const presented = cert ? sha256Hex(cert.raw) : null;
+      if (presented !== pin) {
+        socket.destroy();
+        done(new PinMismatch(presented, pin));
+        return;
+      }
+      done(null, socket);
+    });
+    return undefined;
+  };
+  Object.assign(agent, { createConnection });
+  return agent;
+}
+
+/** One HTTPS request to the collector over the pinned agent, with the laptop's client certificate. */
+export function collectorRequest(
+  url: URL,
+  trust: CollectorTlsTrust,
+  init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: Buffer; timeoutMs: number },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const agent = pinnedAgent(trust.pinSha256);
+    const req = request(
+      url,
+      {
+        method: init.method,
+        agent,
+        cert: trust.client.certificatePem,
+        key: trust.client.keyPem,
+        headers: { ...init.headers, ...(init.body ? { "Content-Length": String(init.body.length) } : {}) },
+        signal: AbortSignal.timeout(init.timeoutMs),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.on("close", () => agent.destroy());
+    req.end(init.body);
+  });
+}
+
+/** A failed request to the collector, as the laptop reports it (the impostor case loudly). */
+function requestFailed(collector: string, error: unknown): AppError {
+  if (error instanceof PinMismatch) {
+    return new SyncRefused(
+      "collector-certificate-changed",
+      `REFUSED, POSSIBLE IMPOSTOR: ${collector} presented certificate ${error.presented ? formatPin(error.presented) : "(none)"}, not the collector certificate IT's trust file pins (${formatPin(error.pinned)}). ` +
+        "Nothing was sent. If IT replaced the collector's certificate, install IT's new it-public.json; otherwise tell IT. " +
+        KEEP,
+    );
+  }
+  return unreachable(collector, error);
+}
+
+/** GET /v1/state: whether IT let this laptop in, and how many of its records IT holds. */
+export async function collectorState(laptop: Pick<SyncLaptop, "tls">, collector: string, timeoutMs = 10_000): Promise<CollectorDeviceState> {
+  const origin = collectorOrigin(collector);
+  const trust = await laptop.tls();
+  let response;
+  try {
+    response = await collectorRequest(new URL("/v1/state", origin), trust, { method: "GET", timeoutMs });
+  } catch (error) {
+    throw requestFailed(collector, error);
+  }
+  const reply = parseJson(response.text);
+  if (response.status !== 200) throw refusalOf(collector, response.status, reply);
+  const state = CollectorDeviceState.safeParse(reply);
+  if (!state.success) throw notACollector(collector, response.status);
+  return state.data;
+}
+
+/** A laptop IT has not approved (yet) or revoked waits, and says why, rather than upload. */
+function admittedOrThrow(state: CollectorDeviceState): void {
+  if (state.access === "pending") {
+    throw new SyncRefused(
+      "pending-approval",
+      `IT has not approved this laptop yet. Give IT this laptop's fingerprint ${state.fingerprint} (Settings › IT collector); IT compares it and runs fieldproof collector devices approve. ${KEEP}`,
+    );
+  }
+  if (state.access === "revoked") throw new SyncRefused("revoked", `IT revoked this laptop (key ${state.fingerprint}) at the collector. Ask IT. ${KEEP}`);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function notACollector(collector: string, status: number): AppError {
+  return new AppError("PROTOCOL_ERROR", `${collector} answered HTTP ${status} with something that is not a Fieldproof collector's answer. Check the address. ${KEEP}`);
+}
+
+function refusalOf(collector: string, status: number, reply: unknown): AppError {
+  const refusal = RefusalAnswer.safeParse(reply);
+  if (!refusal.success) return notACollector(collector, status);
+  const message = `The collector refused (${refusal.data.reason}): ${refusal.data.message} ${KEEP}`;
+  if (status >= 500) return new AppError("UNREACHABLE", message);
+  return new SyncRefused(refusal.data.reason, message);
 }
 
 /** One sync: export after the last receipt, upload it, apply the receipt the collector answers. */
 export async function syncOnce(laptop: SyncLaptop, collector: string, options: { timeoutMs?: number } = {}): Promise<SyncResult> {
   const endpoint = new URL("/v1/bundles", collectorOrigin(collector));
   if ((await laptop.pending()) === 0) return { status: "nothing-to-send" };
+  const trust = await laptop.tls();
+  // Asked first: an unreachable collector, or one that has not let this laptop in, costs no export.
+  admittedOrThrow(await collectorState(laptop, collector));
   const work = mkdtempSync(join(tmpdir(), "fieldproof-sync-"));
   const started = performance.now();
   try {
     const bundlePath = join(work, "sync.tar");
     const sent = await laptop.exportBundle(bundlePath);
     const body = readFileSync(bundlePath);
-    let response: Response;
+    let response;
     try {
-      response = await fetch(endpoint, {
-        method: "POST",
-        headers: { "Content-Type": BUNDLE_CONTENT_TYPE },
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 300_000),
-      });
+      response = await collectorRequest(endpoint, trust, { method: "POST", headers: { "Content-Type": BUNDLE_CONTENT_TYPE }, body, timeoutMs: options.timeoutMs ?? 300_000 });
     } catch (error) {
-      throw unreachable(collector, error);
+      throw requestFailed(collector, error);
     }
-    const text = await response.text();
-    let reply: unknown;
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      reply = undefined;
-    }
-    const notOurs = new AppError("PROTOCOL_ERROR", `${collector} answered HTTP ${response.status} with something that is not a Fieldproof collector's answer. Check the address. ${KEEP}`);
-    if (!response.ok) {
-      const refusal = RefusalAnswer.safeParse(reply);
-      if (!refusal.success) throw notOurs;
-      const message = `The collector refused the upload (${refusal.data.reason}): ${refusal.data.message} ${KEEP}`;
-      if (response.status >= 500) throw new AppError("UNREACHABLE", message);
-      throw new SyncRefused(refusal.data.reason, message);
-    }
+    const reply = parseJson(response.text);
+    if (response.status !== 200) throw refusalOf(collector, response.status, reply);
     const parsed = UploadAnswer.safeParse(reply);
-    if (!parsed.success) throw notOurs;
+    if (!parsed.success) throw notACollector(collector, response.status);
     const answer = parsed.data;
     const receiptPath = join(work, "sync.receipt");
     writeFileSync(receiptPath, answer.receipt);
@@ -105,8 +236,8 @@ export async function syncOnce(laptop: SyncLaptop, collector: string, options: {
 }
 
 function unreachable(collector: string, error: unknown): AppError {
-  const why = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = why?.code ?? why?.message ?? (error as Error).message;
+  const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const detail = e.cause?.code ?? e.code ?? (e.name === "TimeoutError" ? "no answer in time" : undefined) ?? e.cause?.message ?? e.message;
   return new AppError("UNREACHABLE", `The collector at ${collector} did not answer (${detail}). ${KEEP}`, { cause: error });
 }
 
@@ -194,7 +325,7 @@ export class SyncService {
 
   /** "Sync now": probe and sync at once (after the sync in flight, if any), back-off reset. */
   async syncNow(): Promise<SyncStatus> {
-    if (!this.deps.collectorUrl()) throw new AppError("PRECONDITION_FAILED", "No collector address is set. Enter IT's collector address in Settings (e.g. http://it-ws-01:8443), or export the evidence to USB.");
+    if (!this.deps.collectorUrl()) throw new AppError("PRECONDITION_FAILED", "No collector address is set. Enter IT's collector address in Settings (e.g. https://it-ws-01:8443), or export the evidence to USB.");
     this.delay = this.deps.probeMs;
     await this.running;
     this.clearTimer();
@@ -253,18 +384,23 @@ export class SyncService {
     }
   }
 
-  /** GET /healthz: a Fieldproof collector answers 200 {"status":"ok"}. */
+  /**
+   * GET /healthz over the pinned connection (a Fieldproof collector answers 200 {"status":"ok"}), then
+   * GET /v1/state: a laptop IT has not approved yet waits, and says so, rather than upload.
+   */
   private async probe(url: string): Promise<void> {
-    let response: Response;
+    const trust = await this.deps.laptop.tls();
+    let response;
     try {
-      response = await fetch(new URL("/healthz", url), { signal: AbortSignal.timeout(this.deps.probeTimeoutMs ?? 5_000) });
+      response = await collectorRequest(new URL("/healthz", url), trust, { method: "GET", timeoutMs: this.deps.probeTimeoutMs ?? 5_000 });
     } catch (error) {
-      throw unreachable(url, error);
+      throw requestFailed(url, error);
     }
-    const body = (await response.json().catch(() => null)) as { status?: unknown } | null;
-    if (!response.ok || body?.status !== "ok") {
+    const body = parseJson(response.text) as { status?: unknown } | undefined;
+    if (response.status !== 200 || body?.status !== "ok") {
       throw new AppError("PROTOCOL_ERROR", `${url} answered GET /healthz with HTTP ${response.status}, not as a Fieldproof collector. Check the collector's address in Settings. ${KEEP}`);
     }
+    admittedOrThrow(await collectorState(this.deps.laptop, url, this.deps.probeTimeoutMs ?? 5_000));
   }
 
   private set(patch: Partial<SyncStatus>): void {

@@ -16,6 +16,12 @@ const REASONS: Record<string, string> = {
   "unsupported-media-type": "not a Fieldproof upload",
   "device-locked": "the device key is locked",
   "protocol-error": "not a Fieldproof collector at that address",
+  "collector-certificate-changed": "collector certificate changed",
+  "pending-approval": "waiting for IT to approve this laptop",
+  revoked: "IT revoked this laptop",
+  "device-mismatch": "the upload is not this laptop's",
+  "client-certificate-required": "no device certificate",
+  "precondition-failed": "no collector certificate pinned (install IT's trust file)",
 };
 
 export function refusalText(reason: string | null): string {
@@ -39,6 +45,8 @@ export function syncText(status: SyncStatus, now: Date = new Date()): { text: st
     case "unreachable":
       return { text: `IT: not reachable since ${formatClock(status.since, now)} (${waiting})`, tone: "warning" };
     case "refused":
+      // Waiting for IT's approval is a step of enrolment, not a fault.
+      if (status.reason === "pending-approval") return { text: "IT: waiting for IT to approve this laptop", tone: "warning" };
       return { text: `IT: refused: ${refusalText(status.reason)}`, tone: "danger" };
   }
 }

@@ -27,3 +27,37 @@ export const RefusalAnswer = z.object({
   message: z.string().max(4000),
 });
 export type RefusalAnswer = z.infer<typeof RefusalAnswer>;
+
+/** What IT decided about a device key that reached the collector. */
+export const DeviceAccess = z.enum(["pending", "approved", "revoked"]);
+export type DeviceAccess = z.infer<typeof DeviceAccess>;
+
+/** A device as `fieldproof collector devices list` (and later the console) shows it. */
+export const CollectorDevice = z.object({
+  fingerprint: z.string(),
+  deviceId: z.string().nullable(),
+  name: z.string(),
+  status: DeviceAccess,
+  /** IT holds records of it (enrolled by a first approved upload or a USB import). */
+  enrolled: z.boolean(),
+  firstSeenAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  recordsHeld: z.number().int().nonnegative(),
+  lastImportAt: z.string().nullable(),
+  /** Uploads received after revocation, kept apart (never merged into the evidence). */
+  quarantined: z.number().int().nonnegative(),
+});
+export type CollectorDevice = z.infer<typeof CollectorDevice>;
+
+/** GET /v1/state: what the collector holds for the laptop asking (identified by its client certificate). */
+export const CollectorDeviceState = z.object({
+  access: DeviceAccess,
+  fingerprint: z.string(),
+  deviceId: z.string().nullable(),
+  /** Records IT holds for this device (0..treeSize-1) and the root it holds them under. */
+  treeSize: z.number().int().nonnegative(),
+  rootHash: z.string().nullable(),
+});
+export type CollectorDeviceState = z.infer<typeof CollectorDeviceState>;

@@ -20,7 +20,16 @@ export const EvidenceSummary = z.object({
   recordsSinceReceipt: z.number().int().nonnegative(),
   lastExport: z.object({ path: z.string(), firstSeq: z.number(), lastSeq: z.number(), createdAt: z.string(), bytes: z.number() }).nullable(),
   lastReceipt: z.object({ treeSize: z.number(), itKeyName: z.string(), cosignedAt: z.string(), importedAt: z.string() }).nullable(),
-  itTrust: z.object({ keyName: z.string(), fingerprint: z.string(), ageRecipient: z.string(), trustedAt: z.string() }).nullable(),
+  itTrust: z
+    .object({
+      keyName: z.string(),
+      fingerprint: z.string(),
+      ageRecipient: z.string(),
+      trustedAt: z.string(),
+      /** The collector certificate pinned from IT's trust file (SHA256:… as people read it), or null. */
+      collectorPin: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type EvidenceSummary = z.infer<typeof EvidenceSummary>;
 
@@ -73,8 +82,8 @@ export const evidenceChannels = {
   ),
   "evidence.trustIt": channel(
     z.strictObject({ path: AbsolutePath, replace: z.boolean().default(false) }),
-    z.object({ keyName: z.string(), fingerprint: z.string(), ageRecipient: z.string() }),
-    "Install IT's public keys (it-public.json)",
+    z.object({ keyName: z.string(), fingerprint: z.string(), ageRecipient: z.string(), collectorPin: z.string().nullable() }),
+    "Install IT's public keys (it-public.json) and, where it names one, IT's collector certificate to pin",
   ),
   "device.unlock": channel(z.strictObject({ passphrase: z.string().min(1).max(1024) }), DeviceState, "Unlock (or, on first run, protect) the device key with a passphrase"),
   "technician.set": channel(

@@ -40,7 +40,7 @@ export const CollectorUrl = z
   .string()
   .trim()
   .max(300)
-  .regex(/^https?:\/\/[^\s/@?#]+\/?$/i, "expected the collector's address such as http://127.0.0.1:8443: http:// or https://, host and port, no user name, password or path");
+  .regex(/^https?:\/\/[^\s/@?#]+\/?$/i, "expected the collector's address such as https://it-ws-01:8443: https://, host and port, no user name, password or path");
 
 export const SystemInfo = z.object({
   appVersion: z.string(),

@@ -78,6 +78,8 @@ export const RecordData = {
     publicKey: z.string(),
     fingerprint: z.string(),
     ageRecipient: z.string(),
+    /** IT's collector certificate, pinned (its SHA-256 signed by IT's key in the trust file). */
+    collector: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), certificate: z.string().max(20_000) }).optional(),
   }),
   "plant.loaded": z.object({
     site: z.object({ id: z.string(), name: z.string() }),

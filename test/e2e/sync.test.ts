@@ -2,8 +2,9 @@ import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { jsonLogger } from "../../main/collector/log";
 import { startCollector, type Collector } from "../../main/collector/server";
-import { openSqliteStore } from "../../main/collector/store";
-import { appendRecords, initIt, IT_PASSPHRASE } from "../support/evidence";
+import { openSqliteStore, sqliteDoor } from "../../main/collector/store";
+import { initCollectorIt } from "../support/collector";
+import { appendRecords, IT_PASSPHRASE } from "../support/evidence";
 import { closeBrowser, launchApp } from "./harness";
 
 async function freePort(): Promise<number> {
@@ -20,7 +21,7 @@ describe("Automatic sync to IT's collector, in Chromium", () => {
   });
 
   it("shows the records waiting while the collector is down, then goes to in sync by itself once it starts", async () => {
-    const itSide = await initIt();
+    const itSide = await initCollectorIt();
     // A short probe interval: the real one starts at 15 s.
     const app = await launchApp({ viewport: { width: 1440, height: 900 }, config: { sync: { probeMs: 400, maxProbeMs: 800 } } });
     const { page, services } = app;
@@ -29,12 +30,18 @@ describe("Automatic sync to IT's collector, in Chromium", () => {
       await services.evidence.trustIt(itSide.trustPath, false);
       appendRecords(services, 4);
       const port = await freePort();
-      const address = `http://127.0.0.1:${port}`;
+      const address = `https://127.0.0.1:${port}`;
 
       await page.getByRole("button", { name: "Settings", exact: true }).click();
       const card = page.getByTestId("collector-card");
       await card.scrollIntoViewIfNeeded();
-      await card.getByLabel("Collector address").fill("http://it:pw@127.0.0.1:1");
+      // The pinned certificate and this laptop's fingerprint (what IT compares before approving).
+      await expect.poll(() => card.getByTestId("laptop-fingerprint").textContent()).toBe(services.identity.status().fingerprint);
+      expect(await card.getByTestId("collector-trust").textContent()).toMatch(/Collector certificateSHA256:[0-9A-F ]{39}/);
+      await card.getByLabel("Collector address").fill("http://127.0.0.1:1");
+      await card.getByTestId("collector-save").click();
+      await expect.poll(() => card.getByTestId("collector-message").textContent()).toMatch(/must be https:\/\/ \(the collector speaks only HTTPS/);
+      await card.getByLabel("Collector address").fill("https://it:pw@127.0.0.1:1");
       await card.getByTestId("collector-save").click();
       await expect.poll(() => card.getByTestId("collector-message").textContent()).toMatch(/no user name, password or path/);
       expect(services.settings.collectorUrl()).toBeNull();
@@ -53,8 +60,17 @@ describe("Automatic sync to IT's collector, in Chromium", () => {
         log: jsonLogger(() => undefined),
         host: "127.0.0.1",
         port,
-        enrol: [services.identity.status().fingerprint!],
       });
+      // Not approved yet: the laptop waits and says so; IT approves the fingerprint it reads off the card.
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("IT: waiting for IT to approve this laptop");
+      await app.screenshot("sync-waiting-approval");
+      expect((await services.evidence.summary()).lastReceipt).toBeNull();
+      const door = itSide.open();
+      try {
+        await sqliteDoor(door).approve((await card.getByTestId("laptop-fingerprint").textContent())!, "it-operator", new Date().toISOString());
+      } finally {
+        await door.close();
+      }
       // No click: the next probe finds it, syncs, and the status bar says so.
       await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/^IT: in sync \d{2}:\d{2}$/);
       const summary = await services.evidence.summary();

@@ -4,29 +4,16 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonLogger } from "../../main/collector/log";
-import { openPostgresStore, redactDatabaseUrl } from "../../main/collector/pgStore";
+import { openPostgresDoor, openPostgresStore, redactDatabaseUrl } from "../../main/collector/pgStore";
 import { startCollector, type Collector } from "../../main/collector/server";
-import { syncOnce, type SyncLaptop } from "../../main/collector/sync";
+import { syncOnce } from "../../main/collector/sync";
 import { compactRange, foldRange } from "../../main/evidence/merkle";
-import type { Services } from "../../main/services";
 import { BIN } from "../support/cli";
-import { appendRecords, initIt, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
+import { anonymous, initCollectorIt, laptopPort, postBundle } from "../support/collector";
+import { appendRecords, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
 import { startTestDatabase, type TestDatabase } from "../support/postgres";
 import { readEntries, writeEntries } from "../support/tar";
 import { tempDir } from "../support/tempDir";
-
-function laptopPort(services: Services): SyncLaptop {
-  return {
-    pending: async () => (await services.evidence.summary()).recordsSinceReceipt,
-    exportBundle: (path) => services.evidence.export(path, undefined),
-    importReceipt: (path) => services.evidence.importReceipt(path),
-  };
-}
-
-async function post(url: string, body: Buffer, type = "application/x-tar"): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${url}/v1/bundles`, { method: "POST", headers: { "Content-Type": type }, body });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
 
 /** Reads the database through a connection of its own. */
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -56,6 +43,8 @@ async function journalOf(bundlePath: string): Promise<Buffer[]> {
 }
 
 let db: TestDatabase;
+/** POST /v1/bundles as the describe's laptop. */
+let post: (url: string, body: Buffer, type?: string) => Promise<{ status: number; json: Record<string, unknown> }>;
 beforeAll(async () => {
   db = await startTestDatabase();
 }, 120_000);
@@ -73,8 +62,9 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
 
   beforeAll(async () => {
     laptop = openLaptop();
-    itSide = await initIt();
+    itSide = await initCollectorIt();
     work = tempDir("fieldproof-collector-pg-");
+    post = (url, body, type) => postBundle(url, laptop.services, body, type);
     await laptop.services.evidence.trustIt(itSide.trustPath, false);
     appendRecords(laptop.services, 8);
     deviceId = laptop.services.identity.deviceId();
@@ -95,12 +85,15 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
     work?.cleanup();
   });
 
-  it("migrates an empty database to schema version 1, once", async () => {
-    expect(await query(db.url, "SELECT version, name FROM schema_version ORDER BY version")).toEqual([{ version: 1, name: "evidence" }]);
+  it("migrates an empty database to the latest schema version, once", async () => {
+    expect(await query(db.url, "SELECT version, name FROM schema_version ORDER BY version")).toEqual([
+      { version: 1, name: "evidence" },
+      { version: 2, name: "collector-devices" },
+    ]);
     // A second collector on the same database migrates nothing.
     const again = await openPostgresStore(itSide.dir.path, IT_PASSPHRASE, db.url);
     await again.close();
-    expect(await query(db.url, "SELECT count(*)::int AS n FROM schema_version")).toEqual([{ n: 1 }]);
+    expect(await query(db.url, "SELECT count(*)::int AS n FROM schema_version")).toEqual([{ n: 2 }]);
   });
 
   it("first sync: enrols the approved device, PostgreSQL holds every record and the head, the laptop applies the receipt", async () => {
@@ -162,14 +155,44 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
     expect(await digest(db.url)).toBe(before);
   });
 
-  it("refuses an unknown device, saying what to do, and keeps no row for it", async () => {
+  it("a new laptop waits for IT's approval (kept as pending, nothing imported), syncs once approved, and is refused and kept apart once revoked", async () => {
     const stranger = openLaptop();
     try {
       await stranger.services.evidence.trustIt(itSide.trustPath, false);
+      const fpr = stranger.services.identity.status().fingerprint!;
+      const strangerId = stranger.services.identity.deviceId();
       const before = await digest(db.url);
-      await expect(syncOnce(laptopPort(stranger.services), collector.url)).rejects.toThrow(/refused the upload \(unknown-device\).*--enrol.*evidence stays on this laptop/);
+      await expect(syncOnce(laptopPort(stranger.services), collector.url)).rejects.toThrow(/IT has not approved this laptop yet\. Give IT this laptop's fingerprint .*collector devices approve.*evidence stays on this laptop/);
+      const bundle = join(work.path, "stranger.tar");
+      await stranger.services.evidence.export(bundle, undefined);
+      const knocked = await postBundle(collector.url, stranger.services, readFileSync(bundle));
+      expect(knocked).toMatchObject({ status: 403, json: { refused: true, reason: "pending-approval" } });
       expect(await digest(db.url)).toBe(before);
-      expect(await query(db.url, "SELECT count(*)::int AS n FROM heads WHERE device_id = $1", [stranger.services.identity.deviceId()])).toEqual([{ n: 0 }]);
+      expect(await query(db.url, "SELECT status, device_id FROM collector_devices WHERE fingerprint = $1", [fpr])).toEqual([{ status: "pending", device_id: strangerId }]);
+      expect(await query(db.url, "SELECT count(*)::int AS n FROM heads WHERE device_id = $1", [strangerId])).toEqual([{ n: 0 }]);
+
+      const door = await openPostgresDoor(db.url);
+      try {
+        await door.door.approve(fpr, "it-operator", new Date().toISOString());
+        const synced = await syncOnce(laptopPort(stranger.services), collector.url);
+        expect(synced).toMatchObject({ status: "imported", receipt: { status: "imported" } });
+        const held = (await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM records WHERE device_id = $1", [strangerId]))[0]!.n;
+        expect(held).toBeGreaterThan(0);
+
+        await door.door.revoke(strangerId, "it-operator", new Date().toISOString());
+        appendRecords(stranger.services, 2, "after-revoke");
+        await expect(syncOnce(laptopPort(stranger.services), collector.url)).rejects.toThrow(/IT revoked this laptop \(key .*\) at the collector/);
+        const late = join(work.path, "late.tar");
+        await stranger.services.evidence.export(late, undefined);
+        const refused = await postBundle(collector.url, stranger.services, readFileSync(late));
+        expect(refused).toMatchObject({ status: 403, json: { refused: true, reason: "revoked" } });
+        expect(await query(db.url, "SELECT count(*)::int AS n FROM records WHERE device_id = $1", [strangerId])).toEqual([{ n: held }]);
+        expect(await query(db.url, "SELECT reason, fingerprint, bytes = octet_length(data) AS whole FROM quarantined_uploads")).toEqual([{ reason: "revoked", fingerprint: fpr, whole: true }]);
+        const listed = await door.door.list();
+        expect(listed.find((d) => d.fingerprint === fpr)).toMatchObject({ status: "revoked", enrolled: true, recordsHeld: held, quarantined: 1, decidedBy: "it-operator" });
+      } finally {
+        await door.close();
+      }
     } finally {
       await stranger.close();
       stranger.dir.cleanup();
@@ -177,16 +200,18 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
   });
 
   it("/metrics reads devices and records from PostgreSQL", async () => {
-    const text = await (await fetch(`${collector.url}/metrics`)).text();
+    const text = (await anonymous(`${collector.url}/metrics`)).text;
     const sample = (line: string): number => Number(new RegExp(`^${line.replace(/[{}"+.]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
-    expect(sample('fieldproof_collector_uploads_total{outcome="imported"}')).toBe(3);
+    const held = (await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM records"))[0]!.n;
+    expect(sample('fieldproof_collector_uploads_total{outcome="imported"}')).toBe(4);
     expect(sample('fieldproof_collector_uploads_total{outcome="already-imported"}')).toBe(1);
-    expect(sample('fieldproof_collector_uploads_total{outcome="refused"}')).toBe(2);
+    expect(sample('fieldproof_collector_uploads_total{outcome="refused"}')).toBe(3);
     expect(sample('fieldproof_collector_refusals_total{reason="tampered"}')).toBe(1);
-    expect(sample('fieldproof_collector_refusals_total{reason="unknown-device"}')).toBe(1);
-    expect(sample("fieldproof_collector_records_received_total")).toBe(15);
-    expect(sample("fieldproof_collector_devices")).toBe(1);
-    expect(sample("fieldproof_collector_records_held")).toBe(15);
+    expect(sample('fieldproof_collector_refusals_total{reason="pending-approval"}')).toBe(1);
+    expect(sample('fieldproof_collector_refusals_total{reason="revoked"}')).toBe(1);
+    expect(sample("fieldproof_collector_records_received_total")).toBe(held);
+    expect(sample("fieldproof_collector_devices")).toBe(2);
+    expect(sample("fieldproof_collector_records_held")).toBe(held);
   });
 
   it("keeps imported records append-only in the database itself", async () => {
@@ -197,7 +222,7 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
   it("refuses a database a newer Fieldproof migrated, and never shows the URL's password", async () => {
     await query(db.url, "INSERT INTO schema_version (version, name) VALUES (99, 'future')");
     try {
-      await expect(openPostgresStore(itSide.dir.path, IT_PASSPHRASE, db.url)).rejects.toThrow(/schema version 99, newer than this Fieldproof knows \(1\)\. Run the newer Fieldproof/);
+      await expect(openPostgresStore(itSide.dir.path, IT_PASSPHRASE, db.url)).rejects.toThrow(/schema version 99, newer than this Fieldproof knows \(2\)\. Run the newer Fieldproof/);
     } finally {
       await query(db.url, "DELETE FROM schema_version WHERE version = 99");
     }
@@ -220,8 +245,9 @@ describe("two `collector serve` processes on one PostgreSQL database: the same d
 
   beforeAll(async () => {
     laptop = openLaptop();
-    itSide = await initIt();
+    itSide = await initCollectorIt();
     work = tempDir("fieldproof-collector-race-");
+    post = (url, body, type) => postBundle(url, laptop.services, body, type);
     await laptop.services.evidence.trustIt(itSide.trustPath, false);
   });
   afterAll(async () => {

@@ -1,30 +1,23 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonLogger } from "../../main/collector/log";
 import { startCollector, type Collector } from "../../main/collector/server";
-import { openSqliteStore } from "../../main/collector/store";
-import { syncOnce, type SyncLaptop } from "../../main/collector/sync";
-import type { Services } from "../../main/services";
+import { syncOnce } from "../../main/collector/sync";
 import { BIN, runBin, runBinAsync } from "../support/cli";
-import { appendRecords, initIt, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
+import { anonymous, initCollectorIt, laptopPort, postBundle } from "../support/collector";
+import { appendRecords, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
 import { readEntries, writeEntries } from "../support/tar";
 import { tempDir } from "../support/tempDir";
-
-function laptopPort(services: Services): SyncLaptop {
-  return {
-    pending: async () => (await services.evidence.summary()).recordsSinceReceipt,
-    exportBundle: (path) => services.evidence.export(path, undefined),
-    importReceipt: (path) => services.evidence.importReceipt(path),
-  };
-}
+import type { CollectorDevice } from "../../shared/contract";
+import { openSqliteStore, sqliteDoor } from "../../main/collector/store";
+import { formatPin, makeCollectorTls, privateKeyPem } from "../../main/evidence/tls";
 
 async function post(url: string, body: Buffer, type = "application/x-tar"): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${url}/v1/bundles`, { method: "POST", headers: { "Content-Type": type }, body });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  return postBundle(url, laptop.services, body, type);
 }
 
 /** A port on 127.0.0.1 that nothing listens on (just released). */
@@ -36,8 +29,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
-  let laptop: Laptop;
+let laptop: Laptop;
+
+describe("IT collector (embedded SQLite): sync over pinned HTTPS on 127.0.0.1", () => {
   let itSide: ItSide;
   let collector: Collector;
   let work: ReturnType<typeof tempDir>;
@@ -56,7 +50,7 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
 
   beforeAll(async () => {
     laptop = openLaptop();
-    itSide = await initIt();
+    itSide = await initCollectorIt();
     work = tempDir("fieldproof-collector-");
     await laptop.services.evidence.trustIt(itSide.trustPath, false);
     appendRecords(laptop.services, 8);
@@ -78,11 +72,19 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
     work.cleanup();
   });
 
-  it("answers /healthz", async () => {
-    expect(collector.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${collector.url}/healthz`);
+  it("answers /healthz over HTTPS only, and /v1/bundles only to a laptop's device certificate", async () => {
+    expect(collector.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const res = await anonymous(`${collector.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok" });
+    expect(JSON.parse(res.text)).toMatchObject({ status: "ok" });
+    const plain = await fetch(collector.url.replace("https:", "http:") + "/healthz").then(
+      (r) => r.status,
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
+    );
+    expect(plain).not.toBe(200);
+    const nocert = await anonymous(`${collector.url}/v1/bundles`, "POST", Buffer.from("x"));
+    expect(nocert.status).toBe(401);
+    expect(JSON.parse(nocert.text)).toMatchObject({ refused: true, reason: "client-certificate-required" });
   });
 
   it("first sync: enrols the approved device, IT holds every record, the laptop applies the receipt", async () => {
@@ -150,7 +152,7 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
     expect(itStore((it) => it.repo.contentDigest())).toBe(before);
   });
 
-  it("refuses a body that is not a tar (Content-Type) and an unknown device, saying what to do", async () => {
+  it("refuses a body that is not a tar (Content-Type); a new laptop waits for IT's approval, then syncs; a revoked one is refused and kept apart", async () => {
     const wrongType = await post(collector.url, Buffer.from("{}"), "application/json");
     expect(wrongType.status).toBe(415);
     expect(wrongType.json).toMatchObject({ refused: true, reason: "unsupported-media-type" });
@@ -160,11 +162,51 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
       await stranger.services.evidence.trustIt(itSide.trustPath, false);
       const fpr = stranger.services.identity.status().fingerprint!;
       const before = itStore((it) => it.repo.contentDigest());
+      const escaped = fpr.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       await expect(syncOnce(laptopPort(stranger.services), collector.url)).rejects.toThrow(
-        new RegExp(`refused the upload \\(unknown-device\\).*${fpr.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*--enrol.*evidence stays on this laptop`),
+        new RegExp(`IT has not approved this laptop yet\\. Give IT this laptop's fingerprint ${escaped} .*collector devices approve.*evidence stays on this laptop`),
       );
-      expect(itStore((it) => it.repo.contentDigest())).toBe(before);
+      // Posting anyway: refused at the door, nothing read.
+      const exported = join(work.path, "stranger.tar");
+      await stranger.services.evidence.export(exported, undefined);
+      const knocked = await postBundle(collector.url, stranger.services, readFileSync(exported));
+      expect(knocked.status).toBe(403);
+      expect(knocked.json).toMatchObject({ refused: true, reason: "pending-approval" });
+      expect(String(knocked.json.message)).toContain(`waiting for IT's approval. IT: compare the fingerprint with the laptop's Settings › IT collector, then run fieldproof collector devices approve "${fpr}"`);
       expect((await stranger.services.evidence.summary()).lastReceipt).toBeNull();
+      const door = itSide.open();
+      try {
+        const listed = sqliteDoor(door).list() as CollectorDevice[];
+        expect(listed.find((d) => d.fingerprint === fpr)).toMatchObject({ status: "pending", enrolled: false, recordsHeld: 0 });
+        expect(itStore((it) => it.repo.recordCount())).toBe(itStore((it) => it.repo.recordCount(deviceId)));
+        expect(itStore((it) => it.repo.devices().length)).toBe(1);
+
+        // IT compares the fingerprint and approves it: the next sync enrols the laptop.
+        await sqliteDoor(door).approve(fpr.replace("SHA256:", "").toLowerCase(), "it-operator", new Date().toISOString());
+        const synced = await syncOnce(laptopPort(stranger.services), collector.url);
+        expect(synced).toMatchObject({ status: "imported", newRecords: synced.status === "nothing-to-send" ? 0 : synced.sent.records, receipt: { status: "imported" } });
+        const held = itStore((it) => it.repo.recordCount(stranger.services.identity.deviceId()));
+        expect(held).toBeGreaterThan(0);
+
+        // Revoked: refused, the upload kept apart, nothing merged, what IT held stays.
+        await sqliteDoor(door).revoke(stranger.services.identity.deviceId(), "it-operator", new Date().toISOString());
+        appendRecords(stranger.services, 2, "after-revoke");
+        await expect(syncOnce(laptopPort(stranger.services), collector.url)).rejects.toThrow(/IT revoked this laptop \(key .*\) at the collector\. Ask IT\./);
+        const late = join(work.path, "late.tar");
+        await stranger.services.evidence.export(late, undefined);
+        const refused = await postBundle(collector.url, stranger.services, readFileSync(late));
+        expect(refused.status).toBe(403);
+        expect(refused.json).toMatchObject({ refused: true, reason: "revoked" });
+        expect(String(refused.json.message)).toMatch(/kept apart for IT to look at, not imported/);
+        expect(itStore((it) => it.repo.recordCount(stranger.services.identity.deviceId()))).toBe(held);
+        const after = sqliteDoor(door).list() as CollectorDevice[];
+        expect(after.find((d) => d.fingerprint === fpr)).toMatchObject({ status: "revoked", enrolled: true, recordsHeld: held, quarantined: 1, decidedBy: "it-operator" });
+        // The USB path refuses a revoked device too (the same checks).
+        await expect(door.import(late, { receiptOut: join(work.path, "revoked.receipt") })).rejects.toThrow(/was revoked by IT\. Its records are not imported/);
+      } finally {
+        await door.close();
+      }
+      expect(itStore((it) => it.repo.contentDigest())).not.toBe(before);
     } finally {
       await stranger.close();
       stranger.dir.cleanup();
@@ -172,13 +214,17 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
   });
 
   it("says the evidence stays on the laptop when the collector is unreachable", async () => {
-    await expect(syncOnce(laptopPort(laptop.services), `http://127.0.0.1:${await closedPort()}`)).rejects.toThrow(
+    await expect(syncOnce(laptopPort(laptop.services), `https://127.0.0.1:${await closedPort()}`)).rejects.toThrow(
       /did not answer \(ECONNREFUSED\)\. The evidence stays on this laptop; sync again when connected, or export it to USB/,
     );
   });
 
-  it("refuses an answer that is not a collector's (a proxy or an impostor saying 200), applying nothing", async () => {
-    const impostor = createHttpServer((_req, res) => {
+  it("refuses a collector presenting another certificate, loudly, sending nothing; and an answer that is not a collector's", async () => {
+    const other = await makeCollectorTls([]);
+    let received = 0;
+    const impostor = createHttpsServer({ cert: other.certificatePem, key: privateKeyPem(other.keyDer) }, (req, res) => {
+      received += 1;
+      req.resume();
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ status: "imported", receipt: 42 }));
     });
@@ -186,31 +232,66 @@ describe("IT collector (embedded SQLite): sync over HTTP on 127.0.0.1", () => {
     const before = (await laptop.services.evidence.summary()).lastReceipt;
     try {
       const port = (impostor.address() as { port: number }).port;
-      await expect(syncOnce(laptopPort(laptop.services), `http://127.0.0.1:${port}`)).rejects.toThrow(
-        `http://127.0.0.1:${port} answered HTTP 200 with something that is not a Fieldproof collector's answer. Check the address.`,
+      const pinned = JSON.parse(readFileSync(itSide.trustPath, "utf8")) as { collector: { sha256: string } };
+      await expect(syncOnce(laptopPort(laptop.services), `https://127.0.0.1:${port}`)).rejects.toThrow(
+        `REFUSED, POSSIBLE IMPOSTOR: https://127.0.0.1:${port} presented certificate ${formatPin(other.sha256)}, not the collector certificate IT's trust file pins (${formatPin(pinned.collector.sha256)}).`,
       );
+      expect(received).toBe(0);
       expect((await laptop.services.evidence.summary()).lastReceipt).toEqual(before);
     } finally {
       await new Promise((done) => impostor.close(done));
     }
+    // The right certificate (a proxy holding the collector's key) answering something else: refused, not cast.
+    const tls = await (async () => {
+      const it = itSide.open();
+      try {
+        return await it.collectorTls();
+      } finally {
+        await it.close();
+      }
+    })();
+    const proxy = createHttpsServer({ cert: tls.certificatePem, key: tls.keyPem }, (req, res) => {
+      req.resume();
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ status: "imported", receipt: 42 }));
+    });
+    await new Promise<void>((done) => proxy.listen(0, "127.0.0.1", done));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      await expect(syncOnce(laptopPort(laptop.services), `https://127.0.0.1:${port}`)).rejects.toThrow(
+        `https://127.0.0.1:${port} answered HTTP 200 with something that is not a Fieldproof collector's answer. Check the address.`,
+      );
+      expect((await laptop.services.evidence.summary()).lastReceipt).toEqual(before);
+    } finally {
+      await new Promise((done) => proxy.close(done));
+    }
+    await expect(syncOnce(laptopPort(laptop.services), collector.url.replace("https:", "http:"))).rejects.toThrow(/must be https:\/\/ \(the collector speaks only HTTPS/);
   });
 
   it("/metrics counts uploads, records, devices, refusals by reason and latency", async () => {
-    const res = await fetch(`${collector.url}/metrics`);
-    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
+    const res = await anonymous(`${collector.url}/metrics`);
+    expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = res.text;
     const sample = (line: string): number => Number(new RegExp(`^${line.replace(/[{}"+.]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
-    expect(sample('fieldproof_collector_uploads_total{outcome="imported"}')).toBe(3);
+    // Uploads: the laptop's two syncs and one post, the stranger's sync once approved; one post held
+    // already; refused: no client certificate, tampered, wrong type, the stranger pending, the stranger revoked.
+    const held = itStore((it) => it.repo.recordCount());
+    expect(sample('fieldproof_collector_uploads_total{outcome="imported"}')).toBe(4);
     expect(sample('fieldproof_collector_uploads_total{outcome="already-imported"}')).toBe(1);
-    expect(sample('fieldproof_collector_uploads_total{outcome="refused"}')).toBe(3);
-    expect(sample("fieldproof_collector_records_received_total")).toBe(15);
+    expect(sample('fieldproof_collector_uploads_total{outcome="refused"}')).toBe(5);
+    expect(sample("fieldproof_collector_records_received_total")).toBe(held);
     expect(sample('fieldproof_collector_refusals_total{reason="tampered"}')).toBe(1);
-    expect(sample('fieldproof_collector_refusals_total{reason="unknown-device"}')).toBe(1);
+    expect(sample('fieldproof_collector_refusals_total{reason="pending-approval"}')).toBe(1);
+    expect(sample('fieldproof_collector_refusals_total{reason="revoked"}')).toBe(1);
+    expect(sample('fieldproof_collector_refusals_total{reason="client-certificate-required"}')).toBe(1);
     expect(sample('fieldproof_collector_refusals_total{reason="unsupported-media-type"}')).toBe(1);
-    expect(sample("fieldproof_collector_devices")).toBe(1);
-    expect(sample("fieldproof_collector_records_held")).toBe(15);
-    expect(sample("fieldproof_collector_sync_duration_seconds_count")).toBe(7);
-    expect(sample('fieldproof_collector_sync_duration_seconds_bucket{le="+Inf"}')).toBe(7);
+    // The plain-HTTP request to the HTTPS port: a failed handshake.
+    expect(sample('fieldproof_collector_refusals_total{reason="tls"}')).toBe(1);
+    expect(sample("fieldproof_collector_devices")).toBe(2);
+    expect(sample("fieldproof_collector_records_held")).toBe(held);
+    expect(held).toBeGreaterThan(15);
+    expect(sample("fieldproof_collector_sync_duration_seconds_count")).toBe(10);
+    expect(sample('fieldproof_collector_sync_duration_seconds_bucket{le="+Inf"}')).toBe(10);
     expect(text).toMatch(/^# TYPE fieldproof_collector_sync_duration_seconds histogram$/m);
   });
 });
@@ -232,7 +313,7 @@ describe("fieldproof collector serve and fieldproof sync (the built command)", (
   it("inits, serves, takes two syncs, and ends with exit 0 on SIGTERM", async () => {
     const init = runBin(["collector", "init"], env);
     expect(init.code).toBe(0);
-    expect(init.stdout).toMatch(/Start the collector: fieldproof collector serve --it-dir /);
+    expect(init.stdout).toMatch(/Collector certificate made: .*collector-tls\.pem \(laptops pin SHA256:[0-9A-F ]{39}\)\. Give laptops the new .*it-public\.json \(fieldproof it trust\), then start it: fieldproof collector serve --it-dir /);
     expect(runBin(["it", "trust", join(work.path, "it", "it-public.json")], env).code).toBe(0);
     const fingerprint = (JSON.parse(runBin(["info", "--json"], env).stdout) as { deviceFingerprint: string }).deviceFingerprint;
 
@@ -250,8 +331,8 @@ describe("fieldproof collector serve and fieldproof sync (the built command)", (
       });
       child.on("exit", () => reject(new Error(`serve ended early: ${stderr}`)));
     });
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect((await anonymous(`${url}/healthz`)).status).toBe(200);
 
     const started = performance.now();
     const first = await runBinAsync(["sync", "--collector", url], env);

@@ -9,6 +9,7 @@ import { PG_LATEST_VERSION, PG_MIGRATIONS } from "../../main/db/migrations/pg";
  */
 const RELEASED: Record<number, string> = {
   1: "5de05ef2ec8012eae42a658c63a6c587a15d28f1196c00e8441f156d48592733", // evidence
+  2: "7d32777b1cc95b58660cd6aaaa6097f566d63fd4eef662b2b29ef9377222a4ad", // collector-devices
 };
 
 const normalise = (sql: string): string => sql.replace(/\s+/g, " ").trim();

@@ -36,6 +36,7 @@ const RELEASED: Record<"laptop" | "it", Record<number, string>> = {
     6: "58672d962d783b83858ffe96e9c3b5048d3d3bf54b55d1fe7ee59a652a43bd02", // default-password-checks
     7: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers
     8: "2dc88352b7ebb0a7a7e13cf15990f69f2651c251eb05a3ddd471bb30d8c6f223", // handovers
+    9: "20203d8189ea952d95af2e0d73904ed0bf07e58410b1e90577c3707676da1972", // collector-pin
   },
   it: {
     1: "2c905c17579d01228b1a945c47a5d325cab2f1fc5c236ab223753db13ecec43f", // it-evidence
@@ -44,6 +45,7 @@ const RELEASED: Record<"laptop" | "it", Record<number, string>> = {
     4: "58672d962d783b83858ffe96e9c3b5048d3d3bf54b55d1fe7ee59a652a43bd02", // default-password-checks (the laptop's 6)
     5: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers (the laptop's 7)
     6: "2dc88352b7ebb0a7a7e13cf15990f69f2651c251eb05a3ddd471bb30d8c6f223", // handovers (the laptop's 8)
+    7: "dfb3a8d37d2df57ec6216bebe7b2d72b31a8aa59a6f159cfb39ebd000372e01c", // collector-devices (with the laptop's 9)
   },
 };
 

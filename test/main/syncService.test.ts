@@ -5,7 +5,8 @@ import { startCollector, type Collector } from "../../main/collector/server";
 import { openSqliteStore } from "../../main/collector/store";
 import { createServices, type Services } from "../../main/services";
 import type { SyncTimers } from "../../main/services/syncService";
-import { appendRecords, initIt, IT_PASSPHRASE, PASSPHRASE, type ItSide } from "../support/evidence";
+import { initCollectorIt } from "../support/collector";
+import { appendRecords, IT_PASSPHRASE, PASSPHRASE, type ItSide } from "../support/evidence";
 import { tempDir } from "../support/tempDir";
 
 /** Timers the test fires by hand: it sees each delay the service asks for. */
@@ -81,7 +82,7 @@ describe("SyncService: the laptop's automatic sync to a real collector on 127.0.
   const uploads = (): number => logLines.filter((l) => l.msg === "bundle imported").length;
 
   beforeAll(async () => {
-    itSide = await initIt();
+    itSide = await initCollectorIt();
     bay = laptop();
     await bay.services.evidence.trustIt(itSide.trustPath, false);
     appendRecords(bay.services, 5);
@@ -108,19 +109,20 @@ describe("SyncService: the laptop's automatic sync to a real collector on 127.0.
     }
   });
 
-  it("refuses an address that is not http(s) or carries credentials, and keeps none", () => {
-    expect(() => bay.services.sync.setCollector("ftp://127.0.0.1:21")).toThrow(/http:\/\/ or https:\/\//);
-    expect(() => bay.services.sync.setCollector("http://it:secret@127.0.0.1:8443")).toThrow(/must not contain a user name or password/);
-    expect(() => bay.services.sync.setCollector("not a url")).toThrow(/expects a URL such as http:\/\/127\.0\.0\.1:8443/);
+  it("refuses an address that is not https or carries credentials, and keeps none", () => {
+    expect(() => bay.services.sync.setCollector("ftp://127.0.0.1:21")).toThrow(/expects an https:\/\/ URL/);
+    expect(() => bay.services.sync.setCollector("http://127.0.0.1:8443")).toThrow(/must be https:\/\/ \(the collector speaks only HTTPS.*https:\/\/127\.0\.0\.1:8443\./);
+    expect(() => bay.services.sync.setCollector("https://it:secret@127.0.0.1:8443")).toThrow(/must not contain a user name or password/);
+    expect(() => bay.services.sync.setCollector("not a url")).toThrow(/expects a URL such as https:\/\/it-ws-01:8443/);
     expect(bay.services.settings.collectorUrl()).toBeNull();
   });
 
   it("collector down: unreachable since the first failed probe, with the records waiting; backs off", async () => {
-    bay.services.sync.setCollector(`http://127.0.0.1:${port}/`);
+    bay.services.sync.setCollector(`https://127.0.0.1:${port}/`);
     await bay.services.sync.probeNow();
     const waiting = (await bay.services.evidence.summary()).recordsSinceReceipt;
     const first = bay.services.sync.status();
-    expect(first).toMatchObject({ state: "unreachable", collectorUrl: `http://127.0.0.1:${port}`, recordsWaiting: waiting, reason: null });
+    expect(first).toMatchObject({ state: "unreachable", collectorUrl: `https://127.0.0.1:${port}`, recordsWaiting: waiting, reason: null });
     expect(waiting).toBeGreaterThan(5);
     expect(first.message).toMatch(/did not answer \(ECONNREFUSED\)\. The evidence stays on this laptop/);
     expect(bay.timers.delay()).toBe(30_000);
@@ -183,16 +185,18 @@ describe("SyncService: the laptop's automatic sync to a real collector on 127.0.
     expect(uploads()).toBe(before + 1);
   });
 
-  it("refused (device not enrolled): refused with the collector's reason, nothing applied, backs off", async () => {
+  it("a laptop IT has not approved: waits with its fingerprint for IT, uploads nothing, backs off", async () => {
     const stranger = laptop();
     try {
       await stranger.services.evidence.trustIt(itSide.trustPath, false);
       stranger.services.sync.setCollector(collector!.url);
       await stranger.services.sync.probeNow();
       const status = stranger.services.sync.status();
-      expect(status).toMatchObject({ state: "refused", reason: "unknown-device", recordsWaiting: (await stranger.services.evidence.summary()).recordsSinceReceipt });
+      const before = uploads();
+      expect(status).toMatchObject({ state: "refused", reason: "pending-approval", recordsWaiting: (await stranger.services.evidence.summary()).recordsSinceReceipt });
       expect(status.message).toContain(stranger.services.identity.status().fingerprint!);
-      expect(status.message).toMatch(/--enrol.*evidence stays on this laptop/);
+      expect(status.message).toMatch(/IT has not approved this laptop yet.*collector devices approve.*evidence stays on this laptop/);
+      expect(uploads()).toBe(before);
       expect((await stranger.services.evidence.summary()).lastReceipt).toBeNull();
       expect(stranger.timers.delay()).toBe(30_000);
     } finally {
@@ -214,8 +218,8 @@ describe("SyncService: the laptop's automatic sync to a real collector on 127.0.
       locked.services.identity.unlock(PASSPHRASE);
       locked.services.sync.deviceUnlocked();
       await locked.services.sync.probeNow();
-      // Not enrolled at this collector: it got as far as the upload.
-      expect(locked.services.sync.status()).toMatchObject({ state: "refused", reason: "unknown-device" });
+      // Not approved at this collector: it got as far as the door (its client certificate needs the key).
+      expect(locked.services.sync.status()).toMatchObject({ state: "refused", reason: "pending-approval" });
     } finally {
       await locked.close();
     }

@@ -19,3 +19,14 @@ describe("the status bar's words for the automatic sync", () => {
     expect(syncText({ ...base, state: "refused", reason: "something-new" }, now)?.text).toBe("IT: refused: something-new");
   });
 });
+
+describe("syncText: enrolment and pinning", () => {
+  const refused: SyncStatus = { ...base, state: "refused", collectorUrl: "https://it:8443", recordsWaiting: 3, since: "2026-12-03T08:15:00.000Z", message: "m" };
+  it("waiting for IT's approval is a warning, not a refusal", () => {
+    expect(syncText({ ...refused, reason: "pending-approval" })).toEqual({ text: "IT: waiting for IT to approve this laptop", tone: "warning" });
+  });
+  it("a changed collector certificate and a revocation are refusals in plain words", () => {
+    expect(syncText({ ...refused, reason: "collector-certificate-changed" })).toEqual({ text: "IT: refused: collector certificate changed", tone: "danger" });
+    expect(syncText({ ...refused, reason: "revoked" })).toEqual({ text: "IT: refused: IT revoked this laptop", tone: "danger" });
+  });
+});

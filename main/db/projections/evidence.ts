@@ -29,9 +29,10 @@ export const evidenceHandlers = {
   }) as ProjectionHandler<RecordDataOf<"technician.set">>,
   "it.trusted": ((sql, ctx, d) => {
     sql.run(
-      `INSERT INTO p_it_trust (device_id, key_name, public_key, fingerprint, age_recipient, trusted_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO p_it_trust (device_id, key_name, public_key, fingerprint, age_recipient, trusted_at, seq, collector_sha256, collector_certificate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(device_id, key_name) DO UPDATE SET public_key = excluded.public_key, fingerprint = excluded.fingerprint,
-         age_recipient = excluded.age_recipient, trusted_at = excluded.trusted_at, seq = excluded.seq`,
+         age_recipient = excluded.age_recipient, trusted_at = excluded.trusted_at, seq = excluded.seq,
+         collector_sha256 = excluded.collector_sha256, collector_certificate = excluded.collector_certificate`,
       ctx.deviceId,
       d.keyName,
       d.publicKey,
@@ -39,6 +40,8 @@ export const evidenceHandlers = {
       d.ageRecipient,
       ctx.recordedAt,
       ctx.seq,
+      d.collector?.sha256 ?? null,
+      d.collector?.certificate ?? null,
     );
   }) as ProjectionHandler<RecordDataOf<"it.trusted">>,
   "receipt.imported": ((sql, ctx, d) => {

@@ -1,7 +1,7 @@
 import { Button, Callout, Card, FormGroup, H2, InputGroup, Intent } from "@blueprintjs/core";
 import { useEffect, useState } from "react";
 import type { Settings } from "../../../../shared/contract";
-import { useWrite } from "../../useApi";
+import { useApi, useWrite } from "../../useApi";
 
 /**
  * IT's collector: when an address is set, the app probes it on start and on a timer and sends the
@@ -10,6 +10,9 @@ import { useWrite } from "../../useApi";
  */
 export function CollectorCard({ settings }: { readonly settings: Settings | undefined }): React.JSX.Element {
   const change = useWrite("settings.setCollector");
+  const summary = useApi("evidence.summary", {});
+  const fingerprint = summary.data?.device.fingerprint ?? null;
+  const pin = summary.data?.itTrust?.collectorPin ?? null;
   const [url, setUrl] = useState("");
   const [message, setMessage] = useState<{ intent: Intent; text: string }>();
 
@@ -34,9 +37,15 @@ export function CollectorCard({ settings }: { readonly settings: Settings | unde
   return (
     <Card className="fp-card" data-testid="collector-card">
       <H2 className="fp-card-title">IT collector</H2>
-      <p className="fp-card-note">The address of IT&apos;s collector (from IT, e.g. http://it-ws-01:8443). When the laptop can reach it, records IT has not receipted yet are sent and IT&apos;s receipt applied, without a click.</p>
-      <FormGroup label="Collector address" labelFor="collector-url" helperText="http:// or https://, host and port; no user name or password." className="fp-gap-top-small">
-        <InputGroup id="collector-url" size="large" value={url} placeholder="http://it-ws-01:8443" onValueChange={setUrl} />
+      <p className="fp-card-note">The address of IT&apos;s collector (from IT, e.g. https://it-ws-01:8443). When the laptop can reach it, records IT has not receipted yet are sent and IT&apos;s receipt applied, without a click.</p>
+      <dl className="fp-facts fp-facts-stacked" data-testid="collector-trust">
+        <dt>Collector certificate</dt>
+        <dd>{pin ? <code>{pin}</code> : "none pinned: install IT's it-public.json from `collector init` (IT keys, above)"}</dd>
+        <dt>This laptop, for IT to approve</dt>
+        <dd>{fingerprint ? <code data-testid="laptop-fingerprint">{fingerprint}</code> : "no device key yet"}</dd>
+      </dl>
+      <FormGroup label="Collector address" labelFor="collector-url" helperText="https://, host and port; no user name or password." className="fp-gap-top-small">
+        <InputGroup id="collector-url" size="large" value={url} placeholder="https://it-ws-01:8443" onValueChange={setUrl} />
       </FormGroup>
       <Button size="large" intent={Intent.PRIMARY} text="Save address" loading={change.busy} disabled={!settings || url.trim() === ""} onClick={() => void save(url.trim())} data-testid="collector-save" />{" "}
       <Button size="large" text="Clear" disabled={!settings?.collectorUrl || change.busy} onClick={() => void save(null)} />
