@@ -62,6 +62,11 @@ export class CollectorDoor {
     return this.find(fingerprint);
   }
 
+  /** The device id IT enrolled for this key (a certificate's id claim is not trusted), or null. */
+  async enrolledId(fingerprint: string): Promise<string | null> {
+    return (await this.table.enrolledByFingerprint(fingerprint))?.deviceId ?? null;
+  }
+
   list(): Awaitable<CollectorDevice[]> {
     return this.table.list();
   }

@@ -1,10 +1,10 @@
 import { randomBytes, type KeyObject } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { AppError } from "../../shared/domain/errors";
 import { BUNDLE_ENTRIES, BUNDLE_FORMAT, Envelope, SEALED_ENTRY, Statement, ZERO_HASH, type BundleManifest } from "../../shared/evidence";
 import { readBundle } from "../evidence/bundleReader";
-import { writeTarAtomically } from "../evidence/bundleWriter";
+import { syncDir, writeTarAtomically } from "../evidence/bundleWriter";
 import { canonicalFingerprint, fingerprintOf, keyIdOf, publicKeyFromPem } from "../evidence/crypto";
 import { originOf } from "../evidence/journal";
 import { EMPTY_ROOT, foldRange, leafHash, nodeHash } from "../evidence/merkle";
@@ -303,18 +303,5 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Directory fsync is not available everywhere (Windows); the rename itself is still atomic.
   }
 }

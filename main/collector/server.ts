@@ -134,7 +134,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const peer = await admitted(req, res, false);
       if (!peer) return;
       const access = await store.door.access(peer, new Date().toISOString());
-      const device = access === "approved" ? await deviceOf(peer) : null;
+      const device = access === "approved" ? await store.door.enrolledId(peer.fingerprint) : null;
       const held = device ? await store.held(device) : { treeSize: 0, rootHash: null };
       return send(res, 200, { access, fingerprint: peer.fingerprint, deviceId: device, treeSize: held.treeSize, rootHash: held.rootHash } satisfies CollectorDeviceState);
     }
@@ -147,11 +147,6 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     send(res, 404, { refused: true, reason: "not-found", message: `No such endpoint: ${path}. The collector serves GET /healthz, GET /metrics, GET /v1/state and POST /v1/bundles.` });
   }
 
-  /** The device id IT enrolled for this key, if any (a certificate's id claim is not trusted). */
-  async function deviceOf(peer: PeerDevice): Promise<string | null> {
-    const row = (await store.door.list()).find((d) => d.fingerprint === peer.fingerprint && d.enrolled);
-    return row?.deviceId ?? null;
-  }
 
   /**
    * The door: the laptop's client certificate names its device key. Refuses (and answers) a request

@@ -76,7 +76,8 @@ function addEntry(tar: ReturnType<typeof pack>, name: string, data: Buffer, mtim
   });
 }
 
-function syncDir(dir: string): void {
+/** fsyncs a directory after a rename into it, where the platform allows it. */
+export function syncDir(dir: string): void {
   try {
     const fd = openSync(dir, "r");
     try {

@@ -24,7 +24,7 @@ import { ItService } from "../../main/services/itService";
 import { APPROVER_PIN, IT_PASS, openBay, type Bay } from "../support/bay";
 import { runCli, type CliRun } from "../support/cli";
 import { appendRecords, initIt, openLaptop, type Laptop } from "../support/evidence";
-import { startTestDatabase, type TestDatabase } from "../support/postgres";
+import { query, startTestDatabase, type TestDatabase } from "../support/postgres";
 import { readEntries, writeEntries } from "../support/tar";
 import { tempDir } from "../support/tempDir";
 
@@ -74,16 +74,6 @@ async function runExport(args: readonly string[]): Promise<CliRun> {
   return { code, stdout, stderr };
 }
 
-/** Reads the database through a connection of its own. */
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 const sha256 = (data: Buffer): string => createHash("sha256").update(data).digest("hex");
 

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonLogger } from "../../main/collector/log";
 import { openPostgresDoor, openPostgresStore, redactDatabaseUrl } from "../../main/collector/pgStore";
@@ -11,20 +10,10 @@ import { compactRange, foldRange } from "../../main/evidence/merkle";
 import { BIN } from "../support/cli";
 import { anonymous, initCollectorIt, laptopPort, postBundle } from "../support/collector";
 import { appendRecords, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
-import { startTestDatabase, type TestDatabase } from "../support/postgres";
+import { query, startTestDatabase, type TestDatabase } from "../support/postgres";
 import { readEntries, writeEntries } from "../support/tar";
 import { tempDir } from "../support/tempDir";
 
-/** Reads the database through a connection of its own. */
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 /** Every row of the evidence tables, to show a refusal or a re-upload changed nothing. */
 async function digest(url: string): Promise<string> {

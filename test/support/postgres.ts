@@ -113,3 +113,14 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     throw new Error(`Could not start a throwaway PostgreSQL cluster with ${bin}: ${detail || (error as Error).message}`, { cause: error });
   }
 }
+
+/** Reads (or writes) the database through a connection of its own, as another process would. */
+export async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
