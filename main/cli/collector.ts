@@ -121,7 +121,7 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
   const operator = (): string => process.env.FIELDPROOF_OPERATOR ?? userInfo().username;
   const line = (d: CollectorDevice): string =>
     `${d.status.padEnd(8)} ${d.fingerprint}  ${d.name}${d.deviceId ? ` (${d.deviceId})` : ""}  records ${d.recordsHeld}` +
-    `${d.lastImportAt ? `, last import ${d.lastImportAt}` : ""}${d.lastSeenAt ? `, last seen ${d.lastSeenAt}` : ""}${d.quarantined ? `, ${d.quarantined} upload(s) kept apart after revocation` : ""}`;
+    `${d.lastImportAt ? `, last import ${d.lastImportAt}` : ""}${d.lastSeenAt ? `, last seen ${d.lastSeenAt}` : ""}${d.quarantined ? `, ${d.quarantined} upload(s) kept apart after revocation` : ""}${d.forks ? `, FORK: ${d.forks} upload(s) with a different history kept as evidence` : ""}`;
 
   storeOpts(devices.command("list").description("every device key that knocked or is enrolled, with its status"))
     .option("--json", "print the list as JSON")
@@ -153,20 +153,14 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
     .option("--json", "print the result as JSON")
     .action(async (opts: { collector: string; json?: boolean }) => {
       await ctx.unlock();
-      const result = await syncOnce(
-        {
-          pending: async () => (await ctx.invoke("evidence.summary", {})).recordsSinceReceipt,
-          exportBundle: (path) => ctx.job("evidence.export", { path }, "evidence.exportResult"),
-          importReceipt: (path) => ctx.invoke("evidence.importReceipt", { path }),
-          tls: () => ctx.services().evidence.collectorTls(),
-        },
-        opts.collector,
-      );
+      const result = await syncOnce(ctx.services().evidence.syncPort(), opts.collector, {
+        onProgress: opts.json ? undefined : (done, total) => io.progress(done, total, "records at IT"),
+      });
       if (opts.json) io.out(json(result));
       else if (result.status === "nothing-to-send") io.out("Nothing to sync: IT's last receipt covers every record on this laptop.");
       else
         io.out(
-          `Synced ${result.sent.records} record(s), seq ${result.sent.firstSeq}..${result.sent.lastSeq}, to ${opts.collector}: ` +
+          `Synced ${result.sent.records} record(s), seq ${result.sent.firstSeq}..${result.sent.lastSeq}, to ${opts.collector} in ${result.sent.chunks} upload(s): ` +
             `${result.status === "imported" ? `${result.newRecords} new at IT` : "IT already held them"}; receipt ${result.receipt.status === "imported" ? "applied" : "already held"}, IT holds records 0..${result.treeSize - 1}.`,
         );
     });

@@ -27,7 +27,8 @@ export class CollectorMetrics {
     this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
   }
 
-  render(store: { devices: number; records: number }): string {
+  /** `uploadsInFlight`: uploads being received or imported right now (the queue 503 protects). */
+  render(store: { devices: number; records: number; uploadsInFlight: number }): string {
     const lines: string[] = [];
     const metric = (name: string, type: string, help: string, samples: Array<[string, number]>): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -43,6 +44,7 @@ export class CollectorMetrics {
     );
     metric("fieldproof_collector_devices", "gauge", "Devices enrolled in the IT store.", [["", store.devices]]);
     metric("fieldproof_collector_records_held", "gauge", "Records held in the IT store, all devices.", [["", store.records]]);
+    metric("fieldproof_collector_uploads_in_flight", "gauge", "Uploads being received or imported now.", [["", store.uploadsInFlight]]);
     metric("fieldproof_collector_sync_duration_seconds", "histogram", "Time from an upload's arrival to its answer (receiving, verification and import).", [
       ...LATENCY_BUCKETS.map((b, i): [string, number] => [`_bucket{le="${b}"}`, this.bucketCounts[i]!]),
       [`_bucket{le="+Inf"}`, this.latencyCount],

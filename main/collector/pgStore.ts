@@ -148,13 +148,15 @@ function pgDoor(pool: pg.Pool): CollectorDoor {
         records_held: string | null;
         last_import_at: Date | null;
         quarantined: string;
+        forks: string;
       }>(
         `WITH keys AS (SELECT fingerprint FROM collector_devices UNION SELECT fingerprint FROM devices)
          SELECT k.fingerprint, coalesce(d.device_id, c.device_id) AS device_id, coalesce(d.name, c.name) AS name, c.status,
                 d.device_id IS NOT NULL AS enrolled, coalesce(c.first_seen_at, d.enrolled_at) AS first_seen_at, c.last_seen_at,
                 c.decided_at, c.decided_by, h.tree_size AS records_held,
                 (SELECT max(imported_at) FROM bundles b WHERE b.device_id = d.device_id) AS last_import_at,
-                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint) AS quarantined
+                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint AND q.reason <> 'fork') AS quarantined,
+                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint AND q.reason = 'fork') AS forks
          FROM keys k LEFT JOIN collector_devices c ON c.fingerprint = k.fingerprint LEFT JOIN devices d ON d.fingerprint = k.fingerprint
          LEFT JOIN heads h ON h.device_id = d.device_id
          ORDER BY first_seen_at, k.fingerprint`,
@@ -172,6 +174,7 @@ function pgDoor(pool: pg.Pool): CollectorDoor {
         recordsHeld: Number(r.records_held ?? 0),
         lastImportAt: iso(r.last_import_at),
         quarantined: Number(r.quarantined),
+        forks: Number(r.forks),
       }));
     },
     async quarantine(q) {

@@ -12,7 +12,8 @@ export type RefusalReason =
   | "enrolment-mismatch"
   | "fork"
   | "gap"
-  | "replay"
+  | "busy"
+  | "overloaded"
   | "too-large"
   | "unsupported-media-type"
   | "internal";
@@ -28,7 +29,8 @@ export const REFUSAL_STATUS: Record<RefusalReason, number> = {
   "enrolment-mismatch": 403,
   fork: 409,
   gap: 409,
-  replay: 409,
+  busy: 429,
+  overloaded: 503,
   "too-large": 413,
   "unsupported-media-type": 415,
   internal: 500,
@@ -47,7 +49,6 @@ export function refusalReason(error: unknown): RefusalReason {
   if (error.code === "FORBIDDEN" && m.includes("was revoked by IT")) return "revoked";
   if (m.includes("FORK DETECTED")) return "fork";
   if (m.includes("(gap)")) return "gap";
-  if (error.code === "CONFLICT" && m.startsWith("Replay refused")) return "replay";
   if (m.startsWith("This is not a valid Fieldproof bundle")) return "malformed";
   if (error.code === "INTEGRITY_ERROR") return "tampered";
   return "internal";

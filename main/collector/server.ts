@@ -30,6 +30,8 @@ export interface CollectorOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly maxBundleBytes?: number;
+  /** Uploads waiting for the import queue before more are answered 503 with Retry-After (default 64). */
+  readonly maxQueuedUploads?: number;
   /** Device key fingerprints IT approves at start (as `collector devices approve` does). */
   readonly enrol?: readonly string[];
   /** The collector's certificate and key; default: the IT folder's (store.tls()). HTTPS only. */
@@ -52,10 +54,16 @@ class Refusal extends Error {
   constructor(
     readonly reason: RefusalReason,
     message: string,
+    /** Seconds the laptop should wait before asking again (429 and 503). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
 }
+
+/** How long a laptop is asked to wait when its own upload is already in flight, or the queue is full. */
+const BUSY_RETRY_S = 2;
+const OVERLOADED_RETRY_S = 5;
 
 /**
  * The IT collector, HTTPS only: its own self-signed certificate (laptops pin it), and each laptop's
@@ -71,7 +79,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const tls = options.tls ?? (await store.tls());
   const metrics = new CollectorMetrics();
   const spool = mkdtempSync(join(tmpdir(), "fieldproof-collector-"));
+  const maxQueued = options.maxQueuedUploads ?? 64;
   let closing = false;
+  // Uploads received or waiting to import, and the devices they are from: one device uploads one
+  // chunk at a time (its next chunk starts where this one ends), so a second at once waits (429).
+  let queued = 0;
+  const uploading = new Set<string>();
   // One import at a time: better-sqlite3 is synchronous but verification awaits, and two uploads
   // of one device must not both read the same head. The queue also lets shutdown wait for them.
   let queue: Promise<unknown> = Promise.resolve();
@@ -116,6 +129,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const path = (req.url ?? "/").split("?")[0];
     if (closing) {
       res.setHeader("Connection", "close");
+      res.setHeader("Retry-After", String(OVERLOADED_RETRY_S));
       return send(res, 503, { refused: true, reason: "shutting-down", message: "The collector is shutting down. Sync again in a moment." });
     }
     if (path === "/healthz") {
@@ -126,7 +140,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (req.method !== "GET") return methodNotAllowed(res, "GET");
       const stats = await store.stats();
       res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
-      res.end(metrics.render(stats));
+      res.end(metrics.render({ ...stats, uploadsInFlight: queued }));
       return;
     }
     if (path === "/v1/state") {
@@ -197,11 +211,32 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     metrics.refusal(refusal.reason);
     log.warn("request refused", { reason: refusal.reason, message: refusal.message });
     if (!req.complete) res.setHeader("Connection", "close");
+    if (refusal.retryAfter !== undefined) res.setHeader("Retry-After", String(refusal.retryAfter));
     send(res, REFUSAL_STATUS[refusal.reason], { refused: true, reason: refusal.reason, message: refusal.message } satisfies RefusalAnswer);
   }
 
   async function upload(req: IncomingMessage, res: ServerResponse, started: number, peer: PeerDevice): Promise<void> {
+    if (uploading.has(peer.fingerprint)) {
+      metrics.upload("refused", (performance.now() - started) / 1000);
+      return refuseRequest(req, res, new Refusal("busy", `An upload from this laptop (key ${peer.fingerprint}) is already being imported; send the next chunk when it is answered. ${NOTHING}`, BUSY_RETRY_S));
+    }
+    if (queued >= maxQueued) {
+      metrics.upload("refused", (performance.now() - started) / 1000);
+      return refuseRequest(req, res, new Refusal("overloaded", `The collector is importing ${queued} uploads and takes no more for a moment. ${NOTHING} The laptop tries again by itself.`, OVERLOADED_RETRY_S));
+    }
+    uploading.add(peer.fingerprint);
+    queued++;
+    try {
+      await receive(req, res, started, peer);
+    } finally {
+      queued--;
+      uploading.delete(peer.fingerprint);
+    }
+  }
+
+  async function receive(req: IncomingMessage, res: ServerResponse, started: number, peer: PeerDevice): Promise<void> {
     const file = join(spool, `${randomUUID()}.tar`);
+    let sha256: string | undefined;
     try {
       const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
       if (type !== BUNDLE_CONTENT_TYPE) {
@@ -209,8 +244,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       }
       const declared = Number(req.headers["content-length"] ?? "0");
       if (declared > maxBytes) throw tooLarge(maxBytes);
-      const sha256 = await spoolBody(req, file, maxBytes);
-      const answer = await serialised(() => importSpooled(file, sha256, peer));
+      const digest = await spoolBody(req, file, maxBytes);
+      sha256 = digest;
+      const answer = await serialised(() => importSpooled(file, digest, peer));
       metrics.upload(answer.status, (performance.now() - started) / 1000, answer.newRecords);
       log.info(answer.status === "imported" ? "bundle imported" : "bundle already held", {
         deviceId: answer.deviceId,
@@ -225,6 +261,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     } catch (error) {
       const refusal = error instanceof Refusal ? error : new Refusal(refusalReason(error), error instanceof AppError ? error.message : "The collector failed on this upload; see its log. Nothing was imported.");
       if (refusal.reason === "internal") log.error("upload failed", { error: error instanceof Error ? error.message : String(error) });
+      if (refusal.reason === "fork" && sha256 !== undefined) await keepFork(peer, sha256, file);
       metrics.refusal(refusal.reason);
       metrics.upload("refused", (performance.now() - started) / 1000);
       log.warn("upload refused", { reason: refusal.reason, message: refusal.message });
@@ -233,6 +270,16 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       send(res, REFUSAL_STATUS[refusal.reason], { refused: true, reason: refusal.reason, message: refusal.message } satisfies RefusalAnswer);
     } finally {
       rmSync(file, { force: true });
+    }
+  }
+
+  /** A fork is evidence: the upload is kept beside the record IT holds at that seq, and the device is flagged. */
+  async function keepFork(peer: PeerDevice, sha256: string, file: string): Promise<void> {
+    try {
+      await store.door.quarantine(peer, "fork", sha256, readFileSync(file), new Date().toISOString());
+      log.error("FORK: upload kept as evidence", { fingerprint: peer.fingerprint, name: peer.name, deviceId: peer.deviceId, sha256 });
+    } catch (error) {
+      log.error("FORK: upload could not be kept", { fingerprint: peer.fingerprint, sha256, error: error instanceof Error ? error.message : String(error) });
     }
   }
 

@@ -197,6 +197,7 @@ export class ItRepository {
           records_held: number | null;
           last_import_at: string | null;
           quarantined: number;
+          forks: number;
         }
       >(
         `WITH keys AS (SELECT fingerprint FROM collector_devices UNION SELECT fingerprint FROM devices)
@@ -204,7 +205,8 @@ export class ItRepository {
                 d.device_id IS NOT NULL AS enrolled, coalesce(c.first_seen_at, d.enrolled_at) AS first_seen_at, c.last_seen_at,
                 c.decided_at, c.decided_by, h.tree_size AS records_held,
                 (SELECT max(imported_at) FROM bundles b WHERE b.device_id = d.device_id) AS last_import_at,
-                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint) AS quarantined
+                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint AND q.reason <> 'fork') AS quarantined,
+                (SELECT count(*) FROM quarantined_uploads q WHERE q.fingerprint = k.fingerprint AND q.reason = 'fork') AS forks
          FROM keys k LEFT JOIN collector_devices c ON c.fingerprint = k.fingerprint LEFT JOIN devices d ON d.fingerprint = k.fingerprint
          LEFT JOIN device_heads h ON h.device_id = d.device_id
          ORDER BY first_seen_at, k.fingerprint`,
@@ -223,6 +225,7 @@ export class ItRepository {
       recordsHeld: r.records_held ?? 0,
       lastImportAt: r.last_import_at,
       quarantined: r.quarantined,
+      forks: r.forks,
     }));
   }
 

@@ -114,6 +114,23 @@ export class JournalRepository {
     );
   }
 
+  /**
+   * The last seq of a chunk that starts at `fromSeq` and whose records' envelopes fit in `maxBytes`
+   * (at least `fromSeq` itself, however large that record is); null when the journal ends before it.
+   */
+  chunkEnd(fromSeq: number, maxBytes: number): number | null {
+    let last: number | null = null;
+    let bytes = 0;
+    for (const row of this.db
+      .prepare<[number], { seq: number; n: number }>("SELECT seq, length(CAST(envelope AS BLOB)) + 1 AS n FROM records WHERE seq >= ? ORDER BY seq")
+      .iterate(fromSeq)) {
+      bytes += row.n;
+      if (last !== null && bytes > maxBytes) break;
+      last = row.seq;
+    }
+    return last;
+  }
+
   leafHashes(size: number): Buffer[] {
     return this.db
       .prepare<[number], { leaf_hash: Buffer }>("SELECT leaf_hash FROM records WHERE seq < ? ORDER BY seq")

@@ -105,10 +105,11 @@ export class RotationRepository {
   }
 
   /** Sealed secrets whose pending record IT has not receipted yet: they travel with every export. */
-  sealedForExport(): { name: string; data: Buffer }[] {
+  /** The sealed secrets IT has no receipt for yet; with `upToSeq`, only those a record up to that seq names. */
+  sealedForExport(upToSeq?: number): { name: string; data: Buffer }[] {
     return this.db
-      .prepare<[], { file: string; data: Buffer }>("SELECT file, data FROM sealed_secrets ORDER BY pending_seq")
-      .all()
+      .prepare<[number], { file: string; data: Buffer }>("SELECT file, data FROM sealed_secrets WHERE pending_seq <= ? ORDER BY pending_seq")
+      .all(upToSeq ?? Number.MAX_SAFE_INTEGER)
       .map((r) => ({ name: r.file, data: r.data }));
   }
 

@@ -14,6 +14,8 @@ export interface ExportOptions {
   readonly out: string;
   /** First seq to include; default: just after what IT has receipted. */
   readonly fromSeq?: number | undefined;
+  /** Last seq to include, and the size its checkpoint signs (toSeq + 1); default: the journal's head. A sync sends the log in chunks this way. */
+  readonly toSeq?: number | undefined;
   readonly appVersion: string;
   readonly now: () => Date;
   /** Sealed secrets to carry (sealed/<name>.age). */
@@ -33,12 +35,17 @@ export interface ExportSummary {
   readonly rootHash: string;
 }
 
-/** Writes the records IT has not receipted yet, with a signed checkpoint over the whole log. */
+/** Writes the records IT has not receipted yet (or the range asked for), with a signed checkpoint over the log up to its last record. */
 export async function exportBundle(options: ExportOptions): Promise<ExportSummary> {
   const { repo, identity } = options;
   const device = identity.ensureDevice();
   const row = repo.device()!;
-  const head = repo.head();
+  const journalHead = repo.head();
+  if (options.toSeq !== undefined && (options.toSeq < 0 || options.toSeq >= journalHead.size)) {
+    throw new AppError("INVALID_REQUEST", `There is no record ${options.toSeq}: the journal holds seq 0..${journalHead.size - 1}.`);
+  }
+  // The bundle's log ends at its last record: its checkpoint signs that size, as a witness expects.
+  const head = { size: options.toSeq === undefined ? journalHead.size : options.toSeq + 1 };
   const receipt = repo.latestReceipt(device.id);
   const first = options.fromSeq ?? receipt?.treeSize ?? 0;
   if (first < 0 || first > head.size) throw new AppError("INVALID_REQUEST", `There is no record ${first}: the journal holds seq 0..${head.size - 1}.`);

@@ -92,7 +92,7 @@ export function createServices(config: ServicesConfig): Services {
     identity,
     appVersion: APP_VERSION,
     now,
-    sealedForExport: () => rotationRepo.sealedForExport(),
+    sealedForExport: (upToSeq) => rotationRepo.sealedForExport(upToSeq),
     onReceipt: (treeSize) => rotationRepo.releaseSealed(treeSize),
   });
   const settings = new SettingsService({
@@ -166,16 +166,7 @@ export function createServices(config: ServicesConfig): Services {
   const sync = new SyncService({
     collectorUrl: () => settings.collectorUrl(),
     setCollectorUrl: (url) => settings.setCollectorUrl(url),
-    laptop: {
-      // What is worth a sync: IT's receipt record alone is not (else every sync would ask for another).
-      pending: async () => {
-        const summary = await evidence.summary();
-        return summary.lastReceipt ? evidence.changesSinceReceipt() : summary.recordsSinceReceipt;
-      },
-      exportBundle: (path) => evidence.export(path, undefined),
-      importReceipt: (path) => evidence.importReceipt(path),
-      tls: () => evidence.collectorTls(),
-    },
+    laptop: evidence.syncPort(),
     now,
     timers: config.sync?.timers ?? REAL_TIMERS,
     probeMs: config.sync?.probeMs ?? 15_000,

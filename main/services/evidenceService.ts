@@ -8,7 +8,7 @@ import { exportBundle, type ExportSummary } from "../evidence/exportBundle";
 import type { Identity } from "../evidence/identity";
 import { parseTrustFile } from "../evidence/itKeys";
 import { deviceClientCertificate, formatPin, type DeviceTls } from "../evidence/tls";
-import type { CollectorTlsTrust } from "./syncService";
+import type { CollectorTlsTrust, SyncLaptop } from "./syncService";
 import { checkSignatures, journalKeysBefore } from "../evidence/keyRing";
 import { originOf } from "../evidence/journal";
 import { foldRange, compactRange } from "../evidence/merkle";
@@ -21,7 +21,8 @@ export interface EvidenceServiceDeps {
   readonly appVersion: string;
   readonly now: () => Date;
   /** Sealed secrets that still travel with each export until IT receipts them (rotation issue). */
-  readonly sealedForExport?: () => readonly BundleFile[];
+  /** Sealed secrets not yet receipted by IT; with `upToSeq`, only those named by records up to that seq. */
+  readonly sealedForExport?: (upToSeq?: number) => readonly BundleFile[];
   /** Called after a receipt is imported with the tree size IT now holds. */
   readonly onReceipt?: (treeSize: number) => void;
 }
@@ -100,6 +101,30 @@ export class EvidenceService {
       now: this.deps.now,
       sealed: this.deps.sealedForExport?.() ?? [],
       onProgress,
+    });
+  }
+
+  /** How many records the journal holds (its next seq). */
+  journalSize(): number {
+    return this.deps.repo.head().size;
+  }
+
+  /**
+   * One chunk of a sync: the records from `fromSeq` whose envelopes fit in `maxBytes` (at least one),
+   * with a checkpoint signed at the chunk's end and the sealed secrets its records name.
+   */
+  async exportChunk(out: string, fromSeq: number, maxBytes: number): Promise<ExportSummary> {
+    const last = this.deps.repo.chunkEnd(fromSeq, maxBytes);
+    if (last === null) throw new AppError("INVALID_REQUEST", `There is no record ${fromSeq}: the journal holds seq 0..${this.journalSize() - 1}.`);
+    return exportBundle({
+      repo: this.deps.repo,
+      identity: this.deps.identity,
+      out,
+      fromSeq,
+      toSeq: last,
+      appVersion: this.deps.appVersion,
+      now: this.deps.now,
+      sealed: this.deps.sealedForExport?.(last) ?? [],
     });
   }
 
@@ -208,6 +233,24 @@ export class EvidenceService {
     });
     onProgress?.(total, total);
     return { records: total };
+  }
+
+  /**
+   * The laptop's side of a sync (the app's automatic sync, `fieldproof sync` and the tests use this one):
+   * what is worth sending (IT's receipt record alone is not, else every sync would ask for another),
+   * chunked exports, and the receipt import the USB path uses.
+   */
+  syncPort(): SyncLaptop {
+    return {
+      pending: async () => {
+        const summary = await this.summary();
+        return summary.lastReceipt ? this.changesSinceReceipt() : summary.recordsSinceReceipt;
+      },
+      journalSize: async () => this.journalSize(),
+      exportChunk: (path, fromSeq, maxBytes) => this.exportChunk(path, fromSeq, maxBytes),
+      importReceipt: (path) => this.importReceipt(path),
+      tls: () => this.collectorTls(),
+    };
   }
 
   /** Records after IT's last receipt other than receipt imports: what IT is really missing. */

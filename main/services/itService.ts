@@ -286,7 +286,7 @@ export type ImportPlan =
 /**
  * The checks behind every import, written once for every store: verifies the parsed bundle against
  * the device's enrolment and what IT holds (read through `view`), and says what to apply, that it
- * is all held already, or refuses with an AppError (signatures, chain, fork, gap, replay, Merkle
+ * is all held already, or refuses with an AppError (signatures, chain, fork, gap, Merkle
  * root, checkpoint). Writes nothing.
  */
 export async function planImport(
@@ -349,15 +349,11 @@ export async function planImport(
   if (previousRoot !== m.previous.rootHash) {
     throw new AppError("INTEGRITY_ERROR", `FORK DETECTED: the bundle's log before seq ${m.range.first} is not the log IT holds for this device. Nothing was imported.`);
   }
-  if (m.treeSize < head.treeSize) {
-    throw new AppError(
-      "CONFLICT",
-      `Replay refused: this bundle ends at seq ${m.range.last}, but IT already holds this device's records up to seq ${head.treeSize - 1} from a later bundle. Nothing was imported.`,
-    );
-  }
-  if (m.treeSize === head.treeSize) {
-    // Everything is held: importing the same bundle (or a re-export of it) again changes nothing.
-    return { kind: "held", outcome: { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: false, newRecords: 0, range: m.range, treeSize: m.treeSize } };
+  if (m.treeSize <= head.treeSize) {
+    // Everything is held: the same bundle again, a re-export of it, or an older chunk of the same log
+    // (its records and the tree before it match what IT holds, checked above) changes nothing. A sync
+    // that was cut off and sends a chunk again relies on this.
+    return { kind: "held", outcome: { status: "already-imported", deviceId: m.device.id, deviceName: m.device.name, deviceFingerprint: bundleFingerprint, enrolled: false, newRecords: 0, range: m.range, treeSize: head.treeSize } };
   }
 
   const fresh = result.records.filter((r) => r.seq >= head.treeSize);

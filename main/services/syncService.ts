@@ -11,12 +11,17 @@ import { formatPin } from "../evidence/tls";
 /** How a bundle travels to the collector (the collector's server checks the same type). */
 export const BUNDLE_CONTENT_TYPE = "application/x-tar";
 
-/** What a sync needs from the laptop: the export and receipt import the USB path uses. */
+/** A sync sends the log in chunks of at most this many bytes of records (the sealed secrets they name ride along). */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** What a sync needs from the laptop: its journal, chunked exports, and the receipt import the USB path uses. */
 export interface SyncLaptop {
-  /** Records not yet covered by IT's receipt (0: nothing to send). */
+  /** Records not yet covered by IT's receipt that are worth a sync (0: nothing to send). */
   pending(): Promise<number>;
-  /** Writes the bundle of every record after IT's last receipt to `path` (the `export` use case). */
-  exportBundle(path: string): Promise<{ firstSeq: number; lastSeq: number; records: number; bytes: number }>;
+  /** How many records the journal holds (its next seq). */
+  journalSize(): Promise<number>;
+  /** Writes a bundle of the records from `fromSeq` that fit in `maxBytes` (at least one), its checkpoint at the chunk's end. */
+  exportChunk(path: string, fromSeq: number, maxBytes: number): Promise<{ firstSeq: number; lastSeq: number; records: number; bytes: number }>;
   /** Applies IT's receipt from `path` (the `receipt import` use case). */
   importReceipt(path: string): Promise<{ status: "imported" | "already-held"; treeSize: number; cosignedAt: string }>;
   /** The collector pin from IT's trust file and the laptop's client certificate (EvidenceService.collectorTls). */
@@ -35,7 +40,8 @@ export type SyncResult =
   | { readonly status: "nothing-to-send" }
   | {
       readonly status: "imported" | "already-imported";
-      readonly sent: { readonly firstSeq: number; readonly lastSeq: number; readonly records: number; readonly bytes: number };
+      /** What this sync sent: from the first seq IT did not hold to the last, in `chunks` uploads. */
+      readonly sent: { readonly firstSeq: number; readonly lastSeq: number; readonly records: number; readonly bytes: number; readonly chunks: number };
       readonly newRecords: number;
       readonly treeSize: number;
       readonly receipt: { readonly status: "imported" | "already-held"; readonly treeSize: number; readonly cosignedAt: string };
@@ -115,7 +121,7 @@ export function collectorRequest(
   url: URL,
   trust: CollectorTlsTrust,
   init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: Buffer; timeoutMs: number },
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; retryAfter: string | null }> {
   return new Promise((resolve, reject) => {
     const agent = pinnedAgent(trust.pinSha256);
     const req = request(
@@ -131,7 +137,10 @@ export function collectorRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () => {
+          const retryAfter = res.headers["retry-after"];
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), retryAfter: typeof retryAfter === "string" ? retryAfter : null });
+        });
         res.on("error", reject);
       },
     );
@@ -202,37 +211,140 @@ function refusalOf(collector: string, status: number, reply: unknown): AppError 
   return new SyncRefused(refusal.data.reason, message);
 }
 
-/** One sync: export after the last receipt, upload it, apply the receipt the collector answers. */
-export async function syncOnce(laptop: SyncLaptop, collector: string, options: { timeoutMs?: number } = {}): Promise<SyncResult> {
+/** The collector is overloaded (429/503) and stayed so after the laptop waited as it asked. */
+export class CollectorBusy extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super("UNREACHABLE", message);
+  }
+}
+
+/** Retry-After as milliseconds: delay-seconds or an HTTP date (IMF-fixdate); null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: Date = new Date()): number | null {
+  if (header === null) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+}
+
+export interface SyncOptions {
+  readonly timeoutMs?: number;
+  /** Bytes of records per upload (default CHUNK_BYTES). */
+  readonly chunkBytes?: number;
+  /** After each chunk IT holds: records sent so far of this sync's total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Waits between retries of a busy collector (tests shorten it). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** 0..1, the jitter of those waits. */
+  readonly random?: () => number;
+}
+
+/** How long the laptop waits at most for a busy collector, and how many times it asks again per chunk. */
+const BUSY_WAIT_MAX_MS = 30_000;
+const BUSY_TRIES = 3;
+
+/**
+ * One sync, as a witness protocol: ask what the collector holds of this laptop's log (GET /v1/state),
+ * send the records after that in bounded chunks, each checked and applied by the collector in one
+ * transaction, and apply the receipt the last chunk is answered with. An interrupted sync resumes from
+ * what the collector holds; a chunk sent twice changes nothing there.
+ */
+export async function syncOnce(laptop: SyncLaptop, collector: string, options: SyncOptions = {}): Promise<SyncResult> {
   const endpoint = new URL("/v1/bundles", collectorOrigin(collector));
   if ((await laptop.pending()) === 0) return { status: "nothing-to-send" };
   const trust = await laptop.tls();
   // Asked first: an unreachable collector, or one that has not let this laptop in, costs no export.
-  admittedOrThrow(await collectorState(laptop, collector));
+  const state = await collectorState(laptop, collector);
+  admittedOrThrow(state);
+  const size = await laptop.journalSize();
+  if (state.treeSize > size) {
+    throw new SyncRefused(
+      "ahead",
+      `IT's collector holds ${state.treeSize} records of this laptop's log, but the laptop has only ${size}: its store was restored from an older copy or replaced. Nothing was sent. Tell IT; do not make changes on this laptop until IT has looked (fieldproof collector export --device ${state.deviceId ?? "ID"} gives IT's copy).`,
+    );
+  }
+  // IT holds every record but the laptop has no receipt for them (the answer was lost): the last
+  // record again is a no-op there, and its answer carries the receipt.
+  const from = state.treeSize === size ? size - 1 : state.treeSize;
+  const total = size - from;
   const work = mkdtempSync(join(tmpdir(), "fieldproof-sync-"));
   const started = performance.now();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  let next = from;
+  let bytes = 0;
+  let chunks = 0;
+  let newRecords = 0;
+  let answer: UploadAnswer | undefined;
   try {
-    const bundlePath = join(work, "sync.tar");
-    const sent = await laptop.exportBundle(bundlePath);
-    const body = readFileSync(bundlePath);
+    options.onProgress?.(0, total);
+    while (next < size) {
+      const bundlePath = join(work, `chunk-${chunks}.tar`);
+      const chunk = await laptop.exportChunk(bundlePath, next, options.chunkBytes ?? CHUNK_BYTES);
+      const body = readFileSync(bundlePath);
+      rmSync(bundlePath, { force: true });
+      answer = await uploadChunk(endpoint, trust, body, collector, { timeoutMs: options.timeoutMs ?? 300_000, sleep, random });
+      chunks++;
+      bytes += chunk.bytes;
+      newRecords += answer.newRecords;
+      if (answer.treeSize <= chunk.lastSeq) throw new AppError("PROTOCOL_ERROR", `${collector} answered the upload of records ${chunk.firstSeq}..${chunk.lastSeq} with tree size ${answer.treeSize}; a collector that took them holds at least ${chunk.lastSeq + 1}. ${KEEP}`);
+      next = chunk.lastSeq + 1;
+      options.onProgress?.(next - from, total);
+    }
+    const receiptPath = join(work, "sync.receipt");
+    writeFileSync(receiptPath, answer!.receipt);
+    const receipt = await laptop.importReceipt(receiptPath);
+    return {
+      status: newRecords > 0 ? "imported" : "already-imported",
+      sent: { firstSeq: from, lastSeq: size - 1, records: total, bytes, chunks },
+      newRecords,
+      treeSize: answer!.treeSize,
+      receipt,
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** POST one chunk; a busy collector (429/503 with Retry-After) is asked again after the wait it names, with jitter, a few times. */
+async function uploadChunk(
+  endpoint: URL,
+  trust: CollectorTlsTrust,
+  body: Buffer,
+  collector: string,
+  o: { timeoutMs: number; sleep: (ms: number) => Promise<void>; random: () => number },
+): Promise<UploadAnswer> {
+  for (let attempt = 1; ; attempt++) {
     let response;
     try {
-      response = await collectorRequest(endpoint, trust, { method: "POST", headers: { "Content-Type": BUNDLE_CONTENT_TYPE }, body, timeoutMs: options.timeoutMs ?? 300_000 });
+      response = await collectorRequest(endpoint, trust, { method: "POST", headers: { "Content-Type": BUNDLE_CONTENT_TYPE }, body, timeoutMs: o.timeoutMs });
     } catch (error) {
       throw requestFailed(collector, error);
     }
     const reply = parseJson(response.text);
+    if ((response.status === 429 || response.status === 503) && RefusalAnswer.safeParse(reply).success) {
+      const wait = Math.min(BUSY_WAIT_MAX_MS, retryAfterMs(response.retryAfter) ?? 1_000);
+      if (attempt >= BUSY_TRIES) {
+        const refusal = RefusalAnswer.parse(reply);
+        throw new CollectorBusy(`The collector is busy (${refusal.reason}): ${refusal.message} The laptop asked ${attempt} times and tries again later by itself. ${KEEP}`, wait);
+      }
+      await o.sleep(Math.round(wait * (0.5 + random01(o.random))));
+      continue;
+    }
     if (response.status !== 200) throw refusalOf(collector, response.status, reply);
     const parsed = UploadAnswer.safeParse(reply);
     if (!parsed.success) throw notACollector(collector, response.status);
-    const answer = parsed.data;
-    const receiptPath = join(work, "sync.receipt");
-    writeFileSync(receiptPath, answer.receipt);
-    const receipt = await laptop.importReceipt(receiptPath);
-    return { status: answer.status, sent, newRecords: answer.newRecords, treeSize: answer.treeSize, receipt, ms: Math.round(performance.now() - started) };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    return parsed.data;
   }
+}
+
+function random01(random: () => number): number {
+  return Math.min(1, Math.max(0, random()));
 }
 
 function unreachable(collector: string, error: unknown): AppError {
@@ -274,7 +386,7 @@ export interface SyncServiceDeps {
   readonly probeTimeoutMs?: number;
 }
 
-const OFF: SyncStatus = { state: "off", collectorUrl: null, recordsWaiting: 0, since: null, lastSyncAt: null, reason: null, message: null, nextProbeAt: null };
+const OFF: SyncStatus = { state: "off", collectorUrl: null, recordsWaiting: 0, since: null, lastSyncAt: null, reason: null, message: null, nextProbeAt: null, progress: null };
 
 /**
  * Automatic sync to IT's collector: probes GET /healthz on start and on a timer with back-off, uploads
@@ -362,25 +474,26 @@ export class SyncService {
       waiting = await this.deps.laptop.pending();
       await this.probe(url);
       if (waiting > 0) {
-        this.set({ state: "syncing", recordsWaiting: waiting });
-        const result = await syncOnce(this.deps.laptop, url);
+        this.set({ state: "syncing", recordsWaiting: waiting, progress: null });
+        const result = await syncOnce(this.deps.laptop, url, { onProgress: (done, total) => this.set({ progress: { done, total } }) });
         waiting = await this.deps.laptop.pending();
         const at = result.status === "nothing-to-send" ? this.state.lastSyncAt : this.deps.now().toISOString();
-        this.set({ state: "in-sync", recordsWaiting: waiting, since: null, lastSyncAt: at ?? this.deps.now().toISOString(), reason: null, message: null });
+        this.set({ state: "in-sync", recordsWaiting: waiting, since: null, lastSyncAt: at ?? this.deps.now().toISOString(), reason: null, message: null, progress: null });
       } else {
-        this.set({ state: "in-sync", recordsWaiting: 0, since: null, lastSyncAt: this.state.lastSyncAt ?? this.deps.now().toISOString(), reason: null, message: null });
+        this.set({ state: "in-sync", recordsWaiting: 0, since: null, lastSyncAt: this.state.lastSyncAt ?? this.deps.now().toISOString(), reason: null, message: null, progress: null });
       }
       this.delay = this.deps.probeMs;
     } catch (error) {
       const failure = error instanceof AppError ? error : new AppError("INTERNAL", `Sync failed: ${(error as Error).message}`, { cause: error });
       if (failure.code === "UNREACHABLE" || failure.code === "TIMEOUT") {
         const since = this.state.state === "unreachable" && this.state.since ? this.state.since : this.deps.now().toISOString();
-        this.set({ state: "unreachable", recordsWaiting: waiting, since, reason: null, message: failure.message });
+        this.set({ state: "unreachable", recordsWaiting: waiting, since, reason: failure instanceof CollectorBusy ? "busy" : null, message: failure.message, progress: null });
       } else {
         const reason = failure instanceof SyncRefused ? failure.reason : failure.code === "LOCKED" ? "device-locked" : failure.code.toLowerCase().replaceAll("_", "-");
-        this.set({ state: "refused", recordsWaiting: waiting, since: this.deps.now().toISOString(), reason, message: failure.message });
+        this.set({ state: "refused", recordsWaiting: waiting, since: this.deps.now().toISOString(), reason, message: failure.message, progress: null });
       }
-      this.delay = Math.min(this.deps.maxProbeMs, this.delay * 2);
+      // Back off, and never sooner than a busy collector asked.
+      this.delay = Math.min(this.deps.maxProbeMs, Math.max(this.delay * 2, failure instanceof CollectorBusy ? failure.retryAfterMs : 0));
     }
   }
 

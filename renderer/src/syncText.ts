@@ -9,7 +9,9 @@ const REASONS: Record<string, string> = {
   "enrolment-mismatch": "enrolled with another key",
   fork: "IT holds a different history (fork)",
   gap: "records missing in between (gap)",
-  replay: "an older export than IT holds (replay)",
+  ahead: "IT holds more of this laptop's log than the laptop (restored store?)",
+  busy: "the collector is busy",
+  overloaded: "the collector is overloaded",
   tampered: "a check failed (tampered)",
   malformed: "the upload was not readable",
   "too-large": "the upload is too large",
@@ -39,10 +41,12 @@ export function syncText(status: SyncStatus, now: Date = new Date()): { text: st
     case "idle":
       return { text: "IT: checking the collector…", tone: "none" };
     case "syncing":
+      if (status.progress && status.progress.total > 0) return { text: `IT: syncing ${status.progress.done}/${status.progress.total} records…`, tone: "none" };
       return { text: status.recordsWaiting > 0 ? `IT: syncing ${status.recordsWaiting} records…` : "IT: syncing…", tone: "none" };
     case "in-sync":
       return { text: `IT: in sync ${formatClock(status.lastSyncAt, now)}`, tone: "success" };
     case "unreachable":
+      if (status.reason === "busy") return { text: `IT: collector busy, trying again later (${waiting})`, tone: "warning" };
       return { text: `IT: not reachable since ${formatClock(status.since, now)} (${waiting})`, tone: "warning" };
     case "refused":
       // Waiting for IT's approval is a step of enrolment, not a fault.

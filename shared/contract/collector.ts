@@ -48,6 +48,8 @@ export const CollectorDevice = z.object({
   lastImportAt: z.string().nullable(),
   /** Uploads received after revocation, kept apart (never merged into the evidence). */
   quarantined: z.number().int().nonnegative(),
+  /** Uploads refused as a fork (a different record at a seq IT holds), each kept as evidence beside IT's record. */
+  forks: z.number().int().nonnegative(),
 });
 export type CollectorDevice = z.infer<typeof CollectorDevice>;
 

@@ -27,11 +27,13 @@ export const SyncStatus = z.object({
   since: z.string().nullable(),
   /** When this laptop last found itself in sync with the collector. */
   lastSyncAt: z.string().nullable(),
-  /** refused: the collector's reason (unknown-device, fork, ...) or the laptop's (device-locked). */
+  /** refused: the collector's reason (unknown-device, fork, ...) or the laptop's (device-locked); unreachable: "busy" when the collector asked it to wait. */
   reason: z.string().nullable(),
   /** unreachable or refused: what happened and what to do. */
   message: z.string().nullable(),
   nextProbeAt: z.string().nullable(),
+  /** syncing: records IT holds so far of this sync's total (chunk by chunk); null otherwise. */
+  progress: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
