@@ -42,6 +42,8 @@ export interface SyncConfig {
   readonly maxProbeMs?: number;
   readonly timers?: SyncTimers;
   readonly random?: () => number;
+  /** Bytes of records per upload (default CHUNK_BYTES, 4 MiB; tests shrink it to see chunks). */
+  readonly chunkBytes?: number;
 }
 
 export interface FileDialog {

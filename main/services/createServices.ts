@@ -172,6 +172,7 @@ export function createServices(config: ServicesConfig): Services {
     probeMs: config.sync?.probeMs ?? 15_000,
     maxProbeMs: config.sync?.maxProbeMs ?? 300_000,
     random: config.sync?.random ?? Math.random,
+    ...(config.sync?.chunkBytes ? { chunkBytes: config.sync.chunkBytes } : {}),
   });
   if (config.sync?.autoStart ?? config.runtime !== "cli") sync.start();
 

@@ -384,6 +384,8 @@ export interface SyncServiceDeps {
   readonly random: () => number;
   /** Probe timeout (ms). */
   readonly probeTimeoutMs?: number;
+  /** Bytes of records per upload (default CHUNK_BYTES). */
+  readonly chunkBytes?: number;
 }
 
 const OFF: SyncStatus = { state: "off", collectorUrl: null, recordsWaiting: 0, since: null, lastSyncAt: null, reason: null, message: null, nextProbeAt: null, progress: null };
@@ -475,7 +477,7 @@ export class SyncService {
       await this.probe(url);
       if (waiting > 0) {
         this.set({ state: "syncing", recordsWaiting: waiting, progress: null });
-        const result = await syncOnce(this.deps.laptop, url, { onProgress: (done, total) => this.set({ progress: { done, total } }) });
+        const result = await syncOnce(this.deps.laptop, url, { chunkBytes: this.deps.chunkBytes, onProgress: (done, total) => this.set({ progress: { done, total } }) });
         waiting = await this.deps.laptop.pending();
         const at = result.status === "nothing-to-send" ? this.state.lastSyncAt : this.deps.now().toISOString();
         this.set({ state: "in-sync", recordsWaiting: waiting, since: null, lastSyncAt: at ?? this.deps.now().toISOString(), reason: null, message: null, progress: null });

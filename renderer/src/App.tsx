@@ -13,7 +13,7 @@ import { OwnersScreen } from "./screens/OwnersScreen";
 import { PlantScreen } from "./screens/PlantScreen";
 import { RotationsScreen } from "./screens/RotationsScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
-import { useAfterWrite, useApi } from "./useApi";
+import { useAfterWrite, useApi, useWrite } from "./useApi";
 
 const SCREENS: Record<RouteId, () => React.JSX.Element> = {
   plant: PlantScreen,
@@ -29,8 +29,19 @@ export function App(): React.JSX.Element {
   const settings = useApi("settings.get", {});
   const info = useApi("system.info", {});
   const evidence = useApi("evidence.summary", {});
-  // The automatic sync runs in main; its state is polled (cheap: held in memory there).
-  const sync = useApi("sync.status", {}, { pollMs: 2000 });
+  // The automatic sync runs in main; its state is polled (cheap: held in memory there), faster while
+  // a sync runs so "syncing n/total" counts up chunk by chunk.
+  const [syncPollMs, setSyncPollMs] = useState(2000);
+  const sync = useApi("sync.status", {}, { pollMs: syncPollMs });
+  const syncing = sync.data?.state === "syncing";
+  useEffect(() => setSyncPollMs(syncing ? 500 : 2000), [syncing]);
+  // The network came back (cable in, Wi-Fi joined): ask the collector now, not at the next timer.
+  const { run: syncNow } = useWrite("sync.now");
+  useEffect(() => {
+    const online = (): void => void syncNow({});
+    window.addEventListener("online", online);
+    return () => window.removeEventListener("online", online);
+  }, [syncNow]);
   const afterWrite = useAfterWrite();
   const lastSyncAt = sync.data?.lastSyncAt ?? null;
   useEffect(() => {
