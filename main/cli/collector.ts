@@ -1,12 +1,13 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { jsonLogger } from "../collector/log";
-import { DEFAULT_MAX_BUNDLE_BYTES, parseListen, startCollector } from "../collector/server";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BUNDLE_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS, parseListen, startCollector } from "../collector/server";
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import type { CollectorDevice } from "../../shared/contract";
 import type { CollectorDoor } from "../collector/door";
-import { openPostgresDoor, openPostgresStore } from "../collector/pgStore";
+import { openPostgresDoor, openPostgresStore, redactDatabaseUrl } from "../collector/pgStore";
+import { collectorStatus, statusLines } from "../collector/status";
 import { openSqliteStore, sqliteDoor, type CollectorStore } from "../collector/store";
 import { formatPin } from "../evidence/tls";
 import { IT_STORE_FILE, ItService } from "../services/itService";
@@ -66,7 +67,11 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
     .option("--enrol <fingerprint>", "approve this device key fingerprint at start, as `collector devices approve` does (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--max-bundle-mb <n>", "largest upload accepted, in MiB", parseMiB, DEFAULT_MAX_BUNDLE_BYTES / 1024 / 1024)
     .option("--database <url>", "keep the evidence in PostgreSQL (postgres://user@host:5432/db; or FIELDPROOF_DATABASE_URL) instead of the IT folder's SQLite store; password in PGPASSWORD or ~/.pgpass")
-    .action(async (opts: { itDir?: string; listen: string; enrol: string[]; maxBundleMb: number; database?: string }) => {
+    .option("--headers-timeout <s>", "seconds a client has for the TLS handshake and then for a request's headers", parseWhole("seconds", 1, 3600), DEFAULT_HEADERS_TIMEOUT_MS / 1000)
+    .option("--request-timeout <s>", "seconds a client has to send a whole request, body included (answered 408 and cut off after)", parseWhole("seconds", 1, 86_400), DEFAULT_REQUEST_TIMEOUT_MS / 1000)
+    .option("--max-connections <n>", "connections held at once; more are closed as they arrive", parseWhole("connections", 1, 1_000_000), DEFAULT_MAX_CONNECTIONS)
+    .option("--spool-dir <dir>", "folder uploads are kept in while they are checked (default: the OS temp folder); needs room for the largest upload")
+    .action(async (opts: { itDir?: string; listen: string; enrol: string[]; maxBundleMb: number; database?: string; headersTimeout: number; requestTimeout: number; maxConnections: number; spoolDir?: string }) => {
       const dir = ctx.itDir(opts.itDir);
       const { host, port } = parseListen(opts.listen);
       const passphrase = await passphraseFrom("FIELDPROOF_IT_PASSPHRASE", "IT passphrase", false);
@@ -85,7 +90,19 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
       try {
         const tls = await store.tls();
         log.info("https certificate", { pin: formatPin(tls.sha256) });
-        server = await startCollector({ store, log, host, port, enrol: opts.enrol, maxBundleBytes: opts.maxBundleMb * 1024 * 1024, tls });
+        server = await startCollector({
+          store,
+          log,
+          host,
+          port,
+          enrol: opts.enrol,
+          maxBundleBytes: opts.maxBundleMb * 1024 * 1024,
+          tls,
+          headersTimeoutMs: opts.headersTimeout * 1000,
+          requestTimeoutMs: opts.requestTimeout * 1000,
+          maxConnections: opts.maxConnections,
+          ...(opts.spoolDir ? { spoolDir: opts.spoolDir } : {}),
+        });
       } catch (error) {
         await store.close();
         throw error;
@@ -134,6 +151,16 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
       if (pending.length) io.out(`${pending.length} waiting: compare each fingerprint with the laptop's Settings › IT collector, then: fieldproof collector devices approve "FINGERPRINT"`);
     });
 
+  storeOpts(collector.command("status").description("what IT's collector store holds of every laptop: records, last sync, gaps, forks, who waits for approval"))
+    .option("--json", "print the status as JSON")
+    .action(async (opts: { itDir?: string; database?: string; json?: boolean }) => {
+      const database = opts.database ?? process.env.FIELDPROOF_DATABASE_URL;
+      const label = database ? `PostgreSQL ${redactDatabaseUrl(database)}` : `SQLite ${join(ctx.itDir(opts.itDir), IT_STORE_FILE)}`;
+      const status = collectorStatus(label, await withDoor(opts, async (door) => door.list()));
+      if (opts.json) return io.out(json(status));
+      for (const l of statusLines(status)) io.out(l);
+    });
+
   storeOpts(devices.command("approve <fingerprint>").description("let the laptop with this device key fingerprint upload (compare it with the laptop first)"))
     .action(async (fingerprint: string, opts: { itDir?: string; database?: string }) => {
       const d = await withDoor(opts, (door) => door.approve(fingerprint, operator(), new Date().toISOString()));
@@ -170,4 +197,12 @@ function parseMiB(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 4096) throw new InvalidArgumentError("expected a whole number of MiB from 1 to 4096");
   return n;
+}
+
+function parseWhole(unit: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number of ${unit} from ${min} to ${max}`);
+    return n;
+  };
 }

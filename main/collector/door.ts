@@ -5,6 +5,18 @@ import type { PeerDevice } from "../evidence/tls";
 
 type Awaitable<T> = T | Promise<T>;
 
+/** A device as each engine lists it; the door adds why its uploads were refused. */
+export type DoorListing = Omit<CollectorDevice, "refusals" | "lastRefusal">;
+
+/** One row of upload_refusals: a key, a reason, how often, the last time and message. */
+export interface RefusalRow {
+  readonly fingerprint: string;
+  readonly reason: string;
+  readonly count: number;
+  readonly lastAt: string;
+  readonly lastMessage: string;
+}
+
 export interface DoorRow {
   readonly fingerprint: string;
   readonly deviceId: string | null;
@@ -22,8 +34,11 @@ export interface DoorTable {
   /** The enrolled device with this key fingerprint, if any. */
   enrolledByFingerprint(fingerprint: string): Awaitable<{ deviceId: string; name: string } | undefined>;
   enrolledById(deviceId: string): Awaitable<{ fingerprint: string; name: string } | undefined>;
-  list(): Awaitable<CollectorDevice[]>;
+  list(): Awaitable<DoorListing[]>;
+  refusalRows(): Awaitable<RefusalRow[]>;
   quarantine(upload: { fingerprint: string; deviceId: string | null; reason: string; sha256: string; data: Buffer; at: string }): Awaitable<void>;
+  /** Counts a refused upload of this key under its reason, keeping the last message. */
+  refused(refusal: { fingerprint: string; reason: string; message: string; at: string }): Awaitable<void>;
 }
 
 /**
@@ -67,12 +82,24 @@ export class CollectorDoor {
     return (await this.table.enrolledByFingerprint(fingerprint))?.deviceId ?? null;
   }
 
-  list(): Awaitable<CollectorDevice[]> {
-    return this.table.list();
+  async list(): Promise<CollectorDevice[]> {
+    const byKey = new Map<string, { refusals: Record<string, number>; lastRefusal: CollectorDevice["lastRefusal"] }>();
+    for (const row of await this.table.refusalRows()) {
+      const entry = byKey.get(row.fingerprint) ?? { refusals: {}, lastRefusal: null };
+      entry.refusals[row.reason] = row.count;
+      if (!entry.lastRefusal || row.lastAt > entry.lastRefusal.at) entry.lastRefusal = { reason: row.reason, at: row.lastAt, message: row.lastMessage };
+      byKey.set(row.fingerprint, entry);
+    }
+    return (await this.table.list()).map((d) => ({ ...d, ...(byKey.get(d.fingerprint) ?? { refusals: {}, lastRefusal: null }) }));
   }
 
   quarantine(peer: PeerDevice, reason: string, sha256: string, data: Buffer, at: string): Awaitable<void> {
     return this.table.quarantine({ fingerprint: peer.fingerprint, deviceId: peer.deviceId, reason, sha256, data, at });
+  }
+
+  /** A refused upload from this key, for `collector status` (why did bay-07 not land?). */
+  refused(peer: PeerDevice, reason: string, message: string, at: string): Awaitable<void> {
+    return this.table.refused({ fingerprint: peer.fingerprint, reason, message, at });
   }
 
   private fingerprint(input: string): string {
@@ -82,7 +109,7 @@ export class CollectorDoor {
   }
 
   private async find(fingerprint: string): Promise<CollectorDevice> {
-    return (await this.table.list()).find((d) => d.fingerprint === fingerprint)!;
+    return (await this.list()).find((d) => d.fingerprint === fingerprint)!;
   }
 
   private async unknown(input: string): Promise<AppError> {

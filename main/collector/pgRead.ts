@@ -7,7 +7,7 @@ import { publicKeyFromRaw } from "../evidence/crypto";
 import { parseTrustFile } from "../evidence/itKeys";
 import { IT_TRUST_FILE } from "../services/itService";
 import type { ChainSource, HeldChain, HeldDevice } from "./exportDevice";
-import { redactDatabaseUrl, scrubDatabaseUrl as scrub } from "./pgStore";
+import { checkout, redactDatabaseUrl, scrubDatabaseUrl as scrub } from "./pgStore";
 
 export interface PostgresChainSource extends ChainSource {
   close(): Promise<void>;
@@ -57,7 +57,7 @@ export async function openPostgresChainSource(databaseUrl: string, options: { it
       return rows.map((r) => ({ deviceId: r.device_id, name: r.name, publicKey: r.public_key, keyId: r.key_id, fingerprint: r.fingerprint, enrolledAt: r.enrolled_at.toISOString() }));
     },
     async chain(deviceId): Promise<HeldChain> {
-      const client = await pool.connect();
+      const { client, done } = await checkout(pool);
       try {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         const head = await client.query<{ tree_size: string; root_hash: string }>("SELECT tree_size, root_hash FROM heads WHERE device_id = $1", [deviceId]);
@@ -88,7 +88,7 @@ export async function openPostgresChainSource(databaseUrl: string, options: { it
         if (error instanceof AppError) throw error;
         throw new AppError("UNREACHABLE", `Reading device ${deviceId} from ${label} failed: ${scrub(error instanceof Error ? error.message : String(error), databaseUrl)}. Nothing was written.`, { cause: error });
       } finally {
-        client.release();
+        done();
       }
     },
     itKey: () => trust,

@@ -177,6 +177,19 @@ function pgDoor(pool: pg.Pool): CollectorDoor {
         forks: Number(r.forks),
       }));
     },
+    async refused(r) {
+      await pool.query(
+        `INSERT INTO upload_refusals (fingerprint, reason, count, first_at, last_at, last_message) VALUES ($1, $2, 1, $3, $3, $4)
+         ON CONFLICT (fingerprint, reason) DO UPDATE SET count = upload_refusals.count + 1, last_at = excluded.last_at, last_message = excluded.last_message`,
+        [r.fingerprint, r.reason, r.at, r.message],
+      );
+    },
+    async refusalRows() {
+      const { rows } = await pool.query<{ fingerprint: string; reason: string; count: string; last_at: Date; last_message: string }>(
+        "SELECT fingerprint, reason, count, last_at, last_message FROM upload_refusals ORDER BY fingerprint, reason",
+      );
+      return rows.map((r) => ({ fingerprint: r.fingerprint, reason: r.reason, count: Number(r.count), lastAt: r.last_at.toISOString(), lastMessage: r.last_message }));
+    },
     async quarantine(q) {
       await pool.query("INSERT INTO quarantined_uploads (fingerprint, device_id, reason, sha256, bytes, data, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
         q.fingerprint,
@@ -192,6 +205,25 @@ function pgDoor(pool: pg.Pool): CollectorDoor {
   return new CollectorDoor(table);
 }
 
+/**
+ * A connection from the pool for a transaction. A connection that breaks while it is checked out (the
+ * server restarted or was stopped under it) emits 'error' on the client, which would end the process
+ * with no listener; the query in flight rejects with the cause anyway, and the pool drops the broken
+ * connection on release. Release with `done()`.
+ */
+export async function checkout(pool: pg.Pool): Promise<{ readonly client: pg.PoolClient; readonly done: () => void }> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on("error", ignore);
+  return {
+    client,
+    done: () => {
+      client.off("error", ignore);
+      client.release();
+    },
+  };
+}
+
 /** A pool on the collector database, migrated to this Fieldproof's schema; a clear error if it cannot connect. */
 async function connectPostgres(databaseUrl: string, poolSize: number): Promise<pg.Pool> {
   const redacted = redactDatabaseUrl(databaseUrl);
@@ -199,7 +231,7 @@ async function connectPostgres(databaseUrl: string, poolSize: number): Promise<p
   // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
   try {
-    const client = await pool.connect().catch((error: unknown) => {
+    const { client, done } = await checkout(pool).catch((error: unknown) => {
       throw new AppError(
         "UNREACHABLE",
         `Cannot connect to the collector database ${redacted}: ${scrubDatabaseUrl(error instanceof Error ? error.message : String(error), databaseUrl)}. ` +
@@ -210,7 +242,7 @@ async function connectPostgres(databaseUrl: string, poolSize: number): Promise<p
     try {
       await migratePostgres(client, redacted);
     } finally {
-      client.release();
+      done();
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -254,7 +286,7 @@ export async function openPostgresStore(itDir: string, passphrase: string, datab
 
   async function importBundle(bundle: ParsedBundle, sha256: string, opts: { enrolFingerprint?: string | undefined }): Promise<BundleImport> {
     const deviceId = bundle.manifest.device.id;
-    const client = await pool.connect();
+    const { client, done: release } = await checkout(pool);
     let done = false;
     try {
       await client.query("BEGIN");
@@ -315,7 +347,7 @@ export async function openPostgresStore(itDir: string, passphrase: string, datab
       return { receipt, outcome: plan.outcome };
     } finally {
       if (!done) await client.query("ROLLBACK").catch(() => undefined);
-      client.release();
+      release();
     }
   }
 

@@ -16,6 +16,8 @@ export type RefusalReason =
   | "overloaded"
   | "too-large"
   | "unsupported-media-type"
+  | "timeout"
+  | "store-unavailable"
   | "internal";
 
 export const REFUSAL_STATUS: Record<RefusalReason, number> = {
@@ -33,6 +35,8 @@ export const REFUSAL_STATUS: Record<RefusalReason, number> = {
   overloaded: 503,
   "too-large": 413,
   "unsupported-media-type": 415,
+  timeout: 408,
+  "store-unavailable": 503,
   internal: 500,
 };
 
@@ -42,7 +46,7 @@ export const REFUSAL_STATUS: Record<RefusalReason, number> = {
  * the USB path stays as it is. A typed reason on the error is the cleaner next step.
  */
 export function refusalReason(error: unknown): RefusalReason {
-  if (!(error instanceof AppError)) return "internal";
+  if (!(error instanceof AppError)) return storeUnavailable(error) ? "store-unavailable" : "internal";
   const m = error.message;
   if (error.code === "PRECONDITION_FAILED" && m.startsWith("Unknown device")) return "unknown-device";
   if (m.includes("fingerprint given for enrolment")) return "enrolment-mismatch";
@@ -52,4 +56,21 @@ export function refusalReason(error: unknown): RefusalReason {
   if (m.startsWith("This is not a valid Fieldproof bundle")) return "malformed";
   if (error.code === "INTEGRITY_ERROR") return "tampered";
   return "internal";
+}
+
+/** SQLSTATE classes and codes of a database that is restarting or unreachable (not of a bad query). */
+const PG_UNAVAILABLE = /^(08...|57P01|57P02|57P03|53300)$/;
+const SOCKET_UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+
+/**
+ * Whether an error says the store cannot be reached for now (PostgreSQL down, restarting or out of
+ * connections; the SQLite store locked by another writer past its busy timeout): the upload may
+ * succeed in a moment, so it is answered 503 with Retry-After rather than 500.
+ */
+export function storeUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (PG_UNAVAILABLE.test(code) || SOCKET_UNAVAILABLE.has(code) || code === "SQLITE_BUSY")) return true;
+  // node-postgres says these in words only.
+  return /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(error.message);
 }

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -22,6 +23,12 @@ import { BUNDLE_CONTENT_TYPE } from "../services/syncService";
 
 export { BUNDLE_CONTENT_TYPE };
 export const DEFAULT_MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+/** A request's headers (and the TLS handshake before them) must arrive within this. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 15_000;
+/** A whole request, its body included, must arrive within this (a 256 MiB bundle at about 1 MiB/s). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+/** Connections held at once; more are closed as they arrive (each costs memory and a file descriptor). */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
 
 export interface CollectorOptions {
   readonly store: CollectorStore;
@@ -36,6 +43,18 @@ export interface CollectorOptions {
   readonly enrol?: readonly string[];
   /** The collector's certificate and key; default: the IT folder's (store.tls()). HTTPS only. */
   readonly tls?: { readonly certificatePem: string; readonly keyPem: string };
+  /** The TLS handshake and then a request's headers must each arrive within this (default 15 s); a slower client is cut off. */
+  readonly headersTimeoutMs?: number;
+  /** A whole request, body included, must arrive within this (default 300 s); a slower client is answered 408 and cut off. */
+  readonly requestTimeoutMs?: number;
+  /** Connections held at once (default 1024); one more is closed as it arrives. */
+  readonly maxConnections?: number;
+  /**
+   * Folder the uploads are spooled in while they are checked (default: the OS temp folder); each
+   * collector makes its own folder there and removes it on close, and removes those of collectors
+   * that died (SIGKILL, power loss) when it starts.
+   */
+  readonly spoolDir?: string;
 }
 
 export interface Collector {
@@ -64,6 +83,11 @@ class Refusal extends Error {
 /** How long a laptop is asked to wait when its own upload is already in flight, or the queue is full. */
 const BUSY_RETRY_S = 2;
 const OVERLOADED_RETRY_S = 5;
+/** How long a laptop is asked to wait when the store cannot be reached (PostgreSQL restarting, SQLite locked). */
+const STORE_RETRY_S = 5;
+const SPOOL_PREFIX = "fieldproof-collector-";
+/** Refusals that pass by themselves (the laptop waits and sends again): counted in /metrics, not in the store. */
+const PASSING: ReadonlySet<RefusalReason> = new Set(["busy", "overloaded", "store-unavailable"]);
 
 /**
  * The IT collector, HTTPS only: its own self-signed certificate (laptops pin it), and each laptop's
@@ -76,9 +100,20 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const approved = await store.door.approve(fingerprint, "collector serve --enrol", new Date().toISOString());
     log.info("device approved at start", { fingerprint: approved.fingerprint, deviceId: approved.deviceId });
   }
+  const headersTimeout = positive(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, "headersTimeoutMs");
+  const requestTimeout = positive(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs");
+  if (headersTimeout > requestTimeout) throw new AppError("INVALID_REQUEST", `The headers timeout (${headersTimeout} ms) cannot be longer than the request timeout (${requestTimeout} ms).`);
+  const maxConnections = positive(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, "maxConnections");
   const tls = options.tls ?? (await store.tls());
   const metrics = new CollectorMetrics();
-  const spool = mkdtempSync(join(tmpdir(), "fieldproof-collector-"));
+  const spoolParent = options.spoolDir ?? tmpdir();
+  mkdirSync(spoolParent, { recursive: true, mode: 0o700 });
+  for (const stale of staleSpools(spoolParent)) {
+    rmSync(join(spoolParent, stale), { recursive: true, force: true });
+    log.warn("removed the spool of a collector that did not stop", { folder: join(spoolParent, stale) });
+  }
+  // Named after this process, so that a collector starting later knows whether it still runs.
+  const spool = mkdtempSync(join(spoolParent, `${SPOOL_PREFIX}${process.pid}-`));
   const maxQueued = options.maxQueuedUploads ?? 64;
   let closing = false;
   // Uploads received or waiting to import, and the devices they are from: one device uploads one
@@ -94,6 +129,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return run;
   };
 
+  // Sockets the server cut off for slowness, and the response in flight on each socket.
+  const timedOut = new WeakSet<Duplex>();
+  const answering = new WeakMap<Duplex, ServerResponse>();
+  const cutOff = (req: IncomingMessage): Refusal =>
+    timedOut.has(req.socket)
+      ? new Refusal("timeout", tooSlow(headersTimeout, requestTimeout))
+      : new Refusal("malformed", "The upload was cut off before its end. Nothing was imported; sync again.");
+
   const server: Server = createServer(
     {
       cert: tls.certificatePem,
@@ -102,14 +145,30 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       // Every laptop presents its device certificate; none is signed by a CA, the door decides.
       requestCert: true,
       rejectUnauthorized: false,
+      // A client that opens a connection and sends nothing (or one byte a second) holds it no longer than this.
+      handshakeTimeout: headersTimeout,
+      headersTimeout,
+      requestTimeout,
+      // node checks those deadlines every 30 s by default, so a 15 s deadline could hold for 45 s.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+      keepAliveTimeout: 5_000,
     },
     (req, res) => {
     const started = performance.now();
     const requestId = randomUUID();
+    answering.set(req.socket, res);
+    res.on("finish", () => {
+      if (answering.get(req.socket) === res) answering.delete(req.socket);
+    });
     route(req, res, started)
       .catch((error: unknown) => {
+        const unavailable = refusalReason(error) === "store-unavailable";
         log.error("request failed", { requestId, error: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) send(res, 500, { refused: true, reason: "internal", message: "The collector failed on this request; see its log. Nothing was imported." });
+        if (res.headersSent) return;
+        if (unavailable) {
+          res.setHeader("Retry-After", String(STORE_RETRY_S));
+          send(res, REFUSAL_STATUS["store-unavailable"], { refused: true, reason: "store-unavailable", message: storeUnavailable() } satisfies RefusalAnswer);
+        } else send(res, 500, { refused: true, reason: "internal", message: "The collector failed on this request; see its log. Nothing was imported." });
       })
       .finally(() => {
         log.info("request", { requestId, method: req.method, path: req.url?.split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) });
@@ -121,9 +180,46 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     metrics.refusal("tls");
     log.warn("tls handshake failed", { code: error.code ?? null, message: error.message });
   });
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 300_000;
-  server.keepAliveTimeout = 5_000;
+  // node answers a request that outlives headersTimeout or requestTimeout, or is not HTTP, through
+  // clientError; its default writes a bare 408 or 400. Say why, count it, and cut the connection.
+  server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
+    const slow = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    const malformed = !slow && (error.code ?? "").startsWith("HPE_");
+    // Otherwise the connection itself failed (the client reset it): nothing to answer.
+    if (!slow && !malformed) return void socket.destroy();
+    const res = answering.get(socket);
+    if (slow) timedOut.add(socket);
+    // An upload in flight counts its own refusal when its body ends short (spoolBody).
+    if (!res) {
+      metrics.refusal(slow ? "timeout" : "malformed");
+      if (slow) log.warn("client too slow: connection closed", { headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout });
+      else log.warn("request is not HTTP/1.1: connection closed", { code: error.code ?? null });
+    }
+    if (socket.writable && !res?.headersSent) {
+      const [status, reason, message]: [string, RefusalAnswer["reason"], string] = slow
+        ? ["408 Request Timeout", "timeout", tooSlow(headersTimeout, requestTimeout)]
+        : error.code === "HPE_HEADER_OVERFLOW"
+          ? ["431 Request Header Fields Too Large", "malformed", `The request's headers are too large. ${NOTHING}`]
+          : ["400 Bad Request", "malformed", `The request is not valid HTTP/1.1. ${NOTHING}`];
+      const text = JSON.stringify({ refused: true, reason, message } satisfies RefusalAnswer);
+      socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    }
+    socket.destroy();
+  });
+  // Past maxConnections node closes each new connection as it arrives; say so, at most once a second.
+  server.maxConnections = maxConnections;
+  let dropped = 0;
+  let dropLogged = 0;
+  server.on("drop", () => {
+    metrics.refusal("max-connections");
+    dropped++;
+    const now = Date.now();
+    if (now - dropLogged >= 1_000) {
+      log.warn("connection limit reached: new connections closed", { maxConnections, droppedSinceLastLine: dropped });
+      dropLogged = now;
+      dropped = 0;
+    }
+  });
 
   async function route(req: IncomingMessage, res: ServerResponse, started: number): Promise<void> {
     const path = (req.url ?? "/").split("?")[0];
@@ -168,13 +264,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
    * apart). Returns the peer when the request may go on.
    */
   async function admitted(req: IncomingMessage, res: ServerResponse, uploading: false | number): Promise<PeerDevice | null> {
-    const refuse = (refusal: Refusal): void => {
+    const refuse = async (refusal: Refusal, peer?: PeerDevice): Promise<void> => {
       if (uploading !== false) metrics.upload("refused", (performance.now() - uploading) / 1000);
+      if (peer) await noteRefusal(peer, refusal);
       refuseRequest(req, res, refusal);
     };
     const peer = peerDevice((req.socket as TLSSocket).getPeerX509Certificate());
     if (!peer) {
-      refuse(new Refusal("client-certificate-required", `The collector needs the laptop's device certificate (Fieldproof presents it by itself; a browser or curl without it is refused). ${NOTHING}`));
+      await refuse(new Refusal("client-certificate-required", `The collector needs the laptop's device certificate (Fieldproof presents it by itself; a browser or curl without it is refused). ${NOTHING}`));
       return null;
     }
     if (!uploading) return peer;
@@ -182,18 +279,19 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     const access = await store.door.access(peer, at);
     if (access === "pending") {
       log.warn("device waiting for approval", { fingerprint: peer.fingerprint, name: peer.name, deviceId: peer.deviceId });
-      refuse(
+      await refuse(
         new Refusal(
           "pending-approval",
           `This laptop ("${peer.name}", key ${peer.fingerprint}) is waiting for IT's approval. IT: compare the fingerprint with the laptop's Settings › IT collector, then run fieldproof collector devices approve "${peer.fingerprint}". ${NOTHING}`,
         ),
+        peer,
       );
       return null;
     }
     if (access === "revoked") {
       const file = join(spool, `${randomUUID()}.tar`);
       try {
-        const sha256 = await spoolBody(req, file, maxBytes);
+        const sha256 = await spoolBody(req, file, maxBytes, () => cutOff(req));
         await store.door.quarantine(peer, "revoked", sha256, readFileSync(file), at);
         log.warn("upload from a revoked device kept apart", { fingerprint: peer.fingerprint, name: peer.name, sha256 });
       } catch (error) {
@@ -201,10 +299,26 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       } finally {
         rmSync(file, { force: true });
       }
-      refuse(new Refusal("revoked", `IT revoked this laptop (key ${peer.fingerprint}). The upload was kept apart for IT to look at, not imported. Ask IT.`));
+      await refuse(new Refusal("revoked", `IT revoked this laptop (key ${peer.fingerprint}). The upload was kept apart for IT to look at, not imported. Ask IT.`), peer);
       return null;
     }
     return peer;
+  }
+
+  /**
+   * Counts a device's refusal in the store, for `collector status` and devices list: an operator
+   * sees that a laptop keeps being refused (pending, forked, tampered) without reading logs. The
+   * passing ones (busy, overloaded, store unreachable) are in the metrics only: noting them would
+   * write to the store when it is busiest or down. A failure to note is logged and the laptop still
+   * gets its refusal.
+   */
+  async function noteRefusal(peer: PeerDevice, refusal: Refusal): Promise<void> {
+    if (PASSING.has(refusal.reason)) return;
+    try {
+      await store.door.refused(peer, refusal.reason, refusal.message, new Date().toISOString());
+    } catch (error) {
+      log.warn("refusal not counted in the store", { fingerprint: peer.fingerprint, reason: refusal.reason, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
@@ -244,7 +358,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       }
       const declared = Number(req.headers["content-length"] ?? "0");
       if (declared > maxBytes) throw tooLarge(maxBytes);
-      const digest = await spoolBody(req, file, maxBytes);
+      const digest = await spoolBody(req, file, maxBytes, () => cutOff(req));
       sha256 = digest;
       const answer = await serialised(() => importSpooled(file, digest, peer));
       metrics.upload(answer.status, (performance.now() - started) / 1000, answer.newRecords);
@@ -259,14 +373,18 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       });
       send(res, 200, answer);
     } catch (error) {
-      const refusal = error instanceof Refusal ? error : new Refusal(refusalReason(error), error instanceof AppError ? error.message : "The collector failed on this upload; see its log. Nothing was imported.");
+      const refusal = error instanceof Refusal ? error : asRefusal(error);
       if (refusal.reason === "internal") log.error("upload failed", { error: error instanceof Error ? error.message : String(error) });
+      if (refusal.reason === "store-unavailable") log.warn("evidence store unreachable", { error: error instanceof Error ? error.message : String(error) });
       if (refusal.reason === "fork" && sha256 !== undefined) await keepFork(peer, sha256, file);
       metrics.refusal(refusal.reason);
       metrics.upload("refused", (performance.now() - started) / 1000);
       log.warn("upload refused", { reason: refusal.reason, message: refusal.message });
       // A body we did not read (too large, wrong type) is not drained: close the connection.
       if (!req.complete) res.setHeader("Connection", "close");
+      if (refusal.retryAfter !== undefined) res.setHeader("Retry-After", String(refusal.retryAfter));
+      // Counted before the answer, so that whoever reads the store after the laptop's answer sees it.
+      await noteRefusal(peer, refusal);
       send(res, REFUSAL_STATUS[refusal.reason], { refused: true, reason: refusal.reason, message: refusal.message } satisfies RefusalAnswer);
     } finally {
       rmSync(file, { force: true });
@@ -310,7 +428,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `https://${host}:${address.port}`;
-  log.info("collector listening", { url, maxBundleBytes: maxBytes });
+  log.info("collector listening", { url, maxBundleBytes: maxBytes, headersTimeoutMs: headersTimeout, requestTimeoutMs: requestTimeout, maxConnections, spool });
 
   let closed: Promise<void> | undefined;
   return {
@@ -333,8 +451,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   };
 }
 
-/** Streams the body to a file, hashing it, and refuses it once it passes the limit. */
-function spoolBody(req: IncomingMessage, file: string, maxBytes: number): Promise<string> {
+/**
+ * Streams the body to a file, hashing it, and refuses it once it passes the limit; `cut` names the
+ * refusal when the body ends short (the laptop went away, or the server cut it off for slowness).
+ */
+function spoolBody(req: IncomingMessage, file: string, maxBytes: number, cut: () => Refusal): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash("sha256");
     const out = createWriteStream(file, { mode: 0o600 });
@@ -361,13 +482,48 @@ function spoolBody(req: IncomingMessage, file: string, maxBytes: number): Promis
       }
       hash.update(chunk);
     });
-    req.on("aborted", () => fail(new Refusal("malformed", "The upload was cut off before its end. Nothing was imported; sync again.")));
-    req.on("error", (error) => fail(error));
+    req.on("aborted", () => fail(cut()));
+    req.on("error", () => fail(cut()));
     out.on("error", (error) => fail(error));
     out.on("finish", () => {
       if (!failed) resolve(hash.digest("hex"));
     });
     req.pipe(out);
+  });
+}
+
+/** An error of the import path as the refusal the laptop is answered. */
+function asRefusal(error: unknown): Refusal {
+  const reason = refusalReason(error);
+  if (reason === "store-unavailable") return new Refusal(reason, storeUnavailable(), STORE_RETRY_S);
+  return new Refusal(reason, error instanceof AppError ? error.message : "The collector failed on this upload; see its log. Nothing was imported.");
+}
+
+function tooSlow(headersTimeoutMs: number, requestTimeoutMs: number): string {
+  return `The request did not arrive in time (headers within ${headersTimeoutMs / 1000} s, the whole upload within ${requestTimeoutMs / 1000} s); the collector closed the connection. ${NOTHING} Sync again on a better connection.`;
+}
+
+function storeUnavailable(): string {
+  return `The collector cannot reach its evidence store right now (its database is restarting or busy). ${NOTHING} The laptop tries again by itself.`;
+}
+
+function positive(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new AppError("INVALID_REQUEST", `${what} must be a whole number of at least 1 (got ${value}).`);
+  return value;
+}
+
+/** Spool folders (SPOOL_PREFIX<pid>-XXXXXX) in `parent` whose collector process no longer runs. */
+function staleSpools(parent: string): string[] {
+  const pattern = new RegExp(`^${SPOOL_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
+  return readdirSync(parent).filter((name) => {
+    const pid = Number(pattern.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid) return false;
+    try {
+      process.kill(pid, 0);
+      return false; // it runs (or another user's process has this id): keep it
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "ESRCH";
+    }
   });
 }
 

@@ -35,6 +35,8 @@ export function sqliteDoor(it: ItService): CollectorDoor {
     enrolledById: (deviceId) => repo.device(deviceId),
     list: () => repo.doorList(),
     quarantine: (upload) => repo.quarantineUpload(upload),
+    refused: (refusal) => repo.noteRefusal(refusal),
+    refusalRows: () => repo.refusalRows(),
   };
   return new CollectorDoor(table);
 }

@@ -180,7 +180,7 @@ export class ItRepository {
     return id ? this.device(id) : undefined;
   }
 
-  doorList(): CollectorDevice[] {
+  doorList(): Array<Omit<CollectorDevice, "refusals" | "lastRefusal">> {
     const rows = this.db
       .prepare<
         [],
@@ -235,6 +235,23 @@ export class ItRepository {
       .run(q.fingerprint, q.deviceId, q.reason, q.sha256, q.data.length, q.data, q.at);
   }
 
+  noteRefusal(r: { fingerprint: string; reason: string; message: string; at: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO upload_refusals (fingerprint, reason, count, first_at, last_at, last_message) VALUES (?, ?, 1, ?, ?, ?)
+         ON CONFLICT(fingerprint, reason) DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_message = excluded.last_message`,
+      )
+      .run(r.fingerprint, r.reason, r.at, r.at, r.message);
+  }
+
+  refusalRows(): Array<{ fingerprint: string; reason: string; count: number; lastAt: string; lastMessage: string }> {
+    return this.db
+      .prepare<[], { fingerprint: string; reason: string; count: number; lastAt: string; lastMessage: string }>(
+        "SELECT fingerprint, reason, count, last_at AS lastAt, last_message AS lastMessage FROM upload_refusals ORDER BY fingerprint, reason",
+      )
+      .all();
+  }
+
   dumpProjections(): Record<string, unknown[]> {
     const dump: Record<string, unknown[]> = {};
     for (const table of this.projector.tables()) dump[table] = this.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
@@ -243,8 +260,8 @@ export class ItRepository {
 
   /** A fingerprint of the whole store's contents, to show an import changed nothing. */
   contentDigest(): string {
-    // The door's bookkeeping (when a key last knocked) is not evidence: every request touches it.
-    const tables = this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'collector_devices' ORDER BY name").all();
+    // The door's bookkeeping (when a key last knocked, why uploads were refused) is not evidence.
+    const tables = this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('collector_devices', 'upload_refusals') ORDER BY name").all();
     const parts = tables.map((t) => JSON.stringify(this.db.prepare(`SELECT * FROM ${t.name} ORDER BY 1, 2`).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString("base64") : v)));
     return parts.join("\n");
   }
@@ -289,3 +306,4 @@ export interface HeldChain {
   readonly sealed: readonly { readonly file: string; readonly sha256: string; readonly data: Buffer }[];
   readonly coSignerPayloads: readonly Buffer[];
 }
+

@@ -50,6 +50,10 @@ export const CollectorDevice = z.object({
   quarantined: z.number().int().nonnegative(),
   /** Uploads refused as a fork (a different record at a seq IT holds), each kept as evidence beside IT's record. */
   forks: z.number().int().nonnegative(),
+  /** Uploads of this key the collector refused, by reason (gap, tampered, fork, busy, ...). */
+  refusals: z.record(z.string(), z.number().int().nonnegative()),
+  /** The latest of those refusals: why this laptop's last upload did not land, if it did not. */
+  lastRefusal: z.object({ reason: z.string(), at: z.string(), message: z.string() }).nullable(),
 });
 export type CollectorDevice = z.infer<typeof CollectorDevice>;
 

@@ -13,7 +13,7 @@ import type { Report } from "./report";
 const PASSPHRASE = "bench passphrase";
 
 /** Raw Ed25519 verifications per second on one core, for the same message size as a record. */
-function rawVerifyRate(samples: number): number {
+export function rawVerifyRate(samples: number): number {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const message = Buffer.alloc(900, 7);
   const sig = sign(null, message, privateKey);
@@ -33,7 +33,7 @@ parentPort.once("message", (n) => {
 });`;
 
 /** Raw verifications per second with every core busy at once (what the hardware really gives). */
-async function rawParallelRate(threads: number, samples: number): Promise<number> {
+export async function rawParallelRate(threads: number, samples: number): Promise<number> {
   const workers = Array.from({ length: threads }, () => new Worker(RAW_WORKER, { eval: true }));
   const rates = await Promise.all(workers.map((w) => new Promise<number>((resolve) => { w.once("message", resolve); w.postMessage(samples); })));
   await Promise.all(workers.map((w) => w.terminate()));

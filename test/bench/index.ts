@@ -1,6 +1,7 @@
 // `npm run bench`: speed figures, printed with the machine and the workload. Targets are compared
 // within one run (ratios), never asserted in the test suite: these machines are noisy.
 import { cpus, totalmem } from "node:os";
+import { collectorBench } from "./collector";
 import { evidenceBench } from "./evidence";
 import { identitiesBench } from "./browser/identities";
 import { rotationBench } from "./rotation";
@@ -33,6 +34,10 @@ async function run(): Promise<void> {
   if (!only || only === "identities") {
     process.stdout.write("\nIdentities\n");
     await identitiesBench(report, quick ? 100 : 500, 200);
+  }
+  if (!only || only === "collector") {
+    process.stdout.write(`\nCollector sync (machine: ${machine()})\n`);
+    await collectorBench(report, quick ? { records: 10_000, laptops: 5, perLaptop: 1_000 } : { records: 100_000, laptops: 20, perLaptop: 5_000 });
   }
   const missed = report.missed();
   process.stdout.write(missed.length ? `\nTargets missed: ${missed.join(", ")}\n` : "\nAll targets met.\n");

@@ -78,11 +78,12 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
     expect(await query(db.url, "SELECT version, name FROM schema_version ORDER BY version")).toEqual([
       { version: 1, name: "evidence" },
       { version: 2, name: "collector-devices" },
+      { version: 3, name: "upload-refusals" },
     ]);
     // A second collector on the same database migrates nothing.
     const again = await openPostgresStore(itSide.dir.path, IT_PASSPHRASE, db.url);
     await again.close();
-    expect(await query(db.url, "SELECT count(*)::int AS n FROM schema_version")).toEqual([{ n: 2 }]);
+    expect(await query(db.url, "SELECT count(*)::int AS n FROM schema_version")).toEqual([{ n: 3 }]);
   });
 
   it("first sync: enrols the approved device, PostgreSQL holds every record and the head, the laptop applies the receipt", async () => {
@@ -179,6 +180,14 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
         expect(await query(db.url, "SELECT reason, fingerprint, bytes = octet_length(data) AS whole FROM quarantined_uploads")).toEqual([{ reason: "revoked", fingerprint: fpr, whole: true }]);
         const listed = await door.door.list();
         expect(listed.find((d) => d.fingerprint === fpr)).toMatchObject({ status: "revoked", enrolled: true, recordsHeld: held, quarantined: 1, decidedBy: "it-operator" });
+        // Each refusal IT answered this laptop is counted in PostgreSQL (the laptop's own refusals before sending are not IT's).
+        const counted = listed.find((d) => d.fingerprint === fpr)!;
+        expect(counted.refusals).toEqual({ "pending-approval": 1, revoked: 1 });
+        expect(counted.lastRefusal).toMatchObject({ reason: "revoked", message: expect.stringMatching(/^IT revoked this laptop/) as unknown });
+        expect(await query(db.url, "SELECT reason, count::int AS count FROM upload_refusals WHERE fingerprint = $1 ORDER BY reason", [fpr])).toEqual([
+          { reason: "pending-approval", count: 1 },
+          { reason: "revoked", count: 1 },
+        ]);
       } finally {
         await door.close();
       }
@@ -211,7 +220,7 @@ describe("IT collector (PostgreSQL): the collector behaviour on a PostgreSQL sto
   it("refuses a database a newer Fieldproof migrated, and never shows the URL's password", async () => {
     await query(db.url, "INSERT INTO schema_version (version, name) VALUES (99, 'future')");
     try {
-      await expect(openPostgresStore(itSide.dir.path, IT_PASSPHRASE, db.url)).rejects.toThrow(/schema version 99, newer than this Fieldproof knows \(2\)\. Run the newer Fieldproof/);
+      await expect(openPostgresStore(itSide.dir.path, IT_PASSPHRASE, db.url)).rejects.toThrow(/schema version 99, newer than this Fieldproof knows \(3\)\. Run the newer Fieldproof/);
     } finally {
       await query(db.url, "DELETE FROM schema_version WHERE version = 99");
     }

@@ -216,6 +216,9 @@ describe.each(ENGINES)("the sync protocol on the $engine collector", ({ open }) 
       expect(await held(collector.url, laptop)).toEqual(holding);
       const device = (await store.door.list()).find((d) => d.fingerprint === laptop.services.identity.status().fingerprint);
       expect(device).toMatchObject({ forks: 1, quarantined: 0, recordsHeld: holding.treeSize });
+      // Counted for collector status: 'ahead' was the laptop's own refusal (nothing sent), the fork IT's.
+      expect(device!.refusals).toEqual({ fork: 1 });
+      expect(device!.lastRefusal).toMatchObject({ reason: "fork", message: expect.stringMatching(/FORK DETECTED/) as unknown });
       expect(logLines.some((l) => l.msg === "FORK: upload kept as evidence" && l.level === "error")).toBe(true);
     } finally {
       await restored.close();

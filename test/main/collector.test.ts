@@ -176,7 +176,7 @@ describe("IT collector (embedded SQLite): sync over pinned HTTPS on 127.0.0.1", 
       expect((await stranger.services.evidence.summary()).lastReceipt).toBeNull();
       const door = itSide.open();
       try {
-        const listed = sqliteDoor(door).list() as CollectorDevice[];
+        const listed: CollectorDevice[] = await sqliteDoor(door).list();
         expect(listed.find((d) => d.fingerprint === fpr)).toMatchObject({ status: "pending", enrolled: false, recordsHeld: 0 });
         expect(itStore((it) => it.repo.recordCount())).toBe(itStore((it) => it.repo.recordCount(deviceId)));
         expect(itStore((it) => it.repo.devices().length)).toBe(1);
@@ -199,7 +199,7 @@ describe("IT collector (embedded SQLite): sync over pinned HTTPS on 127.0.0.1", 
         expect(refused.json).toMatchObject({ refused: true, reason: "revoked" });
         expect(String(refused.json.message)).toMatch(/kept apart for IT to look at, not imported/);
         expect(itStore((it) => it.repo.recordCount(stranger.services.identity.deviceId()))).toBe(held);
-        const after = sqliteDoor(door).list() as CollectorDevice[];
+        const after: CollectorDevice[] = await sqliteDoor(door).list();
         expect(after.find((d) => d.fingerprint === fpr)).toMatchObject({ status: "revoked", enrolled: true, recordsHeld: held, quarantined: 1, decidedBy: "it-operator" });
         // The USB path refuses a revoked device too (the same checks).
         await expect(door.import(late, { receiptOut: join(work.path, "revoked.receipt") })).rejects.toThrow(/was revoked by IT\. Its records are not imported/);

@@ -10,6 +10,7 @@ import { PG_LATEST_VERSION, PG_MIGRATIONS } from "../../main/db/migrations/pg";
 const RELEASED: Record<number, string> = {
   1: "5de05ef2ec8012eae42a658c63a6c587a15d28f1196c00e8441f156d48592733", // evidence
   2: "7d32777b1cc95b58660cd6aaaa6097f566d63fd4eef662b2b29ef9377222a4ad", // collector-devices
+  3: "1a14893a38be7af721765749901b4ddfe634a9bbd238c5f0ae6f4de2e91dc9d0", // upload-refusals
 };
 
 const normalise = (sql: string): string => sql.replace(/\s+/g, " ").trim();

@@ -46,6 +46,7 @@ const RELEASED: Record<"laptop" | "it", Record<number, string>> = {
     5: "fca105bc8fd0d170f4de77ce89dfc31cc9a0d5acaccc2c112b227046465a237e", // real-controllers (the laptop's 7)
     6: "2dc88352b7ebb0a7a7e13cf15990f69f2651c251eb05a3ddd471bb30d8c6f223", // handovers (the laptop's 8)
     7: "dfb3a8d37d2df57ec6216bebe7b2d72b31a8aa59a6f159cfb39ebd000372e01c", // collector-devices (with the laptop's 9)
+    8: "81e6043fc2931c77f5deed963e4879071ae1c9ad42c873b682d7738ae74733cc", // upload-refusals
   },
 };
 
