@@ -4,7 +4,7 @@ import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BUNDLE_BYTES, DEFAULT_MAX_CONNE
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import type { CollectorDevice } from "../../shared/contract";
+import type { CollectorDevice, SyncStatus } from "../../shared/contract";
 import type { CollectorDoor } from "../collector/door";
 import { openPostgresDoor, openPostgresStore, redactDatabaseUrl } from "../collector/pgStore";
 import { collectorStatus, statusLines } from "../collector/status";
@@ -12,6 +12,9 @@ import { openSqliteStore, sqliteDoor, type CollectorStore } from "../collector/s
 import { formatPin } from "../evidence/tls";
 import { IT_STORE_FILE, ItService } from "../services/itService";
 import { syncOnce } from "../collector/sync";
+import { collectorOrigin, REAL_TIMERS, SyncService } from "../services/syncService";
+import type { Services } from "../services";
+import { AppError } from "../../shared/domain/errors";
 import { registerCollectorExport } from "./collectorExport";
 import type { CliContext } from "./context";
 import { json } from "./io";
@@ -31,19 +34,20 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
     .description("create IT's keys, evidence store and the collector's HTTPS certificate (in an IT folder made by `it init`, adds the certificate only)")
     .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
     .option("--hostname <name>", "a name laptops reach the collector by, put in its certificate (repeatable; the pin, not the name, is checked)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--address <url>", "where laptops reach the collector (https://host:port), written into it-public.json so a laptop that trusts it needs no typing; kept when not given again", parseAddress)
     .option("--json", "print the result as JSON")
-    .action(async (opts: { itDir?: string; hostname: string[]; json?: boolean }) => {
+    .action(async (opts: { itDir?: string; hostname: string[]; address?: string; json?: boolean }) => {
       const dir = ctx.itDir(opts.itDir);
       const addTls = async (itDir: string, passphrase: string): Promise<Awaited<ReturnType<ItService["addCollectorTls"]>>> => {
         const it = ItService.open(itDir, async () => passphrase);
         try {
-          return await it.addCollectorTls(opts.hostname);
+          return await it.addCollectorTls(opts.hostname, opts.address);
         } finally {
           await it.close();
         }
       };
       const say = (tls: Awaited<ReturnType<typeof addTls>>): string =>
-        `Collector certificate ${tls.created ? "made" : "kept"}: ${tls.certificate} (laptops pin ${formatPin(tls.sha256)}). ` +
+        `Collector certificate ${tls.created ? "made" : "kept"}: ${tls.certificate} (laptops pin ${formatPin(tls.sha256)}${tls.address ? `; its address for laptops: ${tls.address}` : ""}). ` +
         `Give laptops the new ${tls.trust} (fieldproof it trust), then start it: fieldproof collector serve --it-dir ${dir}`;
       if (!existsSync(join(dir, IT_STORE_FILE))) {
         let made: Awaited<ReturnType<typeof addTls>> | undefined;
@@ -175,22 +179,99 @@ export function registerCollectorCommands(program: Command, ctx: CliContext): vo
 
   program
     .command("sync")
-    .description("send the records IT has not receipted yet to IT's collector, and apply the receipt it answers")
-    .requiredOption("--collector <url>", "the collector's address, e.g. https://it-ws-01:8443 (its certificate is pinned by IT's trust file)")
-    .option("--json", "print the result as JSON")
-    .action(async (opts: { collector: string; json?: boolean }) => {
+    .description("send the records IT has not receipted yet to IT's collector and apply the receipt it answers; with --once one sync, else it goes on probing (as the app does) until Ctrl+C")
+    .option("--collector <url>", "the collector's address, e.g. https://it-ws-01:8443 (its certificate is pinned by IT's trust file); default: the laptop's (Settings, or the one IT's trust file named)")
+    .option("--once", "sync once and exit (exit code 0 only when IT holds every record)")
+    .option("--every <s>", "without --once: seconds between probes while the collector answers (doubling up to 5 minutes after failures)", parseWhole("seconds", 1, 3600), 15)
+    .option("--json", "print the result as JSON (with --once)")
+    .action(async (opts: { collector?: string; once?: boolean; every: number; json?: boolean }) => {
       await ctx.unlock();
-      const result = await syncOnce(ctx.services().evidence.syncPort(), opts.collector, {
-        onProgress: opts.json ? undefined : (done, total) => io.progress(done, total, "records at IT"),
-      });
-      if (opts.json) io.out(json(result));
-      else if (result.status === "nothing-to-send") io.out("Nothing to sync: IT's last receipt covers every record on this laptop.");
-      else
-        io.out(
-          `Synced ${result.sent.records} record(s), seq ${result.sent.firstSeq}..${result.sent.lastSeq}, to ${opts.collector} in ${result.sent.chunks} upload(s): ` +
-            `${result.status === "imported" ? `${result.newRecords} new at IT` : "IT already held them"}; receipt ${result.receipt.status === "imported" ? "applied" : "already held"}, IT holds records 0..${result.treeSize - 1}.`,
+      const services = ctx.services();
+      const url = opts.collector ? collectorOrigin(opts.collector) : services.settings.collectorUrl();
+      if (!url) {
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          "No collector address: give --collector https://HOST:PORT, set it in the app's Settings › IT collector, or install an it-public.json that names it (fieldproof it trust; IT: collector init --address). The evidence stays on this laptop; fieldproof export writes it for USB.",
         );
+      }
+      if (opts.once) {
+        const result = await syncOnce(services.evidence.syncPort(), url, {
+          onProgress: opts.json ? undefined : (done, total) => io.progress(done, total, "records at IT"),
+        });
+        if (opts.json) io.out(json(result));
+        else if (result.status === "nothing-to-send") io.out("Nothing to sync: IT's last receipt covers every record on this laptop.");
+        else
+          io.out(
+            `Synced ${result.sent.records} record(s), seq ${result.sent.firstSeq}..${result.sent.lastSeq}, to ${url} in ${result.sent.chunks} upload(s): ` +
+              `${result.status === "imported" ? `${result.newRecords} new at IT` : "IT already held them"}; receipt ${result.receipt.status === "imported" ? "applied" : "already held"}, IT holds records 0..${result.treeSize - 1}.`,
+          );
+        return;
+      }
+      if (opts.json) throw new AppError("INVALID_REQUEST", "--json goes with --once (a watching sync prints a line per change).");
+      await watchSync(services, url, opts.every * 1000, (line) => io.out(line));
     });
+}
+
+/**
+ * `fieldproof sync` without --once: the app's automatic sync (the same SyncService: probe, sync when
+ * records wait, back-off with jitter) on a terminal, a line per change, until SIGINT or SIGTERM; a
+ * sync in flight finishes first (its receipt is applied or was never sent).
+ */
+async function watchSync(services: Services, url: string, probeMs: number, out: (line: string) => void): Promise<void> {
+  const sync = new SyncService({
+    collectorUrl: () => url,
+    setCollectorUrl: () => undefined,
+    laptop: services.evidence.syncPort(),
+    now: () => new Date(),
+    timers: REAL_TIMERS,
+    probeMs,
+    maxProbeMs: Math.max(probeMs, 300_000),
+    random: Math.random,
+  });
+  out(`Watching ${url}: syncing whenever it answers and records wait; Ctrl+C stops.`);
+  let last = "";
+  const show = (): void => {
+    const line = watchLine(sync.status());
+    if (line !== last) out(`${new Date().toISOString()} ${line}`);
+    last = line;
+  };
+  // Also what keeps the process alive: the probe timers do not.
+  const ticker = setInterval(show, 200);
+  sync.start();
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  await sync.stop();
+  show();
+  clearInterval(ticker);
+  out(`Stopped (${signal}).`);
+}
+
+function watchLine(s: SyncStatus): string {
+  const waiting = `${s.recordsWaiting} record(s) waiting`;
+  switch (s.state) {
+    case "off":
+    case "paused":
+    case "idle":
+      return "checking the collector…";
+    case "syncing":
+      return s.progress && s.progress.total > 0 ? `syncing: IT holds ${s.progress.done}/${s.progress.total} records…` : `syncing ${s.recordsWaiting} record(s)…`;
+    case "in-sync":
+      return `in sync: IT's receipt covers every record (last sync ${s.lastSyncAt ?? "now"})`;
+    case "unreachable":
+      return `not reachable since ${s.since ?? "now"} (${waiting}): ${s.message ?? ""}`.trimEnd();
+    case "refused":
+      return `refused (${s.reason ?? "unknown"}; ${waiting}): ${s.message ?? ""}`.trimEnd();
+  }
+}
+
+function parseAddress(value: string): string {
+  try {
+    return collectorOrigin(value, "--address");
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function parseMiB(value: string): number {

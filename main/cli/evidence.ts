@@ -87,6 +87,8 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
       const result = await ctx.invoke("evidence.trustIt", { path: resolve(file), replace: opts.replace === true });
       io.out(`Trusting IT key ${result.keyName} (${result.fingerprint}); new secrets will be sealed to ${result.ageRecipient}.`);
       io.out(result.collectorPin ? `IT's collector certificate pinned: ${result.collectorPin}.` : "The file names no collector: sync by USB (fieldproof export), or ask IT for it-public.json from `fieldproof collector init`.");
+      if (result.collectorAddressSet) io.out(`Collector address set from the file: ${result.collectorAddress} (fieldproof sync sends there; the app syncs there by itself).`);
+      else if (result.collectorAddress) io.out(`The file names the collector at ${result.collectorAddress}; this laptop keeps the address it has.`);
     });
 
   const receipt = program.command("receipt").description("IT's receipts");

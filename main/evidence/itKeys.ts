@@ -28,6 +28,14 @@ export const ItTrustFile = z.object({
       certificate: z.string().startsWith("-----BEGIN CERTIFICATE-----"),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
+      /**
+       * Where laptops reach it (`collector init --address`), so a technician types nothing. Not signed:
+       * the pin decides who the laptop talks to; a wrong address only fails to connect.
+       */
+      address: z
+        .string()
+        .regex(/^https:\/\/[^\s/@?#]+$/i, "the collector's address is https://host:port, with no user name, password or path")
+        .optional(),
     })
     .optional(),
 });

@@ -166,6 +166,8 @@ export function createServices(config: ServicesConfig): Services {
   const sync = new SyncService({
     collectorUrl: () => settings.collectorUrl(),
     setCollectorUrl: (url) => settings.setCollectorUrl(url),
+    automatic: () => settings.syncAutomatically(),
+    setAutomatic: (enabled) => settings.setSyncAutomatically(enabled),
     laptop: evidence.syncPort(),
     now,
     timers: config.sync?.timers ?? REAL_TIMERS,

@@ -129,7 +129,7 @@ export class EvidenceService {
   }
 
   /** Installs IT's public keys. Replacing a different IT key must be asked for explicitly. */
-  async trustIt(path: string, replace: boolean): Promise<{ keyName: string; fingerprint: string; ageRecipient: string; collectorPin: string | null }> {
+  async trustIt(path: string, replace: boolean): Promise<{ keyName: string; fingerprint: string; ageRecipient: string; collectorPin: string | null; collectorAddress: string | null }> {
     const trust = parseTrustFile(readSmallFile(path, "IT trust file"));
     const deviceId = this.deps.identity.deviceId();
     const current = this.deps.repo.itTrust(deviceId);
@@ -150,7 +150,13 @@ export class EvidenceService {
         ...(collector ? { collector } : {}),
       });
     }
-    return { keyName: trust.keyName, fingerprint: trust.fingerprint, ageRecipient: trust.ageRecipient, collectorPin: collector ? formatPin(collector.sha256) : null };
+    return {
+      keyName: trust.keyName,
+      fingerprint: trust.fingerprint,
+      ageRecipient: trust.ageRecipient,
+      collectorPin: collector ? formatPin(collector.sha256) : null,
+      collectorAddress: trust.collector?.address ?? null,
+    };
   }
 
   /**

@@ -156,7 +156,8 @@ export class ItService {
    * it-public.json, which laptops install with `fieldproof it trust`. Idempotent: an existing
    * certificate is kept (laptops pin it), and `created` says whether one was made now.
    */
-  async addCollectorTls(hostnames: readonly string[] = []): Promise<{ created: boolean; sha256: string; certificate: string; trust: string }> {
+  /** `address`: where laptops reach the collector, written into it-public.json; none given keeps the one already there. */
+  async addCollectorTls(hostnames: readonly string[] = [], address?: string): Promise<{ created: boolean; sha256: string; certificate: string; trust: string; address: string | null }> {
     const certPath = join(this.itDir, COLLECTOR_CERT_FILE);
     const keyPath = join(this.itDir, COLLECTOR_KEY_FILE);
     const trustPath = join(this.itDir, IT_TRUST_FILE);
@@ -171,9 +172,11 @@ export class ItService {
     }
     const certificate = readFileSync(certPath, "utf8");
     const sha256 = certificateSha256(certificate);
-    const trust = { ...this.trustFile(), collector: { certificate, sha256, signature: signPin(it.key, sha256) } };
+    const previous = this.trustFile();
+    const at = address ?? previous.collector?.address;
+    const trust = { ...previous, collector: { certificate, sha256, signature: signPin(it.key, sha256), ...(at ? { address: at } : {}) } };
     writeFileSync(trustPath, `${JSON.stringify(trust, null, 2)}\n`);
-    return { created, sha256, certificate: certPath, trust: trustPath };
+    return { created, sha256, certificate: certPath, trust: trustPath, address: at ?? null };
   }
 
   /** The collector's certificate and key (the key opened with IT's passphrase), or what to run first. */

@@ -34,6 +34,7 @@ const DUAL_CONTROL_KEY = "dualControl";
 const SHARED_SCOPE_KEY = "sharedScope";
 type SharedScope = "per-controller" | "per-line";
 const COLLECTOR_KEY = "collectorUrl";
+const SYNC_AUTOMATICALLY_KEY = "syncAutomatically";
 const NAME_CHOSEN_KEY = "deviceNameChosen";
 const SUGGESTION_KEY = "suggestedDeviceSuffix";
 /** Strongest first: moving down the list weakens dual control. */
@@ -59,6 +60,7 @@ export class SettingsService {
       dualControl: this.dualControl(),
       sharedScope: this.sharedScope(),
       collectorUrl: this.collectorUrl(),
+      syncAutomatically: this.syncAutomatically(),
     };
   }
 
@@ -176,6 +178,15 @@ export class SettingsService {
    */
   setCollectorUrl(url: string | null): void {
     this.deps.repo.set(COLLECTOR_KEY, url ?? "");
+  }
+
+  /** Whether the app syncs by itself (default on); like the address, a preference, not a record. */
+  syncAutomatically(): boolean {
+    return this.deps.repo.get(SYNC_AUTOMATICALLY_KEY) !== "off";
+  }
+
+  setSyncAutomatically(enabled: boolean): void {
+    this.deps.repo.set(SYNC_AUTOMATICALLY_KEY, enabled ? "on" : "off");
   }
 
   async update(patch: SettingsPatch): Promise<Settings> {

@@ -372,6 +372,9 @@ export interface SyncServiceDeps {
   /** The collector's address from Settings; null: automatic sync is off. */
   readonly collectorUrl: () => string | null;
   readonly setCollectorUrl: (url: string | null) => void;
+  /** The on/off switch in Settings (default on when not given): off, only syncNow contacts the collector. */
+  readonly automatic?: () => boolean;
+  readonly setAutomatic?: (enabled: boolean) => void;
   /** The laptop's side; `pending` counts what is worth a sync (IT's receipt record alone is not). */
   readonly laptop: SyncLaptop;
   readonly now: () => Date;
@@ -409,7 +412,21 @@ export class SyncService {
   status(): SyncStatus {
     const url = this.deps.collectorUrl();
     if (!url) return OFF;
+    // Switched off: paused, whatever the last "Sync now" found (its answer said so), unless one runs.
+    if (!this.automatic() && this.state.state !== "syncing") return { ...this.state, state: "paused", collectorUrl: url, nextProbeAt: null };
     return { ...this.state, collectorUrl: url };
+  }
+
+  private automatic(): boolean {
+    return this.deps.automatic?.() ?? true;
+  }
+
+  /** The Settings switch: on probes at once and goes on by itself; off stops the timer (a sync in flight finishes). */
+  setAutomatic(enabled: boolean): void {
+    this.deps.setAutomatic?.(enabled);
+    this.delay = this.deps.probeMs;
+    this.clearTimer();
+    if (enabled && this.deps.collectorUrl() && !this.stopped) void this.probeNow();
   }
 
   /** Starts the schedule: a probe now, then on the timer. Nothing happens while no address is set. */
@@ -417,7 +434,7 @@ export class SyncService {
     this.stopped = false;
     this.delay = this.deps.probeMs;
     this.clearTimer();
-    if (this.deps.collectorUrl()) void this.probeNow();
+    if (this.deps.collectorUrl() && this.automatic()) void this.probeNow();
   }
 
   /** Stops the timer; a sync in flight finishes (its receipt is applied or it never was). */
@@ -434,7 +451,17 @@ export class SyncService {
     this.state = origin ? { ...OFF, state: "idle", collectorUrl: origin } : OFF;
     this.delay = this.deps.probeMs;
     this.clearTimer();
-    if (origin && !this.stopped) void this.probeNow();
+    if (origin && !this.stopped && this.automatic()) void this.probeNow();
+  }
+
+  /**
+   * The address IT's trust file names: taken when the laptop has none (a typed one is the
+   * technician's choice and stays). Returns whether it was taken.
+   */
+  adoptAddress(address: string): boolean {
+    if (this.deps.collectorUrl()) return false;
+    this.setCollector(address);
+    return true;
   }
 
   /** "Sync now": probe and sync at once (after the sync in flight, if any), back-off reset. */
@@ -444,7 +471,8 @@ export class SyncService {
     await this.running;
     this.clearTimer();
     await this.probeNow();
-    return this.status();
+    // What this sync found, even with the automatic sync switched off (status() then says paused).
+    return { ...this.state, collectorUrl: this.deps.collectorUrl() };
   }
 
   /** The device key was unlocked: a sync that waited for it goes now rather than at the next probe. */
@@ -524,7 +552,7 @@ export class SyncService {
 
   private schedule(): void {
     this.clearTimer();
-    if (this.stopped || !this.deps.collectorUrl()) {
+    if (this.stopped || !this.deps.collectorUrl() || !this.automatic()) {
       this.state = { ...this.state, nextProbeAt: null };
       return;
     }

@@ -1,5 +1,5 @@
 import { Classes, OverlaysProvider } from "@blueprintjs/core";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { AppStateContext, type AppState } from "./appState";
 import { DeviceNameDialog } from "./components/DeviceNameDialog";
 import { HelpDrawer } from "./components/HelpDrawer";
@@ -36,9 +36,14 @@ export function App(): React.JSX.Element {
   const syncing = sync.data?.state === "syncing";
   useEffect(() => setSyncPollMs(syncing ? 500 : 2000), [syncing]);
   // The network came back (cable in, Wi-Fi joined): ask the collector now, not at the next timer.
+  // Not when the technician switched the automatic sync off (Settings › IT collector).
   const { run: syncNow } = useWrite("sync.now");
+  const paused = useRef(false);
+  paused.current = sync.data?.state === "paused";
   useEffect(() => {
-    const online = (): void => void syncNow({});
+    const online = (): void => {
+      if (!paused.current) void syncNow({});
+    };
     window.addEventListener("online", online);
     return () => window.removeEventListener("online", online);
   }, [syncNow]);

@@ -50,11 +50,12 @@ export const CHANNEL_USE = {
   "settings.setSharedScope": ["settings.get", ...JOURNAL],
   // Not a signed record (the address changes no evidence), but the status bar's IT state changes with it.
   "settings.setCollector": ["settings.get", "sync.status", ...JOURNAL],
+  "settings.setSyncAutomatically": ["settings.get", "sync.status"],
   // A sync applies IT's receipt: a signed record.
   "sync.now": ["sync.status", "evidence.record", ...JOURNAL],
   "technician.set": JOURNAL,
   "technician.signIn": JOURNAL,
-  "evidence.trustIt": JOURNAL,
+  "evidence.trustIt": ["settings.get", "sync.status", ...JOURNAL],
   "evidence.export": JOURNAL,
   "evidence.importReceipt": ["evidence.record", ...JOURNAL],
   "plant.importFile": PLANT,

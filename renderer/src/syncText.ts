@@ -11,6 +11,8 @@ const REASONS: Record<string, string> = {
   gap: "records missing in between (gap)",
   ahead: "IT holds more of this laptop's log than the laptop (restored store?)",
   busy: "the collector is busy",
+  "store-unavailable": "the collector cannot reach its store",
+  timeout: "the upload was too slow (timed out)",
   overloaded: "the collector is overloaded",
   tampered: "a check failed (tampered)",
   malformed: "the upload was not readable",
@@ -38,6 +40,9 @@ export function syncText(status: SyncStatus, now: Date = new Date()): { text: st
   switch (status.state) {
     case "off":
       return null;
+    case "paused":
+      // The count of the last sync would be stale: the Evidence screen counts what IT does not hold.
+      return { text: "IT: automatic sync off", tone: "none" };
     case "idle":
       return { text: "IT: checking the collector…", tone: "none" };
     case "syncing":

@@ -82,8 +82,17 @@ export const evidenceChannels = {
   ),
   "evidence.trustIt": channel(
     z.strictObject({ path: AbsolutePath, replace: z.boolean().default(false) }),
-    z.object({ keyName: z.string(), fingerprint: z.string(), ageRecipient: z.string(), collectorPin: z.string().nullable() }),
-    "Install IT's public keys (it-public.json) and, where it names one, IT's collector certificate to pin",
+    z.object({
+      keyName: z.string(),
+      fingerprint: z.string(),
+      ageRecipient: z.string(),
+      collectorPin: z.string().nullable(),
+      /** The collector's address the file names, if any. */
+      collectorAddress: z.string().nullable(),
+      /** Whether that address became the laptop's collector address (it had none). */
+      collectorAddressSet: z.boolean(),
+    }),
+    "Install IT's public keys (it-public.json) and, where it names one, IT's collector certificate to pin and its address (when the laptop has none)",
   ),
   "device.unlock": channel(z.strictObject({ passphrase: z.string().min(1).max(1024) }), DeviceState, "Unlock (or, on first run, protect) the device key with a passphrase"),
   "technician.set": channel(

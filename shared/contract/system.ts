@@ -14,12 +14,13 @@ export const ItSyncState = z.object({
 export type ItSyncState = z.infer<typeof ItSyncState>;
 
 /**
- * The automatic sync to IT's collector: off (no address set), idle (set, not probed yet), syncing,
+ * The automatic sync to IT's collector: off (no address set), paused (an address, but the technician
+ * switched the automatic sync off: nothing is contacted until "Sync now"), idle (set, not probed yet), syncing,
  * in-sync (the last probe found nothing waiting, or the last sync was receipted), unreachable (since
  * when, with the records waiting) or refused (the collector, or the laptop, said no: reason and message).
  */
 export const SyncStatus = z.object({
-  state: z.enum(["off", "idle", "syncing", "in-sync", "unreachable", "refused"]),
+  state: z.enum(["off", "paused", "idle", "syncing", "in-sync", "unreachable", "refused"]),
   collectorUrl: z.string().nullable(),
   /** Records IT has not receipted yet (IT's receipt record itself not counted). */
   recordsWaiting: z.number().int().nonnegative(),
@@ -77,6 +78,8 @@ export const Settings = z.object({
   sharedScope: z.enum(["per-controller", "per-line"]),
   /** IT's collector the app syncs to when it can reach it; null: no automatic sync. */
   collectorUrl: z.string().nullable(),
+  /** Whether the app syncs to that collector by itself (default on); off: only "Sync now" contacts it. */
+  syncAutomatically: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -141,6 +144,11 @@ export const systemChannels = {
     z.strictObject({ url: CollectorUrl.nullable() }),
     Settings,
     "Set (or clear, null) IT's collector address the app syncs to automatically; probes it at once",
+  ),
+  "settings.setSyncAutomatically": channel(
+    z.strictObject({ enabled: z.boolean() }),
+    Settings,
+    "Switch the automatic sync to IT's collector on (probes at once) or off (nothing is contacted until Sync now)",
   ),
   "sync.status": channel(Empty, SyncStatus, "The automatic sync to IT's collector: state, records waiting, last sync"),
   "sync.now": channel(Empty, SyncStatus, "Probe IT's collector now and sync what is waiting; returns the new state"),

@@ -182,17 +182,20 @@ describe("Automatic sync to IT's collector, in Chromium", () => {
     }
   });
 
-  it("syncs as soon as the network comes back (the browser's online event), not at the next timer", async () => {
+  it("syncs as soon as the network comes back (the browser's online event), not at the next timer; switched off, it sends nothing until Sync now", async () => {
     const itSide = await initCollectorIt();
     // A timer so long that only the online event can explain a sync within the test.
     const app = await launchApp({ viewport: { width: 1440, height: 900 }, config: { sync: { probeMs: 600_000, maxProbeMs: 600_000 } } });
     const { page, services } = app;
     let collector: Collector | undefined;
+    let collectorRequests = 0;
     try {
       await services.evidence.trustIt(itSide.trustPath, false);
       collector = await startCollector({
         store: openSqliteStore(itSide.dir.path, IT_PASSPHRASE),
-        log: jsonLogger(() => undefined),
+        log: jsonLogger((line) => {
+          if ((JSON.parse(line) as { msg?: string }).msg === "request") collectorRequests++;
+        }),
         host: "127.0.0.1",
         port: 0,
         enrol: [services.identity.status().fingerprint!],
@@ -209,6 +212,29 @@ describe("Automatic sync to IT's collector, in Chromium", () => {
       appendRecords(services, 3, "offline-work");
       await page.evaluate(() => window.dispatchEvent(new Event("online")));
       await expect.poll(async () => (await services.evidence.summary()).lastReceipt?.treeSize, { timeout: 15_000 }).toBe(first + 1 + 3);
+
+      // Switched off in Settings: the online event sends nothing; "Sync now" still does.
+      await page.getByRole("button", { name: "Settings", exact: true }).click();
+      const card = page.getByTestId("collector-card");
+      await card.getByText("Sync automatically when the collector answers").click();
+      await expect.poll(() => card.getByTestId("collector-message").textContent()).toMatch(/^Automatic sync off: nothing is sent until you press Sync now/);
+      await expect.poll(() => status.textContent()).toBe("IT: automatic sync off");
+      expect(services.settings.syncAutomatically()).toBe(false);
+      await card.scrollIntoViewIfNeeded();
+      await app.screenshot("sync-switched-off");
+      const held = (await services.evidence.summary()).lastReceipt!.treeSize;
+      appendRecords(services, 2, "paused-work");
+      const requests = (): number => collectorRequests;
+      const before = requests();
+      await page.evaluate(() => window.dispatchEvent(new Event("online")));
+      await page.getByRole("button", { name: "Evidence", exact: true }).click();
+      await expect.poll(() => page.getByTestId("records-since-receipt").textContent()).toMatch(/^3 of/);
+      expect(requests()).toBe(before);
+      expect((await services.evidence.summary()).lastReceipt!.treeSize).toBe(held);
+      await page.getByTestId("sync-now").click();
+      await expect.poll(async () => (await services.evidence.summary()).lastReceipt?.treeSize, { timeout: 15_000 }).toBe(held + 3);
+      expect(requests()).toBeGreaterThan(before);
+      await expect.poll(() => status.textContent()).toBe("IT: automatic sync off");
     } finally {
       await app.close();
       await collector?.close();

@@ -241,3 +241,78 @@ describe("Retry-After as the laptop reads it", () => {
     expect(retryAfterMs("-3", now)).toBeNull();
   });
 });
+
+// The USB path imports into the IT folder's SQLite store only (fieldproof import), so the mix is
+// tested on the embedded collector, which serves from that same store.
+describe("a USB export and a network sync mix freely (embedded SQLite collector and fieldproof import on one IT folder)", () => {
+  let laptop: Laptop;
+  let itSide: ItSide;
+  let collector: Collector;
+  let work: ReturnType<typeof tempDir>;
+
+  beforeAll(async () => {
+    laptop = openLaptop();
+    itSide = await initCollectorIt();
+    work = tempDir("fieldproof-collector-mix-");
+    await laptop.services.evidence.trustIt(itSide.trustPath, false);
+    collector = await startCollector({ store: openSqliteStore(itSide.dir.path, IT_PASSPHRASE), log: jsonLogger(() => undefined), host: "127.0.0.1", port: 0, enrol: [laptop.services.identity.status().fingerprint!] });
+  });
+  afterAll(async () => {
+    await collector?.close();
+    await laptop?.close();
+    laptop?.dir.cleanup();
+    itSide?.dir.cleanup();
+    work?.cleanup();
+  });
+
+  /** `fieldproof import` at IT of a USB bundle the laptop exports now (from its last receipt). */
+  async function usb(name: string): Promise<{ newRecords: number; receiptPath: string }> {
+    const path = join(work.path, `${name}.tar`);
+    await laptop.services.evidence.export(path, undefined);
+    const it = itSide.open();
+    try {
+      const imported = await it.import(path, { enrolFingerprint: laptop.services.identity.status().fingerprint! });
+      return { newRecords: imported.newRecords, receiptPath: imported.receiptPath };
+    } finally {
+      await it.close();
+    }
+  }
+  const journal = (): Promise<number> => laptopPort(laptop.services).journalSize();
+
+  it("a bundle imported at IT first, its receipt not carried back: the sync continues after it, sending nothing IT holds twice", async () => {
+    appendRecords(laptop.services, 6, "usb-first");
+    const carried = await usb("first");
+    expect(carried.newRecords).toBe(await journal());
+    expect(await held(collector.url, laptop)).toMatchObject({ treeSize: await journal() });
+    appendRecords(laptop.services, 3, "then-network");
+    const size = await journal();
+    const result = await syncOnce(laptopPort(laptop.services), collector.url);
+    // Only what followed the USB bundle went over the network.
+    expect(result).toMatchObject({ status: "imported", newRecords: 3, treeSize: size, receipt: { status: "imported", treeSize: size } });
+    if (result.status === "nothing-to-send") throw new Error("expected a sync");
+    expect(result.sent.firstSeq).toBe(size - 3);
+    expect((await laptop.services.evidence.summary()).recordsSinceReceipt).toBe(1); // IT's receipt record itself
+  });
+
+  it("a sync first, then a USB bundle: IT takes only what is new in it, and the laptop applies that receipt file as the sync's", async () => {
+    appendRecords(laptop.services, 2, "network-first");
+    expect(await syncOnce(laptopPort(laptop.services), collector.url)).toMatchObject({ status: "imported" });
+    const synced = await journal();
+    appendRecords(laptop.services, 4, "then-usb");
+    const carried = await usb("second");
+    // The sync's receipt record and the four new ones; nothing IT held came in twice.
+    expect(carried.newRecords).toBe((await journal()) - synced + 1);
+    const exported = await journal();
+    expect(await laptop.services.evidence.importReceipt(carried.receiptPath)).toMatchObject({ status: "imported", treeSize: exported });
+    const state = await held(collector.url, laptop);
+    expect(state.treeSize).toBe(exported);
+    // The next sync has only the receipt record to send, which alone is not worth one.
+    expect(await syncOnce(laptopPort(laptop.services), collector.url)).toMatchObject({ status: "nothing-to-send" });
+    const it = itSide.open();
+    try {
+      expect(it.repo.recordCount(laptop.services.identity.deviceId())).toBe(state.treeSize);
+    } finally {
+      await it.close();
+    }
+  });
+});

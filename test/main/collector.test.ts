@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer } from "node:net";
@@ -8,7 +8,7 @@ import { jsonLogger } from "../../main/collector/log";
 import { startCollector, type Collector } from "../../main/collector/server";
 import { syncOnce } from "../../main/collector/sync";
 import { BIN, runBin, runBinAsync } from "../support/cli";
-import { anonymous, initCollectorIt, laptopPort, postBundle } from "../support/collector";
+import { anonymous, initCollectorIt, laptopPort, postBundle, serveCollector, type ServedCollector } from "../support/collector";
 import { appendRecords, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
 import { readEntries, writeEntries } from "../support/tar";
 import { tempDir } from "../support/tempDir";
@@ -317,7 +317,7 @@ describe("fieldproof collector serve and fieldproof sync (the built command)", (
     expect(runBin(["it", "trust", join(work.path, "it", "it-public.json")], env).code).toBe(0);
     const fingerprint = (JSON.parse(runBin(["info", "--json"], env).stdout) as { deviceFingerprint: string }).deviceFingerprint;
     // Before the collector runs: records wait, nothing answers, the command fails and keeps them.
-    const down = await runBinAsync(["sync", "--collector", `https://127.0.0.1:${await closedPort()}`], env);
+    const down = await runBinAsync(["sync", "--once", "--collector", `https://127.0.0.1:${await closedPort()}`], env);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/did not answer \(ECONNREFUSED\)\. The evidence stays on this laptop; sync again when connected, or export it to USB/);
 
@@ -339,12 +339,12 @@ describe("fieldproof collector serve and fieldproof sync (the built command)", (
     expect((await anonymous(`${url}/healthz`)).status).toBe(200);
 
     const started = performance.now();
-    const first = await runBinAsync(["sync", "--collector", url], env);
+    const first = await runBinAsync(["sync", "--once", "--collector", url], env);
     const firstMs = Math.round(performance.now() - started);
     expect(first.stderr).not.toMatch(/fieldproof:/);
     expect(first.stdout).toMatch(/^Synced 3 record\(s\), seq 0\.\.2, to https:\/\/127\.0\.0\.1:\d+ in 1 upload\(s\): 3 new at IT; receipt applied, IT holds records 0\.\.2\.$/m);
     // IT's receipt record alone is not worth a sync (as in the app): the second run sends nothing.
-    const second = await runBinAsync(["sync", "--collector", url], env);
+    const second = await runBinAsync(["sync", "--once", "--collector", url], env);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^Nothing to sync: IT's last receipt covers every record on this laptop\.$/m);
     console.warn(`fieldproof sync (spawned CLI, 3 records, first sync incl. enrolment): ${firstMs} ms`);
@@ -355,5 +355,91 @@ describe("fieldproof collector serve and fieldproof sync (the built command)", (
     const lines = stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { msg: string; signal?: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["collector listening", "bundle imported", "signal received", "collector stopped"]));
     expect(stdout).not.toContain("it passphrase 12345");
+  });
+});
+
+describe("the collector's address from IT's trust file, and fieldproof sync watching (the built command)", () => {
+  let work: ReturnType<typeof tempDir>;
+  let env: NodeJS.ProcessEnv;
+  let watcher: ChildProcess | undefined;
+  let served: ServedCollector | undefined;
+
+  beforeAll(() => {
+    work = tempDir("fieldproof-collector-watch-");
+    env = { FIELDPROOF_PASSPHRASE: "laptop passphrase 1", FIELDPROOF_IT_PASSPHRASE: IT_PASSPHRASE, FIELDPROOF_DATA_DIR: join(work.path, "laptop"), FIELDPROOF_IT_DIR: join(work.path, "it"), FIELDPROOF_DEVICE_NAME: "bay-08" };
+  });
+  afterAll(() => {
+    watcher?.kill("SIGKILL");
+    served?.child.kill("SIGKILL");
+    work.cleanup();
+  });
+
+  it("collector init --address writes it into it-public.json; it trust takes it; sync watches: not reachable, then in sync once the collector starts there, with no click; SIGTERM ends it with exit 0", async () => {
+    const port = await closedPort();
+    const address = `https://127.0.0.1:${port}`;
+    expect(runBin(["collector", "init", "--address", "http://127.0.0.1:1"], env).stderr).toMatch(/--address must be https:\/\//);
+    const init = runBin(["collector", "init", "--address", `${address}/`], env);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`its address for laptops: ${address})`);
+    const trustPath = join(work.path, "it", "it-public.json");
+    expect((JSON.parse(readFileSync(trustPath, "utf8")) as { collector: { address: string } }).collector.address).toBe(address);
+    // Run again without --address: the address stays.
+    expect(runBin(["collector", "init"], env).code).toBe(0);
+    expect((JSON.parse(readFileSync(trustPath, "utf8")) as { collector: { address: string } }).collector.address).toBe(address);
+
+    const trusted = runBin(["it", "trust", trustPath], env);
+    expect(trusted.code).toBe(0);
+    expect(trusted.stdout).toContain(`Collector address set from the file: ${address}`);
+    const fingerprint = (JSON.parse(runBin(["info", "--json"], env).stdout) as { deviceFingerprint: string }).deviceFingerprint;
+
+    const child = spawn(process.execPath, [BIN, "sync", "--every", "1"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    watcher = child;
+    let out = "";
+    let err = "";
+    const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      for (const w of [...waiters]) {
+        if (!w.re.test(out)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const printed = (re: RegExp): Promise<void> =>
+      re.test(out)
+        ? Promise.resolve()
+        : new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`sync printed no ${re} within 30 s:\n${out}${err}`)), 30_000);
+            waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+          });
+
+    await printed(/not reachable since \S+ \(\d+ record\(s\) waiting\): The collector at https:\/\/127\.0\.0\.1:\d+ did not answer \(ECONNREFUSED\)/);
+    expect(out).toContain(`Watching ${address}: syncing whenever it answers`);
+    served = await serveCollector({ itDir: join(work.path, "it"), enrol: [fingerprint], args: ["--listen", `127.0.0.1:${port}`] });
+    expect(served.url).toBe(address);
+    await printed(/in sync: IT's receipt covers every record/);
+    await served.untilLog((l) => l.msg === "bundle imported");
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    watcher = undefined;
+    expect(out).toMatch(/Stopped \(SIGTERM\)\.\n$/);
+    expect(err).toBe("");
+    // IT holds every record: a sync with no --collector (the address from the file) has nothing to send.
+    const once = await runBinAsync(["sync", "--once"], env);
+    expect(once.code).toBe(0);
+    expect(once.stdout).toMatch(/^Nothing to sync: IT's last receipt covers every record on this laptop\.$/m);
+    served.child.kill("SIGTERM");
+    expect(await served.exited).toEqual({ code: 0, signal: null });
+    served = undefined;
+  });
+
+  it("sync with no address anywhere says where to set one and keeps the evidence", () => {
+    const bare = { ...env, FIELDPROOF_DATA_DIR: join(work.path, "bare-laptop"), FIELDPROOF_DEVICE_NAME: "bay-09" };
+    const run = runBin(["sync", "--once"], bare);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/No collector address: give --collector https:\/\/HOST:PORT, set it in the app's Settings › IT collector, or install an it-public\.json that names it/);
   });
 });

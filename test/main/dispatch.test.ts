@@ -79,11 +79,11 @@ describe("dispatcher (the one way into main)", () => {
     const base = createHandlers(services);
     const leaky: Handlers = {
       ...base,
-      "settings.get": async () => ({ theme: "dark", deviceName: "x", deviceNameChosen: true, suggestedDeviceName: "x-1a2b", dualControl: "always", sharedScope: "per-line", collectorUrl: null, secretKey: "hunter2" }) as never,
+      "settings.get": async () => ({ theme: "dark", deviceName: "x", deviceNameChosen: true, suggestedDeviceName: "x-1a2b", dualControl: "always", sharedScope: "per-line", collectorUrl: null, syncAutomatically: true, secretKey: "hunter2" }) as never,
     };
     const d = createDispatcher(leaky, { trustedOrigin: ORIGIN });
     const result = await d("settings.get", {}, APP);
-    expect(result).toEqual({ ok: true, value: { theme: "dark", deviceName: "x", deviceNameChosen: true, suggestedDeviceName: "x-1a2b", dualControl: "always", sharedScope: "per-line", collectorUrl: null } });
+    expect(result).toEqual({ ok: true, value: { theme: "dark", deviceName: "x", deviceNameChosen: true, suggestedDeviceName: "x-1a2b", dualControl: "always", sharedScope: "per-line", collectorUrl: null, syncAutomatically: true } });
   });
 
   it("rejects a handler answer that breaks the contract", async () => {

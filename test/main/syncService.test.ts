@@ -225,6 +225,37 @@ describe("SyncService: the laptop's automatic sync to a real collector on 127.0.
     }
   });
 
+  it("switched off: no timer and no request, paused; Sync now still syncs and says what it found; on again probes at once", async () => {
+    const sync = bay.services.sync;
+    await sync.probeNow();
+    expect(sync.status().state).toBe("in-sync");
+    sync.setAutomatic(false);
+    expect(bay.services.settings.syncAutomatically()).toBe(false);
+    expect((await bay.services.settings.get()).syncAutomatically).toBe(false);
+    expect(bay.timers.pending.size).toBe(0);
+    appendRecords(bay.services, 2, "paused");
+    const requestsBefore = logLines.filter((l) => l.msg === "request").length;
+    expect(requestsBefore).toBeGreaterThan(0);
+    // Start (the app opening) and a new address do not contact it either.
+    sync.start();
+    sync.setCollector(collector!.url);
+    expect(bay.timers.pending.size).toBe(0);
+    expect(logLines.filter((l) => l.msg === "request").length).toBe(requestsBefore);
+    expect(sync.status()).toMatchObject({ state: "paused", collectorUrl: collector!.url, nextProbeAt: null });
+
+    const importsBefore = uploads();
+    const found = await sync.syncNow();
+    expect(found).toMatchObject({ state: "in-sync", recordsWaiting: 0 });
+    expect(uploads()).toBe(importsBefore + 1);
+    expect(sync.status()).toMatchObject({ state: "paused", recordsWaiting: 0 });
+    expect(bay.timers.pending.size).toBe(0);
+
+    sync.setAutomatic(true);
+    expect(bay.services.settings.syncAutomatically()).toBe(true);
+    await vi.waitFor(() => expect(bay.timers.pending.size).toBe(1));
+    expect(sync.status().state).toBe("in-sync");
+  });
+
   it("clearing the address stops the schedule; close() leaves no timer", async () => {
     bay.services.sync.setCollector(null);
     expect(bay.services.sync.status().state).toBe("off");

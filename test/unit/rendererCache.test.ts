@@ -19,7 +19,8 @@ describe("the renderer's cache: what each write makes stale", () => {
   });
 
   it("reloads the journal's counts after every write that signs a record", () => {
-    const unsigned = new Set(["dialog.openFile", "dialog.saveFile", "jobs.cancel", "owners.exportCsv", "system.exportClientCertificate", "device.unlock"]);
+    // The automatic-sync switch is a preference, not a record (docs/decisions.md).
+    const unsigned = new Set(["dialog.openFile", "dialog.saveFile", "jobs.cancel", "owners.exportCsv", "system.exportClientCertificate", "device.unlock", "settings.setSyncAutomatically"]);
     for (const channel of writes.filter((c) => !unsigned.has(c))) expect(staleAfter(channel), channel).toEqual(expect.arrayContaining(["evidence.summary", "evidence.records", "system.info"]));
     expect(staleAfter("device.unlock")).toBe("all");
   });

@@ -22,6 +22,9 @@ describe("the status bar's words for the automatic sync", () => {
     expect(syncText({ ...base, state: "unreachable", since: at(8, 15), recordsWaiting: 1 }, now)?.text).toBe("IT: not reachable since 08:15 (1 record waiting)");
     expect(syncText({ ...base, state: "refused", reason: "unknown-device" }, now)).toEqual({ text: "IT: refused: this laptop is not enrolled", tone: "danger" });
     expect(syncText({ ...base, state: "refused", reason: "something-new" }, now)?.text).toBe("IT: refused: something-new");
+    // Switched off in Settings: said plainly, not a warning (the technician chose it).
+    expect(syncText({ ...base, state: "paused", recordsWaiting: 5 }, now)).toEqual({ text: "IT: automatic sync off", tone: "none" });
+    expect(syncText({ ...base, state: "refused", reason: "store-unavailable" }, now)?.text).toBe("IT: refused: the collector cannot reach its store");
   });
 });
 

@@ -12,7 +12,10 @@ export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof
       services.jobs.start("evidence.export", "Exporting records for IT", (job) => services.evidence.export(path, fromSeq, (done, total, label) => job.progress(done, total, label))),
     "evidence.exportResult": async ({ jobId }) => services.jobs.result<Awaited<ReturnType<Services["evidence"]["export"]>>>(jobId, "evidence.export"),
     "evidence.importReceipt": ({ path }) => services.evidence.importReceipt(path),
-    "evidence.trustIt": ({ path, replace }) => services.evidence.trustIt(path, replace),
+    "evidence.trustIt": async ({ path, replace }) => {
+      const trusted = await services.evidence.trustIt(path, replace);
+      return { ...trusted, collectorAddressSet: trusted.collectorAddress !== null && services.sync.adoptAddress(trusted.collectorAddress) };
+    },
     "device.unlock": async ({ passphrase }) => {
       const status = services.identity.unlock(passphrase);
       services.sync.deviceUnlocked();

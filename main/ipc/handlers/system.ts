@@ -22,6 +22,10 @@ export function createSystemHandlers(services: Services): Pick<Handlers, keyof t
       services.sync.setCollector(url);
       return services.settings.get();
     },
+    "settings.setSyncAutomatically": ({ enabled }) => {
+      services.sync.setAutomatic(enabled);
+      return services.settings.get();
+    },
     "sync.status": async () => services.sync.status(),
     "sync.now": () => services.sync.syncNow(),
     "dialog.saveFile": async (options) => ({ path: await services.system.saveDialog(options) }),

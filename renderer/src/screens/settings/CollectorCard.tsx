@@ -1,4 +1,4 @@
-import { Button, Callout, Card, FormGroup, H2, InputGroup, Intent } from "@blueprintjs/core";
+import { Button, Callout, Card, FormGroup, H2, InputGroup, Intent, Switch } from "@blueprintjs/core";
 import { useEffect, useState } from "react";
 import type { Settings } from "../../../../shared/contract";
 import { useApi, useWrite } from "../../useApi";
@@ -10,6 +10,7 @@ import { useApi, useWrite } from "../../useApi";
  */
 export function CollectorCard({ settings }: { readonly settings: Settings | undefined }): React.JSX.Element {
   const change = useWrite("settings.setCollector");
+  const automatic = useWrite("settings.setSyncAutomatically");
   const summary = useApi("evidence.summary", {});
   const fingerprint = summary.data?.device.fingerprint ?? null;
   const pin = summary.data?.itTrust?.collectorPin ?? null;
@@ -34,6 +35,17 @@ export function CollectorCard({ settings }: { readonly settings: Settings | unde
     });
   }
 
+  async function switchAutomatic(enabled: boolean): Promise<void> {
+    setMessage(undefined);
+    const result = await automatic.run({ enabled });
+    if (!result.ok) setMessage({ intent: Intent.DANGER, text: result.error.message });
+    else
+      setMessage({
+        intent: Intent.SUCCESS,
+        text: enabled ? "Automatic sync on: the app syncs whenever the collector answers." : "Automatic sync off: nothing is sent until you press Sync now on the Evidence screen. Records wait on this laptop.",
+      });
+  }
+
   return (
     <Card className="fp-card" data-testid="collector-card">
       <H2 className="fp-card-title">IT collector</H2>
@@ -49,6 +61,15 @@ export function CollectorCard({ settings }: { readonly settings: Settings | unde
       </FormGroup>
       <Button size="large" intent={Intent.PRIMARY} text="Save address" loading={change.busy} disabled={!settings || url.trim() === ""} onClick={() => void save(url.trim())} data-testid="collector-save" />{" "}
       <Button size="large" text="Clear" disabled={!settings?.collectorUrl || change.busy} onClick={() => void save(null)} />
+      <Switch
+        size="large"
+        className="fp-gap-top-small"
+        checked={settings?.syncAutomatically ?? true}
+        disabled={!settings || automatic.busy}
+        label="Sync automatically when the collector answers"
+        onChange={(e) => void switchAutomatic(e.currentTarget.checked)}
+        data-testid="collector-automatic"
+      />
       {message && (
         <Callout intent={message.intent} className="fp-callout" data-testid="collector-message" role={message.intent === Intent.DANGER ? "alert" : undefined}>
           {message.text}

@@ -17,7 +17,9 @@ export function ItTrustCard(): React.JSX.Element {
   async function install(): Promise<void> {
     const result = await trustIt.run({ path: path.trim(), replace });
     if (!result.ok) return setMessage({ intent: Intent.DANGER, text: result.error.message });
-    setMessage({ intent: Intent.SUCCESS, text: `Trusting IT key ${result.value.fingerprint}. New secrets are sealed to ${result.value.ageRecipient.slice(0, 16)}…` });
+    const v = result.value;
+    const collector = v.collectorAddressSet ? ` IT's collector address set: ${v.collectorAddress} (IT collector, below).` : "";
+    setMessage({ intent: Intent.SUCCESS, text: `Trusting IT key ${v.fingerprint}. New secrets are sealed to ${v.ageRecipient.slice(0, 16)}…${collector}` });
   }
 
   return (
