@@ -31,7 +31,7 @@ const { createPublicKey, createHash, hash, verify } = require("node:crypto");
 const sha256 = typeof hash === "function" ? (data) => hash("sha256", data, "buffer") : (data) => createHash("sha256").update(data).digest();
 let key, keyPem;
 const ZERO = Buffer.of(0);
-parentPort.on("message", ({ pem, start, jobs }) => {
+parentPort.on("message", ({ call, pem, start, jobs }) => {
   if (pem !== keyPem) { key = createPublicKey(pem); keyPem = pem; }
   const bad = [];
   const hashes = Buffer.from(new ArrayBuffer(jobs.length * 64));
@@ -45,12 +45,69 @@ parentPort.on("message", ({ pem, start, jobs }) => {
     sha256(payload).copy(hashes, i * 64);
     sha256(Buffer.concat([ZERO, payload])).copy(hashes, i * 64 + 32);
   }
-  parentPort.postMessage({ start, count: jobs.length, bad, hashes }, [hashes.buffer]);
+  parentPort.postMessage({ call, start, count: jobs.length, bad, hashes }, [hashes.buffer]);
 });
 `;
 
 const INLINE_BELOW = 512;
 const CHUNK = 1000;
+
+interface WorkerAnswer {
+  readonly call: number;
+  readonly start: number;
+  readonly count: number;
+  readonly bad: number[];
+  readonly hashes: Uint8Array;
+}
+
+interface Call {
+  answer(msg: WorkerAnswer): void;
+  fail(error: Error): void;
+}
+
+/** A worker kept between calls; referenced (keeps the process alive) only while it has work. */
+interface Slot {
+  readonly worker: Worker;
+  outstanding: number;
+}
+
+/**
+ * The workers, made on first use and kept: starting a worker costs tens of milliseconds, paid once
+ * per process rather than per bundle (a sync sends a log as many chunks, each verified on its own).
+ * Idle workers are unreferenced, so they never keep a CLI or a test process alive.
+ */
+const slots: Slot[] = [];
+const calls = new Map<number, Call>();
+let nextCall = 1;
+
+function slot(i: number): Slot {
+  const existing = slots[i];
+  if (existing) return existing;
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  worker.unref();
+  const made: Slot = { worker, outstanding: 0 };
+  worker.on("message", (msg: WorkerAnswer) => {
+    if (--made.outstanding === 0) worker.unref();
+    calls.get(msg.call)?.answer(msg);
+  });
+  const lost = (error: Error): void => {
+    const at = slots.indexOf(made);
+    if (at >= 0) slots.splice(at, 1);
+    // Which call a lost message belonged to is unknown: fail every call in flight (they may retry).
+    for (const call of [...calls.values()]) call.fail(error);
+  };
+  worker.on("error", lost);
+  worker.on("exit", (code) => {
+    if (made.outstanding > 0) lost(new Error(`a verification worker stopped (exit code ${code}) with work in hand`));
+  });
+  slots[i] = made;
+  return made;
+}
+
+function post(s: Slot, message: unknown): void {
+  if (s.outstanding++ === 0) s.worker.ref();
+  s.worker.postMessage(message);
+}
 
 /**
  * Verifies many DSSE envelopes under one key across worker threads (one per core). All chunks are
@@ -62,34 +119,34 @@ export function verifyEnvelopes(pem: string, jobs: readonly EnvelopeJob[], threa
   const payloadHashes = Buffer.alloc(n * 32);
   const leafHashes = Buffer.alloc(n * 32);
   const bad: number[] = [];
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
-  const perWorker = Math.ceil(n / threads);
-  const done = workers.map(
-    (worker, w) =>
-      new Promise<void>((resolve, reject) => {
-        const from = w * perWorker;
-        const to = Math.min(n, from + perWorker);
-        let remaining = Math.ceil(Math.max(0, to - from) / CHUNK);
-        if (remaining === 0) return resolve();
-        worker.on("error", reject);
-        worker.on("message", (msg: { start: number; count: number; bad: number[]; hashes: Buffer }) => {
-          const hashes = Buffer.from(msg.hashes.buffer, msg.hashes.byteOffset, msg.hashes.byteLength);
-          for (let i = 0; i < msg.count; i++) {
-            hashes.copy(payloadHashes, (msg.start + i) * 32, i * 64, i * 64 + 32);
-            hashes.copy(leafHashes, (msg.start + i) * 32, i * 64 + 32, i * 64 + 64);
-          }
-          bad.push(...msg.bad);
-          if (--remaining === 0) resolve();
-        });
-        for (let start = from; start < to; start += CHUNK) {
-          const slice = jobs.slice(start, Math.min(to, start + CHUNK)).map((j) => [j.payloadType, j.payload, j.signature]);
-          worker.postMessage({ pem, start, jobs: slice });
+  const id = nextCall++;
+  return new Promise<EnvelopeResults>((resolve, reject) => {
+    let remaining = Math.ceil(n / CHUNK);
+    calls.set(id, {
+      answer(msg) {
+        const hashes = Buffer.from(msg.hashes.buffer, msg.hashes.byteOffset, msg.hashes.byteLength);
+        for (let i = 0; i < msg.count; i++) {
+          hashes.copy(payloadHashes, (msg.start + i) * 32, i * 64, i * 64 + 32);
+          hashes.copy(leafHashes, (msg.start + i) * 32, i * 64 + 32, i * 64 + 64);
         }
-      }),
-  );
-  return Promise.all(done)
-    .then(() => ({ bad: bad.sort((a, b) => a - b), payloadHashes, leafHashes }))
-    .finally(() => Promise.all(workers.map((w) => w.terminate())));
+        bad.push(...msg.bad);
+        if (--remaining === 0) {
+          calls.delete(id);
+          resolve({ bad: bad.sort((a, b) => a - b), payloadHashes, leafHashes });
+        }
+      },
+      fail(error) {
+        calls.delete(id);
+        reject(error);
+      },
+    });
+    // Chunks dealt round-robin: each worker gets an even share, and the first results come early.
+    let k = 0;
+    for (let start = 0; start < n; start += CHUNK, k++) {
+      const slice = jobs.slice(start, Math.min(n, start + CHUNK)).map((j) => [j.payloadType, j.payload, j.signature]);
+      post(slot(k % threads), { call: id, pem, start, jobs: slice });
+    }
+  });
 }
 
 function verifyInline(pem: string, jobs: readonly EnvelopeJob[]): EnvelopeResults {

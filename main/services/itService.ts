@@ -220,11 +220,23 @@ export class ItService {
       .map((r) => r.leaf_hash);
   }
 
-  private async itKey(): Promise<{ name: string; key: ReturnType<typeof privateKeyFromDer> }> {
-    const identity = this.repo.identity()!;
-    const der = passphraseProtector(await this.passphrase(), "IT passphrase").unprotect(identity.protectedKey);
-    return { name: identity.keyName, key: privateKeyFromDer(der) };
+  /**
+   * IT's signing key, opened once per ItService: opening it is a scrypt derivation (about 100 ms),
+   * which the collector would otherwise pay on every chunk of every sync. The process holds the
+   * passphrase already; a wrong one is not remembered, so the next call asks again.
+   */
+  private itKey(): Promise<{ name: string; key: ReturnType<typeof privateKeyFromDer> }> {
+    this.openedKey ??= (async () => {
+      const identity = this.repo.identity()!;
+      const der = passphraseProtector(await this.passphrase(), "IT passphrase").unprotect(identity.protectedKey);
+      return { name: identity.keyName, key: privateKeyFromDer(der) };
+    })().catch((error: unknown) => {
+      this.openedKey = undefined;
+      throw error;
+    });
+    return this.openedKey;
   }
+  private openedKey: Promise<{ name: string; key: ReturnType<typeof privateKeyFromDer> }> | undefined;
 
   private cosign(checkpoint: string, it: { name: string; key: ReturnType<typeof privateKeyFromDer> }): string {
     return cosign(parseNote(checkpoint), it.name, it.key, BigInt(Math.floor(this.now().getTime() / 1000)));
