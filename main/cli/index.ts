@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { AppError } from "../../shared/domain/errors";
 import { APP_VERSION } from "../version";
 import { createCliContext } from "./context";
+import { registerCaCommands } from "./ca";
 import { registerCollectorCommands } from "./collector";
 import { registerEvidenceCommands } from "./evidence";
 import { json, processIo, type CliIo } from "./io";
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     });
 
   registerEvidenceCommands(program, ctx);
+  registerCaCommands(program, ctx);
   registerPlantCommands(program, ctx);
   registerTrustCommand(program, ctx);
   registerAccountCommands(program, ctx);

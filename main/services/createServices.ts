@@ -30,6 +30,7 @@ import { ScanService } from "./scanService";
 import { SettingsService } from "./settingsService";
 import { SystemService } from "./systemService";
 import { REAL_TIMERS, SyncService } from "./syncService";
+import { CaService } from "./caService";
 import { AppError } from "../../shared/domain/errors";
 
 export interface Services {
@@ -51,6 +52,7 @@ export interface Services {
   readonly credentials: CredentialService;
   readonly vault: Vault;
   readonly sync: SyncService;
+  readonly ca: CaService;
   /**
    * Repositories, only for tests that look inside the store (lint refuses `.repos` in main/): the app,
    * the CLI and the IPC handlers reach the store through the services' use cases.
@@ -177,6 +179,7 @@ export function createServices(config: ServicesConfig): Services {
     ...(config.sync?.chunkBytes ? { chunkBytes: config.sync.chunkBytes } : {}),
   });
   if (config.sync?.autoStart ?? config.runtime !== "cli") sync.start();
+  const ca = new CaService({ settings: settingsRepo, journal: journalRepo, plant: plantRepo, identity, now });
 
   return {
     config,
@@ -197,6 +200,7 @@ export function createServices(config: ServicesConfig): Services {
     credentials,
     vault,
     sync,
+    ca,
     repos: { journal: journalRepo, plant: plantRepo, owners: ownersRepo, rotations: rotationRepo },
     async close() {
       await sync.stop();

@@ -274,7 +274,7 @@ export class EvidenceService {
   }
 }
 
-function readSmallFile(path: string, what: string): string {
+export function readSmallFile(path: string, what: string): string {
   let size: number;
   try {
     size = statSync(path).size;

@@ -7,7 +7,7 @@ import { IT_MIGRATIONS } from "../db/migrations/it";
 import { ItRepository, type DeviceHead, type EnrolledDevice } from "../db/itRepository";
 import { openDatabase, type Database } from "../db";
 import { readBundle, type ParsedBundle } from "../evidence/bundleReader";
-import { fingerprintOf, keyIdOf, privateKeyFromDer, publicKeyFromPem, sha256Hex } from "../evidence/crypto";
+import { ed25519Sign, fingerprintOf, keyIdOf, privateKeyFromDer, publicKeyFromPem, sha256Hex } from "../evidence/crypto";
 import { generateItKeys, type ItTrustFile } from "../evidence/itKeys";
 import { introducedKey } from "../evidence/keyRing";
 import { compactRange, EMPTY_ROOT, foldRange } from "../evidence/merkle";
@@ -189,6 +189,12 @@ export class ItService {
     const certificatePem = readFileSync(certPath, "utf8");
     const keyDer = passphraseProtector(await this.passphrase(), "IT passphrase").unprotect(readFileSync(keyPath, "utf8").trim());
     return { certificatePem, keyPem: privateKeyPem(keyDer), sha256: certificateSha256(certificatePem) };
+  }
+
+  /** IT's Ed25519 signature over `bytes` (a file IT hands a laptop, such as a site CA), and the key's name. */
+  async signAsIt(bytes: Buffer): Promise<{ keyName: string; signature: string }> {
+    const it = await this.itKey();
+    return { keyName: it.name, signature: ed25519Sign(it.key, bytes).toString("base64") };
   }
 
   /** IT's cosignature on a bundle's checkpoint (the receipt), for a store that applies a plan itself (PostgreSQL). */

@@ -17,6 +17,7 @@ export const CHANNEL_USE = {
   "settings.get": "read",
   // The automatic sync's state: changes in main by itself, so the status bar polls it.
   "sync.status": "read",
+  "ca.list": "read",
   "evidence.summary": "read",
   "evidence.records": "read",
   "evidence.record": "read",
@@ -56,6 +57,9 @@ export const CHANNEL_USE = {
   "technician.set": JOURNAL,
   "technician.signIn": JOURNAL,
   "evidence.trustIt": ["settings.get", "sync.status", ...JOURNAL],
+  "ca.request": JOURNAL,
+  "ca.install": ["ca.list", ...JOURNAL],
+  "certificates.issue": JOURNAL,
   "evidence.export": JOURNAL,
   "evidence.importReceipt": ["evidence.record", ...JOURNAL],
   "plant.importFile": PLANT,

@@ -33,6 +33,9 @@ const LABELS: Record<RecordKind, string> = {
   "secret.handedOver": "New password handed over to a holder",
   "secret.handoverClosed": "Handover copies forgotten by the laptop",
   "receipt.imported": "IT receipt imported",
+  "ca.requested": "Site CA requested from IT",
+  "ca.installed": "Site CA installed",
+  "certificate.issued": "Controller certificate issued",
 };
 
 export function kindLabel(kind: string): string {

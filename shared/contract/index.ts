@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ChannelSpec } from "./channel";
+import { certificateChannels } from "./certificates";
 import { evidenceChannels } from "./evidence";
 import { identityChannels } from "./identities";
 import { jobChannels } from "./jobs";
@@ -18,6 +19,7 @@ export * from "./plant";
 export * from "./rotations";
 export * from "./identities";
 export * from "./owners";
+export * from "./certificates";
 
 /** The whole IPC surface: channel name -> request and response schemas. Declared once, here. */
 export const contract = {
@@ -28,6 +30,7 @@ export const contract = {
   ...rotationChannels,
   ...identityChannels,
   ...ownerChannels,
+  ...certificateChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -36,6 +36,8 @@ export const Approval = z.object({
   approvedAt: z.string(),
 });
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 in lower-case hex");
+
 export const PostureChangeRecord = z.object({ kind: z.string(), severity: z.string(), text: z.string() });
 
 const ControllerIds = z.array(z.string().max(64)).max(10_000);
@@ -228,6 +230,44 @@ export const RecordData = {
     rotationId: z.string().max(64),
     purpose: z.enum(["manual-rotation"]),
     controllerId: z.string().max(64),
+  }),
+  /** The laptop asked IT for a site's issuing CA: its key was made here and stays here. */
+  "ca.requested": z.object({ site: z.string().max(64), csrSha256: Sha256Hex, spkiSha256: Sha256Hex }),
+  /** IT's issuing intermediate for a site, installed: the certificate and IT's root, whole (DER, base64). */
+  "ca.installed": z.object({
+    site: z.string().max(64),
+    serial: z.string().max(64),
+    subject: z.string().max(1000),
+    sha256: Sha256Hex,
+    spkiSha256: Sha256Hex,
+    notBefore: z.string(),
+    notAfter: z.string(),
+    rootSubject: z.string().max(1000),
+    rootSha256: Sha256Hex,
+    certificate: z.string().max(20_000),
+    root: z.string().max(20_000),
+  }),
+  /**
+   * A controller certificate this laptop issued from a site's intermediate, whole (DER, base64), so
+   * IT can check it with openssl against the root and compare it with what the controller presents.
+   */
+  "certificate.issued": z.object({
+    site: z.string().max(64),
+    controllerId: z.string().max(64),
+    /** manual: written as files for a vendor tool; opcua-part12: pushed by the rotation. */
+    method: z.enum(["manual", "opcua-part12"]),
+    serial: z.string().max(64),
+    subject: z.string().max(1000),
+    sha256: Sha256Hex,
+    spkiSha256: Sha256Hex,
+    csrSha256: Sha256Hex,
+    applicationUri: z.string().max(1000),
+    dns: z.array(z.string().max(253)).max(32),
+    ips: z.array(z.string().max(45)).max(32),
+    notBefore: z.string(),
+    notAfter: z.string(),
+    issuerSha256: Sha256Hex,
+    certificate: z.string().max(20_000),
   }),
   "receipt.imported": z.object({
     itKeyName: z.string(),

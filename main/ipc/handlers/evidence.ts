@@ -1,9 +1,9 @@
-import type { evidenceChannels } from "../../../shared/contract";
+import type { certificateChannels, evidenceChannels } from "../../../shared/contract";
 import type { Services } from "../../services/createServices";
 import type { Handlers } from "../dispatch";
 
 /** The journal, exports for IT, IT's receipts and keys, the device key and the technician. */
-export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof typeof evidenceChannels> {
+export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof typeof evidenceChannels | keyof typeof certificateChannels> {
   return {
     "evidence.summary": () => services.evidence.summary(),
     "evidence.records": (query) => services.evidence.records(query),
@@ -22,6 +22,13 @@ export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof
       return status;
     },
     "technician.set": async ({ name, pin }) => services.identity.setTechnician(name, pin),
+    "ca.list": async () => services.ca.list(),
+    "ca.request": ({ site, out }) => services.ca.request(site, out),
+    "ca.install": ({ path }) => services.ca.install(path),
+    "certificates.issue": async ({ site, controllerId, csr, names, days }) => {
+      const issued = await services.ca.issue({ site, controllerId, csrPem: csr, names, days, method: "manual" });
+      return { ...issued, names: { applicationUri: issued.names.applicationUri, dns: [...issued.names.dns], ips: [...issued.names.ips] } };
+    },
     "technician.signIn": async ({ pin }) => services.identity.signInTechnician(pin),
   };
 }

@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { AppError } from "../../shared/domain/errors";
+import { readSmallFile } from "../services/evidenceService";
+import { CA_ROOT_FILE, ItCaService, MAX_INTERMEDIATE_DAYS } from "../services/itCaService";
+import type { CliContext } from "./context";
+import { json } from "./io";
+import { passphraseFrom } from "./prompt";
+
+const repeat = (v: string, all: string[]): string[] => [...all, v];
+
+function days(max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`expected a whole number of days from 1 to ${max}`);
+    return n;
+  };
+}
+
+/**
+ * The site CA: on IT's offline workstation `it ca init|issue`; on the laptop `ca request|install|list`
+ * and `certificates issue` (the manual path: a controller's CSR in, its certificate and chain out as
+ * files for the vendor tool, recorded whole).
+ */
+export function registerCaCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const itCmd = program.commands.find((c) => c.name() === "it");
+  if (!itCmd) throw new Error("the it command must be registered before the site CA commands");
+  const itCa = itCmd.command("ca").description("IT's offline site CA: make the root, sign a laptop's issuing CA for a site");
+  // Choosing the CA passphrase (asked twice at a terminal) at init; typing it at issue.
+  const openCa = (itDir: string | undefined, choosing: boolean): ItCaService => new ItCaService(ctx.openIt(itDir), () => passphraseFrom("FIELDPROOF_CA_PASSPHRASE", "CA passphrase", choosing));
+
+  itCa
+    .command("init")
+    .description("make the site CA's root in IT's folder (its key sealed with a CA passphrase of its own; keep this machine offline)")
+    .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
+    .option("--name <name>", "the root's name, e.g. the company", "Fieldproof site CA")
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { itDir?: string; name: string; json?: boolean }) => {
+      const made = await openCa(opts.itDir, true).init(opts.name);
+      if (opts.json) return io.out(json(made));
+      io.out(`Site CA root made: ${made.certificate} (${made.subject}, SHA-256 ${made.sha256}, valid until ${made.notAfter}).`);
+      io.out("Its key is sealed with the CA passphrase; keep it offline. Laptops ask for an issuing CA with fieldproof ca request; sign theirs with fieldproof it ca issue.");
+    });
+
+  itCa
+    .command("issue")
+    .description("sign a laptop's issuing CA for one site, from its request file (compare the device fingerprint with the laptop first)")
+    .requiredOption("--request <file>", "the request the laptop wrote (fieldproof ca request)")
+    .requiredOption("--device <fingerprint>", "the laptop's device key fingerprint, as its Settings › IT collector or fieldproof info shows it")
+    .requiredOption("--site <site>", "the site the laptop works on")
+    .option("--days <n>", `validity in days (at most ${MAX_INTERMEDIATE_DAYS})`, days(MAX_INTERMEDIATE_DAYS), 90)
+    .option("--out <file>", "where to write the answer for the laptop (default: in IT's folder)")
+    .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { request: string; device: string; site: string; days: number; out?: string; itDir?: string; json?: boolean }) => {
+      const issued = await openCa(opts.itDir, false).issue(resolve(opts.request), { device: opts.device, site: opts.site, days: opts.days, ...(opts.out ? { out: resolve(opts.out) } : {}) });
+      if (opts.json) return io.out(json(issued));
+      io.out(`Issuing CA for "${opts.site}" signed: serial ${issued.serial}, SHA-256 ${issued.sha256}, valid until ${issued.notAfter}.`);
+      io.out(`Give the laptop ${issued.out} (fieldproof ca install FILE). Logged in ${join(ctx.itDir(opts.itDir), "site-ca-issued.jsonl")}.`);
+    });
+
+  const ca = program.command("ca").description("this laptop's issuing CA for a site, from IT");
+  ca.command("request")
+    .description("make this laptop's key for a site's issuing CA and write the request for IT")
+    .requiredOption("--site <site>", "the site, as IT names it")
+    .requiredOption("--out <file>", "where to write the request (a USB stick)")
+    .action(async (opts: { site: string; out: string }) => {
+      await ctx.unlock();
+      const r = await ctx.invoke("ca.request", { site: opts.site, out: resolve(opts.out) });
+      io.out(`Request for site "${r.site}" written to ${r.out}. Give it to IT with this laptop's fingerprint ${r.deviceFingerprint}:`);
+      io.out(`  fieldproof it ca issue --request FILE --device "${r.deviceFingerprint}" --site "${r.site}"`);
+      io.out("The key stays on this laptop; install IT's answer with fieldproof ca install FILE.");
+    });
+  ca.command("install <file>")
+    .description("install IT's answer (checked against IT's key, this laptop's request and the chain)")
+    .action(async (file: string) => {
+      await ctx.unlock();
+      const s = await ctx.invoke("ca.install", { path: resolve(file) });
+      io.out(`Site CA for "${s.site}" installed: ${s.subject}, serial ${s.serial}, valid until ${s.notAfter}; root ${s.rootSubject} (SHA-256 ${s.rootSha256}).`);
+    });
+  ca.command("list")
+    .description("the site CAs installed on this laptop")
+    .option("--json", "print them as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const list = await ctx.invoke("ca.list", {});
+      if (opts.json) return io.out(json(list));
+      if (list.length === 0) return io.out("No site CA is installed. Ask IT for one: fieldproof ca request --site SITE --out FILE.");
+      for (const s of list) io.out(`${s.site}: ${s.state.toUpperCase()}, ${s.subject}, serial ${s.serial}, ${s.notBefore} .. ${s.notAfter}; root ${s.rootSubject}`);
+    });
+
+  const certs = program.command("certificates").description("controller certificates from the site CA");
+  certs
+    .command("issue")
+    .description("issue a controller's certificate for its CSR (the manual path: files for the vendor tool), recorded whole")
+    .requiredOption("--site <site>", "the site CA to issue from")
+    .requiredOption("--controller <id>", "the controller it is for (fieldproof plant list)")
+    .requiredOption("--csr <file>", "the controller's certificate signing request (PEM or DER), from its vendor tool")
+    .requiredOption("--out <dir>", "folder to write the certificate (PEM and DER) and the chain into")
+    .option("--days <n>", "validity in days (never past the issuing CA)", days(825))
+    .option("--uri <uri>", "the application URI, when the CSR names none")
+    .option("--dns <name>", "a host name for the SAN (repeatable; with --uri)", repeat, [] as string[])
+    .option("--ip <address>", "an IP address for the SAN (repeatable; with --uri)", repeat, [] as string[])
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { site: string; controller: string; csr: string; out: string; days?: number; uri?: string; dns: string[]; ip: string[]; json?: boolean }) => {
+      if (!opts.uri && (opts.dns.length || opts.ip.length)) throw new AppError("INVALID_REQUEST", "--dns and --ip go with --uri (the application URI every OPC UA certificate names).");
+      await ctx.unlock();
+      const issued = await ctx.invoke("certificates.issue", {
+        site: opts.site,
+        controllerId: opts.controller,
+        csr: readSmallFile(resolve(opts.csr), "certificate signing request"),
+        ...(opts.uri ? { names: { applicationUri: opts.uri, dns: opts.dns, ips: opts.ip } } : {}),
+        ...(opts.days ? { days: opts.days } : {}),
+      });
+      const dir = resolve(opts.out);
+      mkdirSync(dir, { recursive: true });
+      const base = join(dir, `${opts.controller}-${issued.serial}`);
+      const der = Buffer.from(issued.certificatePem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+      writeFileSync(`${base}.pem`, issued.certificatePem);
+      writeFileSync(`${base}.der`, der);
+      writeFileSync(`${base}-chain.pem`, issued.chainPem);
+      if (opts.json) return io.out(json({ ...issued, files: { pem: `${base}.pem`, der: `${base}.der`, chain: `${base}-chain.pem` } }));
+      io.out(`Certificate for ${opts.controller} issued: serial ${issued.serial}, SHA-256 ${issued.sha256}, ${issued.names.applicationUri}, valid until ${issued.notAfter}.`);
+      io.out(`Files: ${base}.pem, ${base}.der (the certificate) and ${base}-chain.pem (the site CA's issuing certificate and root).`);
+      io.out(`Load them with the controller's tool and add the chain to its trust list; the next scan proves the controller presents it. IT checks it with: openssl verify -CAfile ${CA_ROOT_FILE} -untrusted chain leaf.pem`);
+    });
+}

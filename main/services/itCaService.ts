@@ -1,0 +1,98 @@
+import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { AppError } from "../../shared/domain/errors";
+import { canonicalFingerprint, ed25519Verify, fingerprintOf, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "../evidence/crypto";
+import { passphraseProtector } from "../evidence/protector";
+import { certificateFacts, issueIntermediate, makeRootCa } from "../evidence/siteCa";
+import { CaRequestFile, caRequestSigningBytes, parseSiteCaFile, SITE_CA_FORMAT, siteCaSigningBytes, type SiteCaFile } from "../evidence/siteCaFiles";
+import { readSmallFile } from "./evidenceService";
+import type { ItService } from "./itService";
+
+export const CA_ROOT_FILE = "site-ca-root.pem";
+export const CA_ROOT_KEY_FILE = "site-ca-root-key.txt";
+export const CA_LOG_FILE = "site-ca-issued.jsonl";
+/** The CA passphrase is the root key's alone: the collector, which holds IT's passphrase, cannot sign certificates. */
+const CA_PASSPHRASE_MIN = 12;
+export const MAX_INTERMEDIATE_DAYS = 397;
+
+/**
+ * IT's offline site CA, in the IT folder: `it ca init` makes the root (its key sealed with a CA
+ * passphrase of its own), `it ca issue` signs a laptop's intermediate for one site from the laptop's
+ * request and writes it with the root into a file signed by IT's key. Every issue is appended to
+ * site-ca-issued.jsonl (serial, SHA-256, device, site, validity).
+ */
+export class ItCaService {
+  constructor(
+    private readonly it: ItService,
+    private readonly caPassphrase: () => Promise<string>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private path(file: string): string {
+    return join(this.it.itDir, file);
+  }
+
+  async init(name: string): Promise<{ certificate: string; sha256: string; subject: string; notAfter: string }> {
+    if (existsSync(this.path(CA_ROOT_FILE)) || existsSync(this.path(CA_ROOT_KEY_FILE))) {
+      throw new AppError("CONFLICT", `The site CA already exists in ${this.it.itDir} (${CA_ROOT_FILE}). Refusing to replace it: controllers and laptops trust its root.`);
+    }
+    const protector = passphraseProtector(await this.caPassphrase(), "CA passphrase", CA_PASSPHRASE_MIN);
+    const root = await makeRootCa(name, this.now());
+    writeFileSync(this.path(CA_ROOT_KEY_FILE), `${protector.protect(root.keyDer)}\n`, { mode: 0o600 });
+    chmodSync(this.path(CA_ROOT_KEY_FILE), 0o600);
+    root.keyDer.fill(0);
+    writeFileSync(this.path(CA_ROOT_FILE), root.certificatePem);
+    const facts = certificateFacts(root.certificatePem);
+    return { certificate: this.path(CA_ROOT_FILE), sha256: facts.sha256, subject: facts.subject, notAfter: facts.notAfter };
+  }
+
+  /**
+   * Signs the intermediate a laptop asked for. `device` is the fingerprint IT read off the laptop
+   * (as for enrolment): the request must be signed by that device key, and by the key IT enrolled
+   * for that device if it knows it.
+   */
+  async issue(requestPath: string, o: { device: string; site: string; days: number; out?: string }): Promise<{ out: string; serial: string; sha256: string; notAfter: string }> {
+    if (!Number.isInteger(o.days) || o.days < 1 || o.days > MAX_INTERMEDIATE_DAYS) {
+      throw new AppError("INVALID_REQUEST", `--days must be a whole number from 1 to ${MAX_INTERMEDIATE_DAYS} (an issuing CA on a laptop is short-lived; 90 is the default).`);
+    }
+    const expected = canonicalFingerprint(o.device);
+    if (!expected) throw new AppError("INVALID_REQUEST", `"${o.device}" is not a device key fingerprint (SHA256: and 32 hex digits, as the laptop's Settings › IT collector or fieldproof info shows it).`);
+    const request = parseSiteCaFile(readSmallFile(requestPath, "site CA request"), CaRequestFile, "site CA request", "fieldproof ca request");
+    const { signature, ...body } = request;
+    const deviceKey = publicKeyFromRaw(Buffer.from(request.devicePublicKey, "base64"));
+    const fingerprint = fingerprintOf(deviceKey);
+    if (fingerprint !== request.deviceFingerprint || !ed25519Verify(deviceKey, caRequestSigningBytes(body), Buffer.from(signature, "base64"))) {
+      throw new AppError("INTEGRITY_ERROR", "The site CA request is not signed by the device key it names: it was altered. Ask the technician to run fieldproof ca request again. Nothing was issued.");
+    }
+    if (fingerprint !== expected) {
+      throw new AppError("PRECONDITION_FAILED", `The request comes from device key ${fingerprint}, not ${expected} as given. Compare the fingerprint with the laptop again. Nothing was issued.`);
+    }
+    const enrolled = this.it.repo.device(request.deviceId);
+    if (enrolled && rawPublicKey(publicKeyFromPem(enrolled.publicKey)).toString("base64") !== request.devicePublicKey) {
+      throw new AppError("PRECONDITION_FAILED", `IT enrolled device ${request.deviceId} with key ${enrolled.fingerprint}; this request is signed by ${fingerprint}. Nothing was issued.`);
+    }
+    if (request.site !== o.site) throw new AppError("PRECONDITION_FAILED", `The laptop asked for site "${request.site}", not "${o.site}". Nothing was issued.`);
+    const root = await this.root();
+    const at = this.now();
+    const intermediate = await issueIntermediate(root, request.csr, { site: request.site, deviceFingerprint: fingerprint, days: o.days, now: at });
+    root.keyDer.fill(0);
+    const facts = certificateFacts(intermediate);
+    const unsigned = { format: SITE_CA_FORMAT, site: request.site, deviceFingerprint: fingerprint, intermediate, root: root.certificatePem, issuedAt: at.toISOString(), itKeyName: this.it.repo.identity()!.keyName } as const;
+    const signed: SiteCaFile = { ...unsigned, signature: (await this.it.signAsIt(siteCaSigningBytes(unsigned))).signature };
+    const out = o.out ?? this.path(`site-ca-${request.site.replace(/[^A-Za-z0-9._-]+/g, "_")}-${request.deviceId}.json`);
+    writeFileSync(out, `${JSON.stringify(signed, null, 2)}\n`);
+    appendFileSync(
+      this.path(CA_LOG_FILE),
+      `${JSON.stringify({ issuedAt: signed.issuedAt, site: request.site, deviceId: request.deviceId, deviceName: request.deviceName, deviceFingerprint: fingerprint, serial: facts.serial, sha256: facts.sha256, notBefore: facts.notBefore, notAfter: facts.notAfter })}\n`,
+    );
+    return { out, serial: facts.serial, sha256: facts.sha256, notAfter: facts.notAfter };
+  }
+
+  private async root(): Promise<{ certificatePem: string; keyDer: Buffer }> {
+    if (!existsSync(this.path(CA_ROOT_FILE)) || !existsSync(this.path(CA_ROOT_KEY_FILE))) {
+      throw new AppError("PRECONDITION_FAILED", `${this.it.itDir} has no site CA. Run fieldproof it ca init --it-dir ${this.it.itDir} first (on the offline IT workstation).`);
+    }
+    const keyDer = passphraseProtector(await this.caPassphrase(), "CA passphrase", CA_PASSPHRASE_MIN).unprotect(readFileSync(this.path(CA_ROOT_KEY_FILE), "utf8").trim());
+    return { certificatePem: readFileSync(this.path(CA_ROOT_FILE), "utf8"), keyDer };
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { channel } from "./channel";
+import { absolutePath } from "./paths";
+
+const AbsolutePath = absolutePath("/media/usb/site-ca.json or E:\\site-ca.json");
+const Site = z.string().trim().min(1).max(64);
+
+/** A site's issuing CA as installed on this laptop (from IT, signed by IT's key). */
+export const SiteCaStatus = z.object({
+  site: z.string(),
+  state: z.enum(["valid", "expired", "not-yet-valid"]),
+  serial: z.string(),
+  subject: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  sha256: z.string(),
+  rootSubject: z.string(),
+  rootSha256: z.string(),
+  installedAt: z.string(),
+});
+export type SiteCaStatus = z.infer<typeof SiteCaStatus>;
+
+export const certificateChannels = {
+  "ca.list": channel(z.strictObject({}), z.array(SiteCaStatus), "The site CAs installed on this laptop, with their validity now"),
+  "ca.request": channel(
+    z.strictObject({ site: Site, out: AbsolutePath }),
+    z.object({ out: z.string(), site: z.string(), csrSha256: z.string(), deviceFingerprint: z.string() }),
+    "Make this laptop's key for a site's issuing CA and write the request for IT (signed by the device key; a signed record)",
+  ),
+  "ca.install": channel(z.strictObject({ path: AbsolutePath }), SiteCaStatus, "Install IT's answer to a site CA request, checked against IT's key and the request (a signed record)"),
+  "certificates.issue": channel(
+    z.strictObject({
+      site: Site,
+      controllerId: z.string().min(1).max(64),
+      /** The controller's CSR (PEM), from its vendor tool or Part 12 CreateSigningRequest. */
+      csr: z.string().min(1).max(64_000),
+      /** Names for the SAN when the CSR carries none (the controller's current certificate's). */
+      names: z.object({ applicationUri: z.string().min(1).max(1000), dns: z.array(z.string().max(253)).max(32), ips: z.array(z.string().max(45)).max(32) }).optional(),
+      days: z.number().int().min(1).max(825).optional(),
+    }),
+    z.object({ certificatePem: z.string(), chainPem: z.string(), serial: z.string(), sha256: z.string(), notAfter: z.string(), names: z.object({ applicationUri: z.string(), dns: z.array(z.string()), ips: z.array(z.string()) }) }),
+    "Issue a controller certificate from a site's issuing CA for a CSR (the manual path; a signed record with the certificate whole)",
+  ),
+};

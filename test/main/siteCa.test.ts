@@ -1,0 +1,235 @@
+// The offline site CA (issue 13, first slice): IT's root, a laptop's issuing intermediate asked for
+// by a request file and installed from IT's signed answer, and a controller certificate issued from
+// it for the controller's own CSR, each one a journal record; checked with openssl as IT would.
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ItCaService, CA_LOG_FILE, CA_ROOT_FILE, CA_ROOT_KEY_FILE } from "../../main/services/itCaService";
+import { certificateFacts, issueIntermediate, makeIntermediateRequest } from "../../main/evidence/siteCa";
+import { BIN } from "../support/cli";
+import { initIt, openLaptop, type ItSide, type Laptop } from "../support/evidence";
+import { tempDir } from "../support/tempDir";
+
+const CA_PASSPHRASE = "ca passphrase for tests";
+const SITE = "North Bay";
+
+function openssl(args: readonly string[], input?: string): { code: number; out: string } {
+  const r = spawnSync("openssl", args, { encoding: "utf8", input });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+/** The journal's record at `back` from the end (0: the latest): kind and statement data. */
+async function recordFromEnd(laptop: Laptop, back = 0): Promise<{ kind: string; data: Record<string, unknown> }> {
+  const detail = await laptop.services.evidence.record(laptop.services.evidence.journalSize() - 1 - back);
+  const statement = JSON.parse(detail.statementJson) as { predicate: { data: Record<string, unknown> } };
+  return { kind: detail.kind, data: statement.predicate.data };
+}
+
+/** A controller's own key and CSR, as its vendor tool makes them (openssl here), with the SAN of an OPC UA server. */
+function controllerCsr(dir: string, san = "URI:urn:plc-07:opcua:server,DNS:plc-07.bay.local,IP:10.20.0.7"): string {
+  const csr = join(dir, `plc-${Math.random().toString(36).slice(2)}.csr`);
+  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", `${csr}.key`, "-out", csr, "-subj", "/CN=PLC 07/O=Bay", ...(san ? ["-addext", `subjectAltName=${san}`] : [])], { stdio: "pipe" });
+  return readFileSync(csr, "utf8");
+}
+
+describe("the offline site CA: root at IT, an issuing intermediate on the laptop, controller certificates from it", () => {
+  let itSide: ItSide;
+  let laptop: Laptop;
+  let work: ReturnType<typeof tempDir>;
+  let ca: ItCaService;
+  let fingerprint: string;
+  let requestPath: string;
+  let answerPath: string;
+
+  beforeAll(async () => {
+    itSide = await initIt();
+    laptop = openLaptop();
+    work = tempDir("fieldproof-site-ca-");
+    await laptop.services.evidence.trustIt(itSide.trustPath, false);
+    laptop.services.identity.ensureDevice();
+    fingerprint = laptop.services.identity.status().fingerprint!;
+    await laptop.services.plant.importPlant(
+      {
+        format: "fieldproof-plant/v1",
+        site: { id: "north-bay", name: SITE },
+        generatedAt: new Date().toISOString(),
+        controllers: [{ id: "plc-07", name: "PLC 07", kind: "plc", vendor: "Acme", model: "M", area: "A", line: "L1", cell: "C1", endpointUrl: "opc.tcp://127.0.0.1:1" }],
+      },
+      "test",
+    );
+    ca = new ItCaService(itSide.open(), async () => CA_PASSPHRASE);
+  });
+  afterAll(async () => {
+    await laptop?.close();
+    laptop?.dir.cleanup();
+    itSide?.dir.cleanup();
+    work?.cleanup();
+  });
+
+  it("it ca init makes a root whose key is sealed (not PEM on disk) and refuses to make a second", async () => {
+    const made = await ca.init("Acme Plants");
+    expect(made.subject).toBe("CN=Acme Plants, O=Fieldproof site CA");
+    const root = readFileSync(join(itSide.dir.path, CA_ROOT_FILE), "utf8");
+    const text = openssl(["x509", "-noout", "-text"], root).out;
+    expect(text).toMatch(/CA:TRUE/);
+    expect(text).toMatch(/Certificate Sign, CRL Sign/);
+    expect(text).toMatch(/Public-Key: \(3072 bit\)/);
+    const key = readFileSync(join(itSide.dir.path, CA_ROOT_KEY_FILE), "utf8");
+    expect(key).not.toMatch(/PRIVATE KEY/);
+    expect(JSON.parse(key)).toMatchObject({ kdf: "scrypt" });
+    await expect(ca.init("Again")).rejects.toThrow(/already exists .*Refusing to replace it/);
+  });
+
+  it("the laptop asks for a site's intermediate: the key stays here, the request is signed by the device key and recorded", async () => {
+    requestPath = join(work.path, "request.json");
+    const r = await laptop.services.ca.request(SITE, requestPath);
+    expect(r).toMatchObject({ site: SITE, deviceFingerprint: fingerprint });
+    const file = JSON.parse(readFileSync(requestPath, "utf8")) as Record<string, string>;
+    expect(file.csr).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    expect(JSON.stringify(file)).not.toMatch(/PRIVATE KEY/);
+    expect(openssl(["req", "-noout", "-verify"], file.csr).out).toMatch(/verify OK/i);
+    expect(await recordFromEnd(laptop)).toMatchObject({ kind: "ca.requested", data: { site: SITE, csrSha256: r.csrSha256 } });
+  });
+
+  it("IT refuses a request for another device, another site, or one altered on the way; nothing is issued", async () => {
+    const other = openLaptop();
+    try {
+      other.services.identity.ensureDevice();
+      await expect(ca.issue(requestPath, { device: other.services.identity.status().fingerprint!, site: SITE, days: 90 })).rejects.toThrow(/The request comes from device key .*, not .* as given/);
+    } finally {
+      await other.close();
+      other.dir.cleanup();
+    }
+    await expect(ca.issue(requestPath, { device: fingerprint, site: "South Bay", days: 90 })).rejects.toThrow(/asked for site "North Bay", not "South Bay"/);
+    const altered = JSON.parse(readFileSync(requestPath, "utf8")) as Record<string, string>;
+    altered.site = "South Bay";
+    const alteredPath = join(work.path, "altered-request.json");
+    writeFileSync(alteredPath, JSON.stringify(altered));
+    await expect(ca.issue(alteredPath, { device: fingerprint, site: "South Bay", days: 90 })).rejects.toThrow(/not signed by the device key it names: it was altered/);
+    await expect(ca.issue(requestPath, { device: "not a fingerprint", site: SITE, days: 90 })).rejects.toThrow(/is not a device key fingerprint/);
+    await expect(ca.issue(requestPath, { device: fingerprint, site: SITE, days: 400 })).rejects.toThrow(/--days must be a whole number from 1 to 397/);
+    expect(readdirSync(itSide.dir.path)).not.toContain(CA_LOG_FILE);
+  });
+
+  it("IT signs it (CA, path length 0, chained to the root, openssl agrees) and logs it; the laptop refuses an altered answer and installs the true one", async () => {
+    answerPath = join(work.path, "site-ca.json");
+    const issued = await ca.issue(requestPath, { device: fingerprint.toLowerCase().replace(/ /g, ""), site: SITE, days: 90, out: answerPath });
+    const answer = JSON.parse(readFileSync(answerPath, "utf8")) as Record<string, string>;
+    const rootPem = join(work.path, "root.pem");
+    const interPem = join(work.path, "intermediate.pem");
+    writeFileSync(rootPem, answer.root!);
+    writeFileSync(interPem, answer.intermediate!);
+    expect(openssl(["verify", "-CAfile", rootPem, interPem]).out).toMatch(/intermediate\.pem: OK/);
+    expect(openssl(["x509", "-noout", "-text", "-in", interPem]).out).toMatch(/CA:TRUE, pathlen:0/);
+    const days = (Date.parse(issued.notAfter) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(89);
+    expect(days).toBeLessThan(90.1);
+    const log = readFileSync(join(itSide.dir.path, CA_LOG_FILE), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    expect(log).toEqual([expect.objectContaining({ site: SITE, deviceFingerprint: fingerprint, serial: issued.serial, sha256: issued.sha256 })]);
+
+    // Another root in the file (an impostor's CA): IT's signature no longer covers it.
+    const impostor = JSON.parse(readFileSync(answerPath, "utf8")) as Record<string, string>;
+    impostor.root = answer.intermediate!;
+    const impostorPath = join(work.path, "impostor.json");
+    writeFileSync(impostorPath, JSON.stringify(impostor));
+    await expect(laptop.services.ca.install(impostorPath)).rejects.toThrow(/not signed by IT's key .*Nothing was installed/);
+    expect(laptop.services.ca.list()).toEqual([]);
+
+    const installed = await laptop.services.ca.install(answerPath);
+    expect(installed).toMatchObject({ site: SITE, state: "valid", serial: issued.serial, sha256: issued.sha256, rootSubject: "CN=Acme Plants, O=Fieldproof site CA" });
+    expect(laptop.services.ca.list()).toEqual([installed]);
+    // Installed once: the request is spent.
+    await expect(laptop.services.ca.install(answerPath)).rejects.toThrow(/no request waiting for site "North Bay"/);
+    expect(await recordFromEnd(laptop)).toMatchObject({ kind: "ca.installed", data: { site: SITE, serial: issued.serial, sha256: issued.sha256 } });
+  });
+
+  it("issues a controller certificate for its CSR: EKU, key usages, SAN kept, random serial, recorded whole; openssl verifies it against IT's root and the intermediate", async () => {
+    const csr = controllerCsr(work.path);
+    const issued = await laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: csr, days: 365, method: "manual" });
+    const leaf = join(work.path, "leaf.pem");
+    const chain = join(work.path, "chain.pem");
+    const rootPem = join(work.path, "root.pem");
+    writeFileSync(leaf, issued.certificatePem);
+    writeFileSync(chain, issued.chainPem);
+    expect(openssl(["verify", "-CAfile", rootPem, "-untrusted", chain, leaf]).out).toMatch(/leaf\.pem: OK/);
+    const text = openssl(["x509", "-noout", "-text", "-in", leaf]).out;
+    expect(text).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
+    expect(text).toMatch(/Digital Signature, Non Repudiation, Key Encipherment, Data Encipherment/);
+    expect(text).toMatch(/URI:urn:plc-07:opcua:server, DNS:plc-07\.bay\.local, IP Address:10\.20\.0\.7/);
+    expect(text).toMatch(/CA:FALSE/);
+    // The key is the controller's (its CSR's), not one made here.
+    const csrKey = openssl(["req", "-noout", "-pubkey"], csr).out;
+    expect(openssl(["x509", "-noout", "-pubkey", "-in", leaf]).out).toBe(csrKey);
+    expect(issued.serial).toMatch(/^[0-9a-f]{32}$/);
+    const second = await laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: csr, method: "manual" });
+    expect(second.serial).not.toBe(issued.serial);
+
+    expect((await recordFromEnd(laptop)).kind).toBe("certificate.issued");
+    const earlier = await recordFromEnd(laptop, 1);
+    expect(earlier.kind).toBe("certificate.issued");
+    const data = earlier.data as { certificate: string; sha256: string; controllerId: string; applicationUri: string; method: string };
+    expect(data).toMatchObject({ controllerId: "plc-07", applicationUri: "urn:plc-07:opcua:server", method: "manual", sha256: certificateFacts(issued.certificatePem).sha256 });
+    // The record holds the certificate whole: IT can take it out of the record and verify it.
+    expect(Buffer.from(data.certificate, "base64").equals(Buffer.from(issued.certificatePem.replace(/-----[^-]+-----|\s/g, ""), "base64"))).toBe(true);
+  });
+
+  it("refuses a CSR whose signature does not verify, one with no application URI unless given, and an unknown controller", async () => {
+    const csr = controllerCsr(work.path);
+    const lines = csr.split("\n");
+    // Flip one character of the base64 body: the CSR still parses, its signature no longer verifies.
+    const i = Math.floor(lines.length / 2);
+    lines[i] = `${lines[i]!.slice(0, 10)}${lines[i]![10] === "A" ? "B" : "A"}${lines[i]!.slice(11)}`;
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: lines.join("\n"), method: "manual" })).rejects.toThrow(/signature does not verify|not a PKCS#10/);
+    const bare = controllerCsr(work.path, "");
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bare, method: "manual" })).rejects.toThrow(/names no application URI .*--uri/);
+    const named = await laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bare, names: { applicationUri: "urn:plc-07:typed", dns: [], ips: ["10.20.0.7"] }, method: "manual" });
+    expect(openssl(["x509", "-noout", "-ext", "subjectAltName"], named.certificatePem).out).toMatch(/URI:urn:plc-07:typed, IP Address:10\.20\.0\.7/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "nope", csrPem: bare, method: "manual" })).rejects.toThrow(/No controller "nope"/);
+    await expect(laptop.services.ca.issue({ site: "South Bay", controllerId: "plc-07", csrPem: bare, method: "manual" })).rejects.toThrow(/No site CA for "South Bay" is installed/);
+  });
+
+  it("an expired intermediate is refused at install, with what IT must do", async () => {
+    const request = await makeIntermediateRequest("Old Bay", "bay-laptop");
+    const rootPem = readFileSync(join(itSide.dir.path, CA_ROOT_FILE), "utf8");
+    const { passphraseProtector } = await import("../../main/evidence/protector");
+    const rootKey = passphraseProtector(CA_PASSPHRASE, "CA passphrase", 12).unprotect(readFileSync(join(itSide.dir.path, CA_ROOT_KEY_FILE), "utf8").trim());
+    const old = await issueIntermediate({ certificatePem: rootPem, keyDer: rootKey }, request.csrPem, { site: "Old Bay", deviceFingerprint: fingerprint, days: 1, now: new Date(Date.now() - 3 * 86_400_000) });
+    const { checkIntermediate } = await import("../../main/evidence/siteCa");
+    await expect(checkIntermediate(old, rootPem, new Date())).rejects.toThrow(/expired on .* IT: issue a new one \(fieldproof ca request on the laptop, then fieldproof it ca issue\)/);
+  });
+});
+
+describe("fieldproof it ca and fieldproof ca (the built command)", () => {
+  it("init, request, issue, install and list from the command line; the passphrases come from the environment and are never printed", () => {
+    const work = tempDir("fieldproof-site-ca-cli-");
+    try {
+      const env = { ...process.env, FIELDPROOF_PASSPHRASE: "laptop passphrase 1", FIELDPROOF_IT_PASSPHRASE: "it passphrase 12345", FIELDPROOF_CA_PASSPHRASE: CA_PASSPHRASE, FIELDPROOF_DATA_DIR: join(work.path, "laptop"), FIELDPROOF_IT_DIR: join(work.path, "it"), FIELDPROOF_DEVICE_NAME: "bay-07" };
+      const run = (args: string[]): { code: number; out: string } => {
+        const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env, timeout: 120_000 });
+        return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+      };
+      expect(run(["it", "init"]).code).toBe(0);
+      const init = run(["it", "ca", "init", "--name", "Acme <b>Plants</b>"]);
+      expect(init.code).toBe(0);
+      // Markup in the name stays text, escaped as RFC 4514 writes a name.
+      expect(init.out).toMatch(/Site CA root made: .*site-ca-root\.pem \(CN=Acme \\<b\\>Plants\\<\/b\\>, O=Fieldproof site CA/);
+      expect(run(["it", "trust", join(work.path, "it", "it-public.json")]).code).toBe(0);
+      const req = run(["ca", "request", "--site", SITE, "--out", join(work.path, "req.json")]);
+      expect(req.code).toBe(0);
+      const fpr = /fieldproof it ca issue --request FILE --device "([^"]+)" --site "North Bay"/.exec(req.out)?.[1];
+      expect(fpr).toMatch(/^SHA256:/);
+      const issue = run(["it", "ca", "issue", "--request", join(work.path, "req.json"), "--device", fpr!, "--site", SITE, "--out", join(work.path, "answer.json")]);
+      expect(issue.out).toMatch(/Issuing CA for "North Bay" signed: serial [0-9a-f]+, SHA-256 [0-9a-f]{64}, valid until /);
+      expect(run(["ca", "install", join(work.path, "answer.json")]).out).toMatch(/Site CA for "North Bay" installed: .*root CN=Acme \\<b\\>Plants\\<\/b\\>/);
+      const list = JSON.parse(run(["ca", "list", "--json"]).out) as Array<{ site: string; state: string }>;
+      expect(list).toEqual([expect.objectContaining({ site: SITE, state: "valid" })]);
+      for (const out of [init.out, req.out, issue.out]) {
+        expect(out).not.toContain(CA_PASSPHRASE);
+        expect(out).not.toContain("it passphrase 12345");
+      }
+    } finally {
+      work.cleanup();
+    }
+  });
+});
