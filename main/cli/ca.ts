@@ -41,7 +41,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
       const made = await openCa(opts.itDir, true).init(opts.name);
       if (opts.json) return io.out(json(made));
       io.out(`Site CA root made: ${made.certificate} (${made.subject}, SHA-256 ${made.sha256}, valid until ${made.notAfter}).`);
-      io.out("Its key is sealed with the CA passphrase; keep it offline. Laptops ask for an issuing CA with fieldproof ca request; sign theirs with fieldproof it ca issue.");
+      io.out(`Its key is sealed with the CA passphrase; keep it offline. The root's pin is now in ${made.trust}: give laptops that file again (fieldproof it trust), then they ask for an issuing CA with fieldproof ca request; sign theirs with fieldproof it ca issue.`);
     });
 
   itCa

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../../shared/domain/errors";
 import { describeIssues } from "../../shared/domain/validation";
-import { fingerprintOf, generateEd25519, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "./crypto";
+import { ed25519Verify, fingerprintOf, generateEd25519, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "./crypto";
 import { validKeyName } from "./note";
 import { certificateSha256, pinSignedBy } from "./tls";
 
@@ -36,6 +36,18 @@ export const ItTrustFile = z.object({
         .string()
         .regex(/^https:\/\/[^\s/@?#]+$/i, "the collector's address is https://host:port, with no user name, password or path")
         .optional(),
+    })
+    .optional(),
+  /**
+   * IT's site CA root (written by `fieldproof it ca init`): the SHA-256 of its DER, which the laptop
+   * pins, and IT's signature over that pin. A site CA file with another root is refused, whoever
+   * signed it: the pin arrives only with the trust file a technician installs from IT.
+   */
+  siteCa: z
+    .object({
+      rootSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      rootSubject: z.string().max(1000),
+      signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
     })
     .optional(),
 });
@@ -88,5 +100,14 @@ export function parseTrustFile(text: string): ItTrustFile {
   if (collector && (certificateSha256(collector.certificate) !== collector.sha256 || !pinSignedBy(key, collector.sha256, collector.signature))) {
     throw new AppError("INTEGRITY_ERROR", "The IT trust file's collector certificate is not the one IT's key signed: the file was altered. Ask IT for it-public.json again.");
   }
+  const siteCa = parsed.data.siteCa;
+  if (siteCa && !ed25519Verify(key, siteCaRootPinBytes(siteCa.rootSha256), Buffer.from(siteCa.signature, "base64"))) {
+    throw new AppError("INTEGRITY_ERROR", "The IT trust file's site CA root pin is not the one IT's key signed: the file was altered. Ask IT for it-public.json again.");
+  }
   return parsed.data;
+}
+
+/** What IT's key signs to pin the site CA's root in it-public.json. */
+export function siteCaRootPinBytes(rootSha256: string): Buffer {
+  return Buffer.from(`fieldproof-site-ca-root-pin/v1\n${rootSha256}`);
 }

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { createHash, randomBytes, webcrypto, X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
 import { AppError } from "../../shared/domain/errors";
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -100,15 +101,64 @@ export async function makeIntermediateRequest(site: string, deviceName: string):
   return { csrPem: csr.toString("pem"), keyDer: await exportPkcs8(keys.privateKey), spkiSha256: sha256(csr.publicKey.rawData) };
 }
 
-async function readCsr(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
+/** Reads a CSR and checks its signature, its key (RSA 2048 to 4096: what RsaSha256 controllers take) and its subject. */
+export async function readCsr(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
   } catch (error) {
     throw new AppError("INVALID_REQUEST", "This is not a PKCS#10 certificate signing request (PEM or DER).", { cause: error });
   }
-  if (!(await csr.verify())) throw new AppError("INTEGRITY_ERROR", "The certificate signing request's signature does not verify: it was altered or made wrongly. Nothing was issued.");
+  let verified = false;
+  try {
+    verified = await csr.verify();
+  } catch {
+    verified = false;
+  }
+  if (!verified) throw new AppError("INTEGRITY_ERROR", "The certificate signing request's signature does not verify: it was altered or made wrongly. Nothing was issued.");
+  const algorithm = csr.publicKey.algorithm as { name?: string; modulusLength?: number };
+  const bits = algorithm.modulusLength ?? (await rsaBits(csr));
+  if (!/^RSA/i.test(algorithm.name ?? "") || bits < 2048 || bits > 4096) {
+    throw new AppError(
+      "INVALID_REQUEST",
+      `The CSR's key is ${algorithm.name ?? "of an unknown kind"}${bits ? ` (${bits} bits)` : ""}; the site CA signs RSA keys of 2048 to 4096 bits only (RsaSha256, which every OPC UA server takes). Make the CSR with an RSA 2048 key. Nothing was issued.`,
+    );
+  }
+  if (csr.subjectName.toJSON().length === 0) throw new AppError("INVALID_REQUEST", "The CSR has an empty subject; give the controller a subject (its name, e.g. CN=PLC 07) in its tool. Nothing was issued.");
   return csr;
+}
+
+async function rsaBits(csr: x509.Pkcs10CertificateRequest): Promise<number> {
+  try {
+    const key = await webcrypto.subtle.importKey("spki", csr.publicKey.rawData, SIGNING, true, ["verify"]);
+    return (key.algorithm as webcrypto.RsaHashedKeyAlgorithm).modulusLength;
+  } catch {
+    return 0;
+  }
+}
+
+const HOST = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const MAX_NAMES = 32;
+
+/**
+ * The names a controller certificate may carry: one application URI (a URI with a scheme, as OPC UA
+ * requires: urn:, http:, ...), host names without wildcards, IP addresses; at most 32 of each.
+ * Checked before anything is signed.
+ */
+export function checkLeafNames(names: LeafNames): LeafNames {
+  const uri = names.applicationUri.trim();
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/.test(uri) || uri.length > 1000) {
+    throw new AppError("INVALID_REQUEST", `"${uri.slice(0, 100)}" is not an application URI (a URI such as urn:plc-07:opcua:server). Nothing was issued.`);
+  }
+  if (names.dns.length > MAX_NAMES || names.ips.length > MAX_NAMES) throw new AppError("INVALID_REQUEST", `A controller certificate names at most ${MAX_NAMES} host names and ${MAX_NAMES} addresses. Nothing was issued.`);
+  for (const dns of names.dns) {
+    if (dns.includes("*")) throw new AppError("INVALID_REQUEST", `The site CA issues no wildcard names ("${dns}"): name the controller's own host names. Nothing was issued.`);
+    if (!HOST.test(dns)) throw new AppError("INVALID_REQUEST", `"${dns.slice(0, 100)}" is not a host name. Nothing was issued.`);
+  }
+  for (const ip of names.ips) {
+    if (isIP(ip) === 0) throw new AppError("INVALID_REQUEST", `"${ip.slice(0, 100)}" is not an IPv4 or IPv6 address. Nothing was issued.`);
+  }
+  return { applicationUri: uri, dns: [...names.dns], ips: [...names.ips] };
 }
 
 /** `it ca issue`: IT's root signs the laptop's intermediate for one site (CA, path length 0). */
@@ -118,6 +168,9 @@ export async function issueIntermediate(
   o: { site: string; deviceFingerprint: string; days: number; now: Date },
 ): Promise<string> {
   const csr = await readCsr(csrPem);
+  if (sha256(csr.publicKey.rawData) === sha256(new x509.X509Certificate(root.certificatePem).publicKey.rawData)) {
+    throw new AppError("INVALID_REQUEST", "The request carries the root's own key. Nothing was issued.");
+  }
   const rootCert = new x509.X509Certificate(root.certificatePem);
   const notAfter = new Date(Math.min(o.now.getTime() + o.days * DAY, rootCert.notAfter.getTime()));
   const cert = await x509.X509CertificateGenerator.create({
@@ -171,15 +224,18 @@ export async function csrNames(csrPem: string): Promise<{ subject: string; names
 export async function issueLeaf(
   issuer: { certificatePem: string; keyDer: Buffer },
   csrPem: string,
-  o: { names: LeafNames; subject?: string; days: number; now: Date },
+  o: { names: LeafNames; days: number; now: Date },
 ): Promise<string> {
   const csr = await readCsr(csrPem);
+  const names = checkLeafNames(o.names);
   const ca = new x509.X509Certificate(issuer.certificatePem);
+  if (sha256(csr.publicKey.rawData) === sha256(ca.publicKey.rawData)) throw new AppError("INVALID_REQUEST", "The CSR carries the issuing CA's own key. Nothing was issued.");
   const notAfter = new Date(Math.min(o.now.getTime() + o.days * DAY, ca.notAfter.getTime()));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: o.subject ?? csr.subject,
-    issuer: ca.subject,
+    // The CSR's subject as it was encoded (a string would re-encode UTF8String as PrintableString).
+    subject: csr.subjectName,
+    issuer: ca.subjectName,
     notBefore: new Date(o.now.getTime() - HOUR),
     notAfter,
     publicKey: csr.publicKey,
@@ -193,9 +249,9 @@ export async function issueLeaf(
       ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
       new x509.SubjectAlternativeNameExtension([
-        { type: "url", value: o.names.applicationUri },
-        ...o.names.dns.map((value) => ({ type: "dns" as const, value })),
-        ...o.names.ips.map((value) => ({ type: "ip" as const, value })),
+        { type: "url", value: names.applicationUri },
+        ...names.dns.map((value) => ({ type: "dns" as const, value })),
+        ...names.ips.map((value) => ({ type: "ip" as const, value })),
       ]),
       await x509.SubjectKeyIdentifierExtension.create(csr.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca),
@@ -212,6 +268,12 @@ export async function checkIntermediate(intermediatePem: string, rootPem: string
   const cert = new x509.X509Certificate(intermediatePem);
   const root = new x509.X509Certificate(rootPem);
   if (!(await root.verify({ date: now, signatureOnly: true }))) throw new AppError("INTEGRITY_ERROR", "The site CA's root certificate is not self-signed as a root must be. Ask IT for the file again.");
+  if (!root.getExtension(x509.BasicConstraintsExtension)?.ca) throw new AppError("INVALID_REQUEST", "The site CA's root is not a CA certificate. Ask IT for the file again.");
+  if (now < root.notBefore || now > root.notAfter) {
+    throw new AppError("PRECONDITION_FAILED", `The site CA's root is valid ${root.notBefore.toISOString()} to ${root.notAfter.toISOString()}; this laptop's clock says ${now.toISOString()}. Check the clock, or ask IT for a new root.`);
+  }
+  const usage = cert.getExtension(x509.KeyUsagesExtension);
+  if (!usage || (usage.usages & x509.KeyUsageFlags.keyCertSign) === 0) throw new AppError("INVALID_REQUEST", "The issuing certificate may not sign certificates (no keyCertSign). Ask IT to issue it with fieldproof it ca issue.");
   if (!(await cert.verify({ publicKey: root.publicKey, signatureOnly: true }))) {
     throw new AppError("INTEGRITY_ERROR", "The issuing certificate is not signed by the root in the same file: it was altered or mixed up. Ask IT to issue it again (fieldproof it ca issue).");
   }

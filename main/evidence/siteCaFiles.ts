@@ -29,7 +29,8 @@ const Pem = (label: string) => z.string().regex(new RegExp(`^-----BEGIN ${label}
 export const CaRequestBody = z.object({
   format: z.literal(CA_REQUEST_FORMAT),
   site: SiteName,
-  deviceId: z.string().min(1).max(64),
+  // Also a file name at IT: letters, digits, dashes and underscores only.
+  deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a device id has letters, digits, dashes and underscores only"),
   deviceName: z.string().min(1).max(64),
   deviceFingerprint: z.string().min(1).max(100),
   /** Raw Ed25519 public key of the device, base64. */

@@ -1,14 +1,16 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { AppError } from "../../shared/domain/errors";
 import type { JournalRepository } from "../db/journalRepository";
 import type { PlantRepository } from "../db/plantRepository";
 import type { SettingsRepository } from "../db/settingsRepository";
 import { ed25519Sign, ed25519Verify, publicKeyFromPem, publicKeyFromRaw, rawPublicKey, sha256Hex } from "../evidence/crypto";
 import type { Identity } from "../evidence/identity";
-import { certificateFacts, checkIntermediate, csrNames, issueLeaf, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
+import { certificateFacts, checkIntermediate, checkLeafNames, csrNames, issueLeaf, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
 import { CA_REQUEST_FORMAT, caRequestSigningBytes, parseSiteCaFile, SiteCaFile, siteCaSigningBytes, SiteName } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
 
+/** The settings key of IT's site CA root pin (set when the laptop trusts IT's trust file). */
+export const SITE_CA_ROOT_PIN = "siteCa.rootPin";
 const PENDING = (site: string): string => `siteCa.pending:${site}`;
 const INSTALLED = (site: string): string => `siteCa.installed:${site}`;
 const INSTALLED_PREFIX = "siteCa.installed:";
@@ -84,11 +86,19 @@ export class CaService {
     } as const;
     const signature = ed25519Sign(device.signer.key, caRequestSigningBytes(body)).toString("base64");
     const csrSha256 = sha256Hex(DER(made.csrPem));
+    // The file first (aside, then moved): a stick that is full or gone leaves the earlier request waiting, unchanged.
+    const tmp = `${out}.tmp`;
+    try {
+      writeFileSync(tmp, `${JSON.stringify({ ...body, signature }, null, 2)}\n`);
+      renameSync(tmp, out);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw new AppError("IO_ERROR", `The request could not be written to ${out}: ${(error as Error).message}. Nothing changed; any earlier request still waits.`, { cause: error });
+    }
     identity.journal.transaction(() => {
       this.deps.settings.set(PENDING(site), JSON.stringify({ csr: made.csrPem, protectedKey, requestedAt: body.requestedAt }));
       identity.journal.appendInTransaction("ca.requested", [{ name: `fieldproof:site-ca/${site}` }], { site, csrSha256, spkiSha256: made.spkiSha256 });
     });
-    writeFileSync(out, `${JSON.stringify({ ...body, signature }, null, 2)}\n`);
     return { out, site, csrSha256, deviceFingerprint: body.deviceFingerprint };
   }
 
@@ -116,8 +126,18 @@ export class CaService {
     if (facts.spkiSha256 !== (await csrNames(pending.csr)).spkiSha256) {
       throw new AppError("PRECONDITION_FAILED", `IT's issuing certificate for "${file.site}" is for another key than this laptop's latest request (an older request?). Give IT the latest request file. Nothing was installed.`);
     }
-    await checkIntermediate(file.intermediate, file.root, this.deps.now());
     const root = certificateFacts(file.root);
+    const pin = this.deps.settings.get(SITE_CA_ROOT_PIN);
+    if (!pin) {
+      throw new AppError("PRECONDITION_FAILED", "This laptop has no pin for IT's site CA root. Install the it-public.json IT wrote after fieldproof it ca init (fieldproof it trust FILE, or Settings › IT keys), then install this file again. Nothing was installed.");
+    }
+    if (root.sha256 !== pin) {
+      throw new AppError(
+        "INTEGRITY_ERROR",
+        `REFUSED, POSSIBLE IMPOSTOR: the site CA file's root (${root.subject}, SHA-256 ${root.sha256}) is not the root IT's trust file pins (SHA-256 ${pin}). Nothing was installed. Ask IT.`,
+      );
+    }
+    await checkIntermediate(file.intermediate, file.root, this.deps.now());
     const installed: Installed = { site: file.site, intermediate: facts.pem, root: root.pem, protectedKey: pending.protectedKey, installedAt: this.deps.now().toISOString() };
     identity.journal.transaction(() => {
       this.deps.settings.set(INSTALLED(file.site), JSON.stringify(installed));
@@ -162,10 +182,12 @@ export class CaService {
     const now = this.deps.now();
     await checkIntermediate(ca.intermediate, ca.root, now);
     const asked = await csrNames(o.csrPem);
-    const names = o.names ?? asked.names;
-    if (!names) {
+    const named = o.names ?? asked.names;
+    if (!named) {
       throw new AppError("INVALID_REQUEST", "The CSR names no application URI (subjectAltName URI), which every OPC UA certificate must carry. Give it with --uri (and --dns, --ip), as the controller's current certificate has them. Nothing was issued.");
     }
+    // Checked before the key is opened: wildcards, malformed names and too many are refused here.
+    const names = checkLeafNames(named);
     const days = o.days ?? DEFAULT_LEAF_DAYS;
     if (!Number.isInteger(days) || days < 1 || days > 825) throw new AppError("INVALID_REQUEST", "--days must be a whole number from 1 to 825. Nothing was issued.");
     const keyDer = this.deps.identity.keyProtector().unprotect(ca.protectedKey);

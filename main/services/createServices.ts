@@ -30,7 +30,7 @@ import { ScanService } from "./scanService";
 import { SettingsService } from "./settingsService";
 import { SystemService } from "./systemService";
 import { REAL_TIMERS, SyncService } from "./syncService";
-import { CaService } from "./caService";
+import { CaService, SITE_CA_ROOT_PIN } from "./caService";
 import { AppError } from "../../shared/domain/errors";
 
 export interface Services {
@@ -96,6 +96,7 @@ export function createServices(config: ServicesConfig): Services {
     now,
     sealedForExport: (upToSeq) => rotationRepo.sealedForExport(upToSeq),
     onReceipt: (treeSize) => rotationRepo.releaseSealed(treeSize),
+    siteCaRootPin: { get: () => settingsRepo.get(SITE_CA_ROOT_PIN) || null, set: (sha256) => settingsRepo.set(SITE_CA_ROOT_PIN, sha256) },
   });
   const settings = new SettingsService({
     repo: settingsRepo,

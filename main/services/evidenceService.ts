@@ -25,6 +25,8 @@ export interface EvidenceServiceDeps {
   readonly sealedForExport?: (upToSeq?: number) => readonly BundleFile[];
   /** Called after a receipt is imported with the tree size IT now holds. */
   readonly onReceipt?: (treeSize: number) => void;
+  /** IT's site CA root pin (SHA-256), kept where `ca install` reads it; the pin is also in the it.trusted record. */
+  readonly siteCaRootPin?: { get(): string | null; set(sha256: string): void };
 }
 
 const MAX_SMALL_FILE = 256 * 1024;
@@ -141,13 +143,21 @@ export class EvidenceService {
     }
     // A trust file without a collector keeps the pin already held (IT gave the older file again).
     const collector = trust.collector ? { sha256: trust.collector.sha256, certificate: trust.collector.certificate } : (current?.collector ?? undefined);
-    if (!current || current.publicKey !== trust.publicKey || current.ageRecipient !== trust.ageRecipient || (current.collector?.sha256 ?? null) !== (collector?.sha256 ?? null)) {
-      this.deps.identity.journal.append("it.trusted", [{ name: `fieldproof:it/${trust.keyName}` }], {
-        keyName: trust.keyName,
-        publicKey: trust.publicKey,
-        fingerprint: trust.fingerprint,
-        ageRecipient: trust.ageRecipient,
-        ...(collector ? { collector } : {}),
+    // The same for the site CA root; a different root is a new pin, recorded.
+    const pinnedRoot = this.deps.siteCaRootPin?.get() ?? null;
+    const siteCaRoot = trust.siteCa ? { sha256: trust.siteCa.rootSha256, subject: trust.siteCa.rootSubject } : undefined;
+    const rootChanged = siteCaRoot !== undefined && siteCaRoot.sha256 !== pinnedRoot;
+    if (!current || current.publicKey !== trust.publicKey || current.ageRecipient !== trust.ageRecipient || (current.collector?.sha256 ?? null) !== (collector?.sha256 ?? null) || rootChanged) {
+      this.deps.identity.journal.transaction(() => {
+        this.deps.identity.journal.appendInTransaction("it.trusted", [{ name: `fieldproof:it/${trust.keyName}` }], {
+          keyName: trust.keyName,
+          publicKey: trust.publicKey,
+          fingerprint: trust.fingerprint,
+          ageRecipient: trust.ageRecipient,
+          ...(collector ? { collector } : {}),
+          ...(siteCaRoot ? { siteCaRoot } : {}),
+        });
+        if (siteCaRoot) this.deps.siteCaRootPin?.set(siteCaRoot.sha256);
       });
     }
     return {

@@ -1,12 +1,13 @@
-import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../../shared/domain/errors";
 import { canonicalFingerprint, ed25519Verify, fingerprintOf, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "../evidence/crypto";
 import { passphraseProtector } from "../evidence/protector";
-import { certificateFacts, issueIntermediate, makeRootCa } from "../evidence/siteCa";
+import { siteCaRootPinBytes } from "../evidence/itKeys";
+import { certificateFacts, issueIntermediate, makeRootCa, readCsr } from "../evidence/siteCa";
 import { CaRequestFile, caRequestSigningBytes, parseSiteCaFile, SITE_CA_FORMAT, siteCaSigningBytes, type SiteCaFile } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
-import type { ItService } from "./itService";
+import { IT_TRUST_FILE, type ItService } from "./itService";
 
 export const CA_ROOT_FILE = "site-ca-root.pem";
 export const CA_ROOT_KEY_FILE = "site-ca-root-key.txt";
@@ -32,18 +33,33 @@ export class ItCaService {
     return join(this.it.itDir, file);
   }
 
-  async init(name: string): Promise<{ certificate: string; sha256: string; subject: string; notAfter: string }> {
+  async init(name: string): Promise<{ certificate: string; sha256: string; subject: string; notAfter: string; trust: string }> {
     if (existsSync(this.path(CA_ROOT_FILE)) || existsSync(this.path(CA_ROOT_KEY_FILE))) {
       throw new AppError("CONFLICT", `The site CA already exists in ${this.it.itDir} (${CA_ROOT_FILE}). Refusing to replace it: controllers and laptops trust its root.`);
     }
     const protector = passphraseProtector(await this.caPassphrase(), "CA passphrase", CA_PASSPHRASE_MIN);
     const root = await makeRootCa(name, this.now());
-    writeFileSync(this.path(CA_ROOT_KEY_FILE), `${protector.protect(root.keyDer)}\n`, { mode: 0o600 });
-    chmodSync(this.path(CA_ROOT_KEY_FILE), 0o600);
-    root.keyDer.fill(0);
-    writeFileSync(this.path(CA_ROOT_FILE), root.certificatePem);
     const facts = certificateFacts(root.certificatePem);
-    return { certificate: this.path(CA_ROOT_FILE), sha256: facts.sha256, subject: facts.subject, notAfter: facts.notAfter };
+    // Both files are written aside and moved into place: a failure leaves neither (init can run again).
+    const keyTmp = `${this.path(CA_ROOT_KEY_FILE)}.tmp`;
+    const certTmp = `${this.path(CA_ROOT_FILE)}.tmp`;
+    try {
+      writeFileSync(keyTmp, `${protector.protect(root.keyDer)}\n`, { mode: 0o600 });
+      chmodSync(keyTmp, 0o600);
+      writeFileSync(certTmp, root.certificatePem);
+      renameSync(keyTmp, this.path(CA_ROOT_KEY_FILE));
+      renameSync(certTmp, this.path(CA_ROOT_FILE));
+    } catch (error) {
+      for (const f of [keyTmp, certTmp, this.path(CA_ROOT_KEY_FILE)]) rmSync(f, { force: true });
+      throw new AppError("IO_ERROR", `The site CA could not be written to ${this.it.itDir}: ${(error as Error).message}. Nothing was kept; run it ca init again.`, { cause: error });
+    } finally {
+      root.keyDer.fill(0);
+    }
+    // Laptops pin the root from the trust file, the one thing they install from IT by hand.
+    const { signature } = await this.it.signAsIt(siteCaRootPinBytes(facts.sha256));
+    const trust = { ...this.it.trustFile(), siteCa: { rootSha256: facts.sha256, rootSubject: facts.subject, signature } };
+    writeFileSync(this.path(IT_TRUST_FILE), `${JSON.stringify(trust, null, 2)}\n`);
+    return { certificate: this.path(CA_ROOT_FILE), sha256: facts.sha256, subject: facts.subject, notAfter: facts.notAfter, trust: this.path(IT_TRUST_FILE) };
   }
 
   /**
@@ -72,19 +88,27 @@ export class ItCaService {
       throw new AppError("PRECONDITION_FAILED", `IT enrolled device ${request.deviceId} with key ${enrolled.fingerprint}; this request is signed by ${fingerprint}. Nothing was issued.`);
     }
     if (request.site !== o.site) throw new AppError("PRECONDITION_FAILED", `The laptop asked for site "${request.site}", not "${o.site}". Nothing was issued.`);
+    // The CSR is checked before the root's key is opened.
+    await readCsr(request.csr);
     const root = await this.root();
     const at = this.now();
-    const intermediate = await issueIntermediate(root, request.csr, { site: request.site, deviceFingerprint: fingerprint, days: o.days, now: at });
-    root.keyDer.fill(0);
+    let intermediate: string;
+    try {
+      intermediate = await issueIntermediate(root, request.csr, { site: request.site, deviceFingerprint: fingerprint, days: o.days, now: at });
+    } finally {
+      root.keyDer.fill(0);
+    }
     const facts = certificateFacts(intermediate);
     const unsigned = { format: SITE_CA_FORMAT, site: request.site, deviceFingerprint: fingerprint, intermediate, root: root.certificatePem, issuedAt: at.toISOString(), itKeyName: this.it.repo.identity()!.keyName } as const;
     const signed: SiteCaFile = { ...unsigned, signature: (await this.it.signAsIt(siteCaSigningBytes(unsigned))).signature };
-    const out = o.out ?? this.path(`site-ca-${request.site.replace(/[^A-Za-z0-9._-]+/g, "_")}-${request.deviceId}.json`);
-    writeFileSync(out, `${JSON.stringify(signed, null, 2)}\n`);
+    const out = o.out ?? this.path(`site-ca-${request.site.replace(/[^A-Za-z0-9_-]+/g, "_")}-${request.deviceId.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`);
+    // Logged first: no certificate leaves IT that the log does not name.
     appendFileSync(
       this.path(CA_LOG_FILE),
       `${JSON.stringify({ issuedAt: signed.issuedAt, site: request.site, deviceId: request.deviceId, deviceName: request.deviceName, deviceFingerprint: fingerprint, serial: facts.serial, sha256: facts.sha256, notBefore: facts.notBefore, notAfter: facts.notAfter })}\n`,
     );
+    writeFileSync(`${out}.tmp`, `${JSON.stringify(signed, null, 2)}\n`);
+    renameSync(`${out}.tmp`, out);
     return { out, serial: facts.serial, sha256: facts.sha256, notAfter: facts.notAfter };
   }
 

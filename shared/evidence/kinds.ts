@@ -82,6 +82,8 @@ export const RecordData = {
     ageRecipient: z.string(),
     /** IT's collector certificate, pinned (its SHA-256 signed by IT's key in the trust file). */
     collector: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), certificate: z.string().max(20_000) }).optional(),
+    /** IT's site CA root, pinned (its SHA-256 signed by IT's key in the trust file): the only root a site CA file may carry. */
+    siteCaRoot: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), subject: z.string().max(1000) }).optional(),
   }),
   "plant.loaded": z.object({
     site: z.object({ id: z.string(), name: z.string() }),

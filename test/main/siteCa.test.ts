@@ -2,11 +2,14 @@
 // by a request file and installed from IT's signed answer, and a controller certificate issued from
 // it for the controller's own CSR, each one a journal record; checked with openssl as IT would.
 import { execFileSync, spawnSync } from "node:child_process";
+import Sqlite from "better-sqlite3";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ItCaService, CA_LOG_FILE, CA_ROOT_FILE, CA_ROOT_KEY_FILE } from "../../main/services/itCaService";
-import { certificateFacts, issueIntermediate, makeIntermediateRequest } from "../../main/evidence/siteCa";
+import { certificateFacts, checkIntermediate, issueIntermediate, makeIntermediateRequest, makeRootCa } from "../../main/evidence/siteCa";
+import { SITE_CA_FORMAT, siteCaSigningBytes } from "../../main/evidence/siteCaFiles";
+import { passphraseProtector } from "../../main/evidence/protector";
 import { BIN } from "../support/cli";
 import { initIt, openLaptop, type ItSide, type Laptop } from "../support/evidence";
 import { tempDir } from "../support/tempDir";
@@ -26,10 +29,28 @@ async function recordFromEnd(laptop: Laptop, back = 0): Promise<{ kind: string; 
   return { kind: detail.kind, data: statement.predicate.data };
 }
 
+/** The laptop's settings row (sealed values only), read from its SQLite file. */
+function settingsRow(laptop: Laptop, key: string): string | undefined {
+  const db = new Sqlite(join(laptop.dir.path, "fieldproof.sqlite"), { readonly: true });
+  try {
+    return (db.prepare("SELECT value FROM settings WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+  } finally {
+    db.close();
+  }
+}
+
+/** A CSR's DER with its last byte (inside the signature) flipped, as PEM: it parses, its signature does not verify. */
+function badSignature(csrPem: string): string {
+  const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  der[der.length - 1] ^= 0x01;
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n")}\n-----END CERTIFICATE REQUEST-----\n`;
+}
+
 /** A controller's own key and CSR, as its vendor tool makes them (openssl here), with the SAN of an OPC UA server. */
-function controllerCsr(dir: string, san = "URI:urn:plc-07:opcua:server,DNS:plc-07.bay.local,IP:10.20.0.7"): string {
+function controllerCsr(dir: string, san = "URI:urn:plc-07:opcua:server,DNS:plc-07.bay.local,IP:10.20.0.7", key = "rsa:2048", subject = "/CN=PLC 07/O=Bay"): string {
   const csr = join(dir, `plc-${Math.random().toString(36).slice(2)}.csr`);
-  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", `${csr}.key`, "-out", csr, "-subj", "/CN=PLC 07/O=Bay", ...(san ? ["-addext", `subjectAltName=${san}`] : [])], { stdio: "pipe" });
+  const keyArgs = key.startsWith("ec:") ? ["-newkey", "ec", "-pkeyopt", `ec_paramgen_curve:${key.slice(3)}`] : ["-newkey", key];
+  execFileSync("openssl", ["req", "-new", ...keyArgs, "-nodes", "-keyout", `${csr}.key`, "-out", csr, "-subj", subject, ...(san ? ["-addext", `subjectAltName=${san}`] : [])], { stdio: "pipe" });
   return readFileSync(csr, "utf8");
 }
 
@@ -67,8 +88,16 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     work?.cleanup();
   });
 
-  it("it ca init makes a root whose key is sealed (not PEM on disk) and refuses to make a second", async () => {
+  it("it ca init makes a root whose key is sealed (not PEM on disk), pins it in it-public.json signed by IT's key, and refuses to make a second", async () => {
     const made = await ca.init("Acme Plants");
+    const trust = JSON.parse(readFileSync(itSide.trustPath, "utf8")) as { siteCa: { rootSha256: string } };
+    expect(trust.siteCa.rootSha256).toBe(made.sha256);
+    // An edited pin is refused when a laptop installs the file.
+    const edited = JSON.parse(readFileSync(itSide.trustPath, "utf8")) as { siteCa: { rootSha256: string } };
+    edited.siteCa.rootSha256 = "0".repeat(64);
+    const editedPath = join(work.path, "edited-it-public.json");
+    writeFileSync(editedPath, JSON.stringify(edited));
+    await expect(laptop.services.evidence.trustIt(editedPath, false)).rejects.toThrow(/site CA root pin is not the one IT's key signed: the file was altered/);
     expect(made.subject).toBe("CN=Acme Plants, O=Fieldproof site CA");
     const root = readFileSync(join(itSide.dir.path, CA_ROOT_FILE), "utf8");
     const text = openssl(["x509", "-noout", "-text"], root).out;
@@ -87,7 +116,9 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     expect(r).toMatchObject({ site: SITE, deviceFingerprint: fingerprint });
     const file = JSON.parse(readFileSync(requestPath, "utf8")) as Record<string, string>;
     expect(file.csr).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
-    expect(JSON.stringify(file)).not.toMatch(/PRIVATE KEY/);
+    // The key is kept here, sealed as the device key is (never PKCS#8 in clear).
+    const pending = JSON.parse(settingsRow(laptop, `siteCa.pending:${SITE}`)!) as { protectedKey: string };
+    expect(JSON.parse(pending.protectedKey)).toMatchObject({ v: 1, kdf: "scrypt" });
     expect(openssl(["req", "-noout", "-verify"], file.csr).out).toMatch(/verify OK/i);
     expect(await recordFromEnd(laptop)).toMatchObject({ kind: "ca.requested", data: { site: SITE, csrSha256: r.csrSha256 } });
   });
@@ -134,6 +165,25 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     const impostorPath = join(work.path, "impostor.json");
     writeFileSync(impostorPath, JSON.stringify(impostor));
     await expect(laptop.services.ca.install(impostorPath)).rejects.toThrow(/not signed by IT's key .*Nothing was installed/);
+
+    // Before the laptop holds the root's pin (it trusted it-public.json before it ca init), nothing is installed.
+    await expect(laptop.services.ca.install(answerPath)).rejects.toThrow(/no pin for IT's site CA root. Install the it-public.json IT wrote after fieldproof it ca init/);
+    await laptop.services.evidence.trustIt(itSide.trustPath, false);
+    expect(await recordFromEnd(laptop)).toMatchObject({ kind: "it.trusted", data: { siteCaRoot: { sha256: certificateFacts(answer.root!).sha256 } } });
+
+    // Whoever holds IT's key (a collector does) makes a root of their own, signs this laptop's CSR
+    // with it and signs the file: refused, the root is not the one the trust file pins.
+    const rogue = await makeRootCa("Rogue", new Date());
+    const rogueIntermediate = await issueIntermediate(rogue, (JSON.parse(readFileSync(requestPath, "utf8")) as { csr: string }).csr, { site: SITE, deviceFingerprint: fingerprint, days: 90, now: new Date() });
+    const it = itSide.open();
+    try {
+      const body = { format: SITE_CA_FORMAT, site: SITE, deviceFingerprint: fingerprint, intermediate: rogueIntermediate, root: rogue.certificatePem, issuedAt: new Date().toISOString(), itKeyName: it.repo.identity()!.keyName } as const;
+      const rogueFile = join(work.path, "rogue.json");
+      writeFileSync(rogueFile, JSON.stringify({ ...body, signature: (await it.signAsIt(siteCaSigningBytes(body))).signature }));
+      await expect(laptop.services.ca.install(rogueFile)).rejects.toThrow(/REFUSED, POSSIBLE IMPOSTOR: the site CA file's root \(CN=Rogue, O=Fieldproof site CA, SHA-256 [0-9a-f]{64}\) is not the root IT's trust file pins/);
+    } finally {
+      await it.close();
+    }
     expect(laptop.services.ca.list()).toEqual([]);
 
     const installed = await laptop.services.ca.install(answerPath);
@@ -164,6 +214,10 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     expect(issued.serial).toMatch(/^[0-9a-f]{32}$/);
     const second = await laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: csr, method: "manual" });
     expect(second.serial).not.toBe(issued.serial);
+    // 365 days asked; the intermediate ends in 90: the certificate ends with it, never after.
+    const intermediate = certificateFacts(issued.chainPem.split(/(?<=-----END CERTIFICATE-----)\n/)[0]!);
+    expect(issued.notAfter).toBe(intermediate.notAfter);
+    expect(openssl(["x509", "-noout", "-subject", "-in", leaf]).out).toMatch(/subject=CN = PLC 07, O = Bay/);
 
     expect((await recordFromEnd(laptop)).kind).toBe("certificate.issued");
     const earlier = await recordFromEnd(laptop, 1);
@@ -174,14 +228,21 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     expect(Buffer.from(data.certificate, "base64").equals(Buffer.from(issued.certificatePem.replace(/-----[^-]+-----|\s/g, ""), "base64"))).toBe(true);
   });
 
-  it("refuses a CSR whose signature does not verify, one with no application URI unless given, and an unknown controller", async () => {
+  it("refuses a CSR whose signature does not verify, a key that is not RSA 2048-4096, an empty subject, names that are wildcards or malformed, one with no application URI unless given, and an unknown controller; nothing is recorded", async () => {
+    const before = laptop.services.evidence.journalSize();
     const csr = controllerCsr(work.path);
-    const lines = csr.split("\n");
-    // Flip one character of the base64 body: the CSR still parses, its signature no longer verifies.
-    const i = Math.floor(lines.length / 2);
-    lines[i] = `${lines[i]!.slice(0, 10)}${lines[i]![10] === "A" ? "B" : "A"}${lines[i]!.slice(11)}`;
-    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: lines.join("\n"), method: "manual" })).rejects.toThrow(/signature does not verify|not a PKCS#10/);
-    const bare = controllerCsr(work.path, "");
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: badSignature(csr), method: "manual" })).rejects.toThrow(/The certificate signing request's signature does not verify/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: controllerCsr(work.path, undefined, "ec:P-256"), method: "manual" })).rejects.toThrow(/The CSR's key is ECDSA; the site CA signs RSA keys of 2048 to 4096 bits only/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: controllerCsr(work.path, undefined, "rsa:1024"), method: "manual" })).rejects.toThrow(/\(1024 bits\); the site CA signs RSA keys of 2048 to 4096 bits only/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: controllerCsr(work.path, undefined, "rsa:2048", "/"), method: "manual" })).rejects.toThrow(/The CSR has an empty subject/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: controllerCsr(work.path, "URI:urn:plc-07,DNS:*.corp.example"), method: "manual" })).rejects.toThrow(/no wildcard names \("\*\.corp\.example"\)/);
+    const bareCsr = controllerCsr(work.path, "");
+    const names = (n: Partial<{ applicationUri: string; dns: string[]; ips: string[] }>) => ({ applicationUri: "urn:plc-07:typed", dns: [], ips: [], ...n });
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bareCsr, names: names({ applicationUri: "not a uri" }), method: "manual" })).rejects.toThrow(/"not a uri" is not an application URI/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bareCsr, names: names({ ips: ["10.20.0.300"] }), method: "manual" })).rejects.toThrow(/"10\.20\.0\.300" is not an IPv4 or IPv6 address/);
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bareCsr, names: names({ dns: Array.from({ length: 33 }, (_, i) => `h${i}.bay`) }), method: "manual" })).rejects.toThrow(/at most 32 host names/);
+    expect(laptop.services.evidence.journalSize()).toBe(before);
+    const bare = bareCsr;
     await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bare, method: "manual" })).rejects.toThrow(/names no application URI .*--uri/);
     const named = await laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: bare, names: { applicationUri: "urn:plc-07:typed", dns: [], ips: ["10.20.0.7"] }, method: "manual" });
     expect(openssl(["x509", "-noout", "-ext", "subjectAltName"], named.certificatePem).out).toMatch(/URI:urn:plc-07:typed, IP Address:10\.20\.0\.7/);
@@ -189,13 +250,43 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     await expect(laptop.services.ca.issue({ site: "South Bay", controllerId: "plc-07", csrPem: bare, method: "manual" })).rejects.toThrow(/No site CA for "South Bay" is installed/);
   });
 
+  it("install refuses an answer for another laptop and one for an older request; a request that cannot be written changes nothing; a device id that is a path is refused at IT", async () => {
+    const other = openLaptop();
+    try {
+      await other.services.evidence.trustIt(itSide.trustPath, false);
+      other.services.identity.ensureDevice();
+      const otherFpr = other.services.identity.status().fingerprint!;
+      const first = join(work.path, "other-1.json");
+      await other.services.ca.request(SITE, first);
+      const answer = join(work.path, "other-answer-1.json");
+      await ca.issue(first, { device: otherFpr, site: SITE, days: 30, out: answer });
+      await expect(laptop.services.ca.install(answer)).rejects.toThrow(/IT issued this site CA for device key .*, not this laptop/);
+      // The other laptop asked again since: the first answer is for a key it no longer waits with.
+      await other.services.ca.request(SITE, join(work.path, "other-2.json"));
+      await expect(other.services.ca.install(answer)).rejects.toThrow(/for another key than this laptop's latest request/);
+      expect(other.services.ca.list()).toEqual([]);
+    } finally {
+      await other.close();
+      other.dir.cleanup();
+    }
+    const size = laptop.services.evidence.journalSize();
+    const pending = settingsRow(laptop, `siteCa.pending:${SITE}`);
+    await expect(laptop.services.ca.request(SITE, join(work.path, "no-such-folder", "req.json"))).rejects.toThrow(/The request could not be written to .*Nothing changed; any earlier request still waits/);
+    expect(laptop.services.evidence.journalSize()).toBe(size);
+    expect(settingsRow(laptop, `siteCa.pending:${SITE}`)).toBe(pending);
+
+    const traversal = JSON.parse(readFileSync(requestPath, "utf8")) as Record<string, string>;
+    traversal.deviceId = "/../../escaped";
+    const traversalPath = join(work.path, "traversal.json");
+    writeFileSync(traversalPath, JSON.stringify(traversal));
+    await expect(ca.issue(traversalPath, { device: fingerprint, site: SITE, days: 30 })).rejects.toThrow(/a device id has letters, digits, dashes and underscores only/);
+  });
+
   it("an expired intermediate is refused at install, with what IT must do", async () => {
     const request = await makeIntermediateRequest("Old Bay", "bay-laptop");
     const rootPem = readFileSync(join(itSide.dir.path, CA_ROOT_FILE), "utf8");
-    const { passphraseProtector } = await import("../../main/evidence/protector");
     const rootKey = passphraseProtector(CA_PASSPHRASE, "CA passphrase", 12).unprotect(readFileSync(join(itSide.dir.path, CA_ROOT_KEY_FILE), "utf8").trim());
     const old = await issueIntermediate({ certificatePem: rootPem, keyDer: rootKey }, request.csrPem, { site: "Old Bay", deviceFingerprint: fingerprint, days: 1, now: new Date(Date.now() - 3 * 86_400_000) });
-    const { checkIntermediate } = await import("../../main/evidence/siteCa");
     await expect(checkIntermediate(old, rootPem, new Date())).rejects.toThrow(/expired on .* IT: issue a new one \(fieldproof ca request on the laptop, then fieldproof it ca issue\)/);
   });
 });
