@@ -42,7 +42,7 @@ function settingsRow(laptop: Laptop, key: string): string | undefined {
 /** A CSR's DER with its last byte (inside the signature) flipped, as PEM: it parses, its signature does not verify. */
 function badSignature(csrPem: string): string {
   const der = Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
-  der[der.length - 1] ^= 0x01;
+  der[der.length - 1] = der[der.length - 1]! ^ 0x01;
   return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n")}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
