@@ -112,13 +112,14 @@ describe("Automatic sync to IT's collector, in Chromium", () => {
     db = await startTestDatabase();
     const itSide = await initCollectorIt();
     const work = tempDir("fieldproof-e2e-sync-pg-");
-    // Small chunks, so a hundred-odd records take many uploads and "syncing n/total" shows.
+    // Small chunks, so a few hundred records take about a hundred uploads and "syncing n/total" shows.
     const app = await launchApp({ viewport: { width: 1440, height: 900 }, config: { sync: { probeMs: 400, maxProbeMs: 800, chunkBytes: 4096 } } });
     const { page, services } = app;
     let collector: Collector | undefined;
     try {
       await services.evidence.trustIt(itSide.trustPath, false);
-      appendRecords(services, 150, "pg");
+      // Enough that the sync outlasts the status bar's 2 s poll by far, however fast the import is.
+      appendRecords(services, 400, "pg");
       const port = await freePort();
       services.sync.setCollector(`https://127.0.0.1:${port}`);
       const status = page.getByTestId("status-sync");
