@@ -92,6 +92,26 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
 
   const certs = program.command("certificates").description("controller certificates from the site CA");
   certs
+    .command("preflight <controller>")
+    .description("read a controller's Part 12 set-up (methods, groups, certificate types, trust list, clock) without changing anything: can a rotation push, or is it the manual path")
+    .option("--json", "print the whole reading as JSON")
+    .action(async (controllerId: string, opts: { json?: boolean }) => {
+      await ctx.unlock();
+      const p = await ctx.invoke("certificates.preflight", { controllerId });
+      if (opts.json) return io.out(json(p));
+      const verdict = { push: "PUSH: a Part 12 rotation can run", manual: "MANUAL: no Part 12 push; use the manual path", blocked: "BLOCKED: fix what is below first" }[p.verdict];
+      io.out(`${controllerId}: ${verdict}`);
+      for (const n of p.notes) io.out(`  ${n.severity === "blocker" ? "BLOCKER" : n.severity === "warning" ? "warning" : "info   "} ${n.text}`);
+      const s = p.setup;
+      io.out(`  methods: ${Object.entries(s.methods).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      io.out(`  clock: ${s.serverTime ?? "not read"}${s.clockSkewSeconds === null ? "" : ` (${s.clockSkewSeconds >= 0 ? "+" : ""}${s.clockSkewSeconds} s against this laptop)`}`);
+      for (const g of s.groups) {
+        const list = g.trustList;
+        io.out(`  group ${g.name}: ${g.certificateTypes.join(", ") || "no certificate types listed"}; trust list ${list ? (list.complete ? `${list.trusted.length} trusted, ${list.issuers.length} issuers, ${list.trustedCrls + list.issuerCrls} CRLs, ${list.bytes} bytes` : `${list.bytes} bytes, not read whole`) : "not read"}`);
+      }
+      for (const gap of s.gaps) io.out(`  not read (${gap.code}): ${gap.message}`);
+    });
+  certs
     .command("issue")
     .description("issue a controller's certificate for its CSR (the manual path: files for the vendor tool), recorded whole")
     .requiredOption("--site <site>", "the site CA to issue from")

@@ -66,6 +66,51 @@ export interface ClientCertificate {
   readonly file: string;
 }
 
+/** A Part 12 method for this login: there and callable, there but not for this login (SecurityAdmin), or not implemented. */
+export type MethodAccess = "callable" | "not-permitted" | "absent";
+
+export interface CertificateRef {
+  /** SHA-256 of the DER, lower-case hex. */
+  readonly sha256: string;
+  readonly subject: string;
+  readonly notAfter: string;
+}
+
+export interface TrustListInfo {
+  /** Bytes read (the whole list when `complete`). */
+  readonly bytes: number;
+  readonly trusted: readonly CertificateRef[];
+  readonly issuers: readonly CertificateRef[];
+  readonly trustedCrls: number;
+  readonly issuerCrls: number;
+  /** false: larger than Fieldproof reads at once; the lists are empty and `bytes` is the size. */
+  readonly complete: boolean;
+}
+
+export interface CertificateGroupInfo {
+  /** BrowseName, e.g. DefaultApplicationGroup. */
+  readonly name: string;
+  readonly nodeId: string;
+  /** e.g. RsaSha256ApplicationCertificateType; a NodeId string for a type node-opcua does not name. */
+  readonly certificateTypes: readonly string[];
+  /** null when the group has none, or it could not be read (a gap says why). */
+  readonly trustList: TrustListInfo | null;
+}
+
+/** What a controller offers for a certificate rotation (Part 12), read only; the preflight. */
+export interface CertificateSetup {
+  readonly serverTime: string | null;
+  readonly methods: Readonly<Record<"CreateSigningRequest" | "UpdateCertificate" | "ApplyChanges" | "GetRejectedList", MethodAccess>>;
+  readonly supportedPrivateKeyFormats: readonly string[] | null;
+  readonly maxTrustListSize: number | null;
+  readonly groups: readonly CertificateGroupInfo[];
+  /** Every endpoint's certificate, as GetEndpoints lists them. */
+  readonly endpointCertificates: readonly { readonly securityPolicyUri: string; readonly securityMode: string; readonly sha256: string }[];
+  /** The certificate the secure channel was opened to (the pinned one). */
+  readonly channelCertificateSha256: string;
+  readonly gaps: readonly { readonly stage: string; readonly code: string; readonly message: string }[];
+}
+
 export interface ControllerConnector {
   /** Fieldproof's application certificate (made on first use), to add to a controller's trust list. */
   clientCertificate(): Promise<ClientCertificate>;
@@ -84,6 +129,8 @@ export interface ControllerConnector {
   changePassword(endpointUrl: string, login: Login, newPassword: string, opts: PinnedCallOptions): Promise<CallOutcome>;
   /** Part 18 ModifyUser as a SecurityAdmin, setting another account's password. */
   setUserPassword(endpointUrl: string, admin: Login, userName: string, newPassword: string, opts: PinnedCallOptions): Promise<CallOutcome>;
+  /** Part 12 preflight, read only, in a pinned session with this login (SecurityAdmin to read trust lists). */
+  readCertificateSetup(endpointUrl: string, login: Login, opts: PinnedCallOptions): Promise<CertificateSetup>;
   /** Cancels calls in flight, waits for them to close their connections, releases what it holds. */
   close(): Promise<void>;
 }

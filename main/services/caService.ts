@@ -8,6 +8,8 @@ import type { Identity } from "../evidence/identity";
 import { certificateFacts, checkIntermediate, checkLeafNames, csrNames, issueLeaf, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
 import { CA_REQUEST_FORMAT, caRequestSigningBytes, parseSiteCaFile, SiteCaFile, siteCaSigningBytes, SiteName } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
+import type { CertificatePreflight } from "../../shared/contract";
+import type { ControllerConnector, Login } from "../connectors/port";
 
 /** The settings key of IT's site CA root pin (set when the laptop trusts IT's trust file). */
 export const SITE_CA_ROOT_PIN = "siteCa.rootPin";
@@ -55,7 +57,17 @@ export interface CaServiceDeps {
   readonly plant: PlantRepository;
   readonly identity: Identity;
   readonly now: () => Date;
+  readonly connector: () => ControllerConnector;
+  /** The technician login stored for a controller (the vault), or null. */
+  readonly login: (controllerId: string) => Login | null;
+  readonly timeoutMs: number;
 }
+
+/** A controller more than this behind the laptop would not yet accept a certificate valid from an hour ago. */
+const CLOCK_BEHIND_LIMIT_S = 3600;
+const CLOCK_WARN_S = 300;
+/** Room a trust list needs for the site CA's two certificates and a CRL, roughly. */
+const TRUST_LIST_ROOM = 6 * 1024;
 
 /**
  * The laptop's issuing CA for a site: it makes the key and asks IT (a request file by USB), installs
@@ -219,6 +231,90 @@ export class CaService {
     return { certificatePem: pem, chainPem: `${ca.intermediate.trimEnd()}\n${ca.root.trimEnd()}\n`, serial: facts.serial, sha256: facts.sha256, notAfter: facts.notAfter, names };
   }
 
+  /**
+   * Part 12 preflight, read only: what the controller offers for a certificate rotation, and whether
+   * one can push (`push`), must go by the manual path (`manual`), or must wait for something to be
+   * fixed first (`blocked`). Nothing is written to the controller or the journal.
+   */
+  async preflight(controllerId: string): Promise<CertificatePreflight> {
+    const controller = this.deps.plant.controller(controllerId);
+    if (!controller) throw new AppError("NOT_FOUND", `No controller "${controllerId}" in this plant. Check the id (fieldproof plant list).`);
+    if (!controller.trustedThumbprint) {
+      throw new AppError("PRECONDITION_FAILED", `${controller.name}'s certificate is not trusted yet, so nothing is sent to it. Scan it and trust its certificate first (fieldproof scan --trust-new, or the Plant screen).`);
+    }
+    const login = this.deps.login(controllerId);
+    if (!login) throw new AppError("PRECONDITION_FAILED", `No login is stored for ${controller.name}. Store its technician login (a SecurityAdmin account) first; reading its certificate set-up needs a session.`);
+    const connector = this.deps.connector();
+    const setup = await connector.readCertificateSetup(controller.endpointUrl, login, { expectedThumbprint: controller.trustedThumbprint, timeoutMs: this.deps.timeoutMs });
+    const client = await connector.clientCertificate();
+    const now = this.deps.now();
+    const skew = setup.serverTime ? Math.round((Date.parse(setup.serverTime) - now.getTime()) / 1000) : null;
+    const notes: CertificatePreflight["notes"] = [];
+    const m = setup.methods;
+    const push = ["CreateSigningRequest", "UpdateCertificate", "ApplyChanges"] as const;
+    const absent = push.filter((name) => m[name] === "absent");
+    const refused = push.filter((name) => m[name] === "not-permitted");
+    let verdict: CertificatePreflight["verdict"] = "push";
+    if (absent.length > 0) {
+      verdict = "manual";
+      notes.push({
+        severity: "warning",
+        text: `${controller.name} has no Part 12 certificate push (${absent.join(", ")} not there). Rotate it by the manual path: its vendor tool makes a CSR, fieldproof certificates issue --csr FILE --controller ${controllerId} writes the certificate and chain for the tool, and the next scan proves what it presents.`,
+      });
+    } else if (refused.length > 0) {
+      verdict = "blocked";
+      notes.push({ severity: "blocker", text: `The stored login (${login.userName}) may not call ${refused.join(", ")} on ${controller.name}. Store a login with the SecurityAdmin role for it.` });
+    }
+    if (skew === null) notes.push({ severity: "warning", text: `${controller.name}'s clock could not be read: check it by hand before a new certificate is pushed (it must not be more than an hour behind).` });
+    else if (skew < -CLOCK_BEHIND_LIMIT_S) {
+      if (verdict === "push") verdict = "blocked";
+      notes.push({ severity: "blocker", text: `${controller.name}'s clock is ${formatSkew(-skew)} behind this laptop: a new certificate would not be valid yet on it, and it would refuse it. Set its clock first.` });
+    } else if (Math.abs(skew) > CLOCK_WARN_S) notes.push({ severity: "warning", text: `${controller.name}'s clock is ${formatSkew(Math.abs(skew))} ${skew > 0 ? "ahead of" : "behind"} this laptop.` });
+    const group = setup.groups.find((g) => g.name === "DefaultApplicationGroup");
+    if (verdict === "push" && !group) {
+      verdict = "blocked";
+      notes.push({ severity: "blocker", text: `${controller.name} lists no DefaultApplicationGroup, the certificate group its own certificate belongs to. Its certificate cannot be pushed.` });
+    }
+    if (group && group.certificateTypes.length > 0 && !group.certificateTypes.some((t) => /Rsa(Sha256|Min)ApplicationCertificateType|^ApplicationCertificateType$/.test(t))) {
+      notes.push({ severity: "warning", text: `${controller.name}'s application group takes ${group.certificateTypes.join(", ")}; the site CA issues RSA with SHA-256 certificates.` });
+    }
+    const list = group?.trustList;
+    if (group && !list) notes.push({ severity: "warning", text: `${controller.name}'s trust list could not be read (see the gaps); the rotation reads it again before it adds the site CA.` });
+    if (list?.complete) {
+      if (list.trusted.some((c) => c.sha256 === client.thumbprintSha256)) notes.push({ severity: "info", text: `Fieldproof's own certificate is in ${controller.name}'s trust list; every list the rotation writes keeps it there.` });
+      else notes.push({ severity: "warning", text: `Fieldproof's own certificate is not in ${controller.name}'s trust list (the controller trusts it another way); the rotation adds it to every list it writes, so it is not locked out.` });
+      const installed = this.list();
+      const known = new Set([...list.trusted, ...list.issuers].map((c) => c.sha256));
+      for (const ca of installed) {
+        const trusted = known.has(ca.rootSha256);
+        notes.push({ severity: "info", text: trusted ? `${controller.name} trusts the site CA root (${ca.rootSubject}) already.` : `${controller.name} does not trust the site CA root (${ca.rootSubject}) yet: the rotation adds it first.` });
+      }
+      if (setup.maxTrustListSize && setup.maxTrustListSize > 0 && list.bytes + TRUST_LIST_ROOM > setup.maxTrustListSize) {
+        notes.push({ severity: "warning", text: `${controller.name}'s trust list is ${list.bytes} bytes of at most ${setup.maxTrustListSize}: adding the site CA may not fit; remove stale certificates first.` });
+      }
+    }
+    const presented = new Set(setup.endpointCertificates.filter((e) => e.securityMode !== "None").map((e) => e.sha256));
+    if (presented.size > 1) notes.push({ severity: "warning", text: `${controller.name}'s secure endpoints present ${presented.size} different certificates; the rotation replaces the application group's and proves each endpoint.` });
+    const order = { blocker: 0, warning: 1, info: 2 } as const;
+    notes.sort((a, b) => order[a.severity] - order[b.severity]);
+    return {
+      controllerId,
+      verdict,
+      notes,
+      setup: {
+        serverTime: setup.serverTime,
+        clockSkewSeconds: skew,
+        methods: { ...setup.methods },
+        supportedPrivateKeyFormats: setup.supportedPrivateKeyFormats ? [...setup.supportedPrivateKeyFormats] : null,
+        maxTrustListSize: setup.maxTrustListSize,
+        groups: setup.groups.map((g) => ({ ...g, certificateTypes: [...g.certificateTypes], trustList: g.trustList ? { ...g.trustList, trusted: [...g.trustList.trusted], issuers: [...g.trustList.issuers] } : null })),
+        endpointCertificates: setup.endpointCertificates.map((e) => ({ ...e })),
+        channelCertificateSha256: setup.channelCertificateSha256,
+        gaps: setup.gaps.map((g) => ({ ...g })),
+      },
+    };
+  }
+
   private site(input: string): string {
     const parsed = SiteName.safeParse(input);
     if (!parsed.success) throw new AppError("INVALID_REQUEST", `"${input}" is not a site name: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
@@ -242,4 +338,11 @@ export class CaService {
       installedAt: ca.installedAt,
     };
   }
+}
+
+function formatSkew(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
 }

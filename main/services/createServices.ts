@@ -180,7 +180,7 @@ export function createServices(config: ServicesConfig): Services {
     ...(config.sync?.chunkBytes ? { chunkBytes: config.sync.chunkBytes } : {}),
   });
   if (config.sync?.autoStart ?? config.runtime !== "cli") sync.start();
-  const ca = new CaService({ settings: settingsRepo, journal: journalRepo, plant: plantRepo, identity, now });
+  const ca = new CaService({ settings: settingsRepo, journal: journalRepo, plant: plantRepo, identity, now, connector: getConnector, login: (controllerId) => plant.login(controllerId), timeoutMs });
 
   return {
     config,

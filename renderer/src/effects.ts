@@ -18,6 +18,8 @@ export const CHANNEL_USE = {
   // The automatic sync's state: changes in main by itself, so the status bar polls it.
   "sync.status": "read",
   "ca.list": "read",
+  // Asks the controller each time (its set-up can change between visits): never kept.
+  "certificates.preflight": "once",
   "evidence.summary": "read",
   "evidence.records": "read",
   "evidence.record": "read",

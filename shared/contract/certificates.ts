@@ -20,7 +20,44 @@ export const SiteCaStatus = z.object({
 });
 export type SiteCaStatus = z.infer<typeof SiteCaStatus>;
 
+const CertificateRef = z.object({ sha256: z.string(), subject: z.string(), notAfter: z.string() });
+const MethodAccess = z.enum(["callable", "not-permitted", "absent"]);
+
+/** A controller's Part 12 set-up as the preflight read it, and what it means for a rotation. */
+export const CertificatePreflight = z.object({
+  controllerId: z.string(),
+  /** push: Part 12 rotation can run; manual: the controller has no push, use the manual path; blocked: fix what `notes` says first. */
+  verdict: z.enum(["push", "manual", "blocked"]),
+  /** Plain-language findings, most important first, each with what to do. */
+  notes: z.array(z.object({ severity: z.enum(["info", "warning", "blocker"]), text: z.string() })),
+  setup: z.object({
+    serverTime: z.string().nullable(),
+    /** Controller clock minus the laptop's, in seconds (null when the clock could not be read). */
+    clockSkewSeconds: z.number().nullable(),
+    methods: z.record(z.string(), MethodAccess),
+    supportedPrivateKeyFormats: z.array(z.string()).nullable(),
+    maxTrustListSize: z.number().nullable(),
+    groups: z.array(
+      z.object({
+        name: z.string(),
+        nodeId: z.string(),
+        certificateTypes: z.array(z.string()),
+        trustList: z.object({ bytes: z.number(), trusted: z.array(CertificateRef), issuers: z.array(CertificateRef), trustedCrls: z.number(), issuerCrls: z.number(), complete: z.boolean() }).nullable(),
+      }),
+    ),
+    endpointCertificates: z.array(z.object({ securityPolicyUri: z.string(), securityMode: z.string(), sha256: z.string() })),
+    channelCertificateSha256: z.string(),
+    gaps: z.array(z.object({ stage: z.string(), code: z.string(), message: z.string() })),
+  }),
+});
+export type CertificatePreflight = z.infer<typeof CertificatePreflight>;
+
 export const certificateChannels = {
+  "certificates.preflight": channel(
+    z.strictObject({ controllerId: z.string().min(1).max(64) }),
+    CertificatePreflight,
+    "Read a controller's Part 12 set-up (methods, groups, certificate types, trust lists, clock) without changing anything, and say whether a certificate rotation can push",
+  ),
   "ca.list": channel(z.strictObject({}), z.array(SiteCaStatus), "The site CAs installed on this laptop, with their validity now"),
   "ca.request": channel(
     z.strictObject({ site: Site, out: AbsolutePath }),

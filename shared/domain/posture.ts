@@ -55,7 +55,7 @@ export type PasswordPolicyInfo = z.infer<typeof PasswordPolicyInfo>;
 
 /** One thing that could not be read, so a partial posture is honest about its gaps. */
 export const PostureGap = z.object({
-  stage: z.enum(["connect", "endpoints", "session", "accounts", "roles", "sessions", "policy", "capabilities", "clock"]),
+  stage: z.enum(["connect", "endpoints", "session", "accounts", "roles", "sessions", "policy", "capabilities", "clock", "certificates"]),
   code: z.string().max(80),
   message: z.string().max(1000),
 });

@@ -4,7 +4,12 @@ import { parseEndpointUrl } from "./endpointUrl";
 import { OpcUaError, classify } from "./errors";
 import { CallGuard } from "./guard";
 import { ClientPki, loadOpcua } from "./loader";
+import { createHash } from "node:crypto";
+import { leafCertificate } from "./certificate";
+import { GapList } from "./gaps";
 import { callPart18, changePasswordArguments, setPasswordArguments } from "./part18";
+import { readCertificateSetup } from "./part12";
+import { NODE } from "./reads";
 import { parseThumbprint, pinnedEndpoint } from "./pin";
 import { collectPosture } from "./posture";
 import { fetchEndpoints, openPinnedSession, type ClientEnv } from "./session";
@@ -125,6 +130,36 @@ export function createOpcUaConnector(options: OpcUaConnectorOptions): OpcUaConne
       return run(endpointUrl, opts, (env, guard) =>
         withSession(env, guard, admin, expected, (session) => callPart18(session, guard, "ModifyUser", setPasswordArguments(env.ua, userName, newPassword), secrets)),
       );
+    },
+
+    readCertificateSetup: async (endpointUrl, login, opts) => {
+      const expected = parseThumbprint(opts?.expectedThumbprint);
+      checkLogin(login);
+      return run(endpointUrl, opts, async (env, guard) => {
+        const listed = await fetchEndpoints(env, guard);
+        const endpoint = pinnedEndpoint(guard.url, describeEndpoints(guard.url, listed), expected);
+        const opened = await openPinnedSession(env, guard, endpoint, login, [login.password]);
+        try {
+          const gaps = new GapList();
+          const time = await guard.step({ stage: "read", action: "reading the controller's clock" }, () => opened.session.read({ nodeId: NODE.currentTime, attributeId: 13 }));
+          const clock: unknown = time.value.value;
+          const serverTime = time.statusCode.isGood() && clock instanceof Date ? clock.toISOString() : null;
+          if (!serverTime) gaps.add("clock", time.statusCode.name, "The controller's clock (Server_ServerStatus_CurrentTime) could not be read: a new certificate's validity cannot be checked against it.");
+          const setup = await readCertificateSetup(opened.session, guard, env.ua, gaps);
+          const sha = (der: Buffer | null): string => (der ? createHash("sha256").update(der).digest("hex") : "");
+          return {
+            ...setup,
+            serverTime,
+            endpointCertificates: listed.map((e) => ({ securityPolicyUri: String(e.securityPolicyUri ?? ""), securityMode: env.ua.MessageSecurityMode[e.securityMode] ?? String(e.securityMode), sha256: sha(e.serverCertificate ? leafCertificate(e.serverCertificate) : null) })),
+            channelCertificateSha256: expected,
+            gaps: gaps.toArray(),
+          };
+        } catch (error) {
+          throw classify(error, { url: guard.url, stage: "read", action: "reading the certificate configuration", timeoutMs: guard.timeoutMs, secrets: [login.password], client: env.client });
+        } finally {
+          await opened.close();
+        }
+      });
     },
 
     close: async () => {

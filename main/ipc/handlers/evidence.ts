@@ -23,6 +23,7 @@ export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof
     },
     "technician.set": async ({ name, pin }) => services.identity.setTechnician(name, pin),
     "ca.list": async () => services.ca.list(),
+    "certificates.preflight": ({ controllerId }) => services.ca.preflight(controllerId),
     "ca.request": ({ site, out }) => services.ca.request(site, out),
     "ca.install": ({ path }) => services.ca.install(path),
     "certificates.issue": async ({ site, controllerId, csr, names, days }) => {
