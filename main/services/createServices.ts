@@ -122,7 +122,16 @@ export function createServices(config: ServicesConfig): Services {
   const system = new SystemService({ settings, evidence, paths: { dataDir: config.dataDir, storePath }, runtime: config.runtime, dialogs: config.dialogs, connector: getConnector });
   const plant = new PlantService({ repo: plantRepo, identity, vault });
   const scan = new ScanService({ repo: plantRepo, plant, identity, connector: getConnector, diff: diffPosture, now });
-  const inventory = new InventoryService({ plant: plantRepo, owners: ownersRepo, rotations: rotationRepo, policy: () => DEFAULT_POLICY, now, login: (controllerId) => plant.login(controllerId) });
+  const inventory = new InventoryService({
+    plant: plantRepo,
+    owners: ownersRepo,
+    rotations: rotationRepo,
+    policy: () => DEFAULT_POLICY,
+    now,
+    login: (controllerId) => plant.login(controllerId),
+    // `ca` is made below; this runs only when the inventory is read.
+    siteCaIssuers: () => ca.list().map((s) => s.subject),
+  });
   const owners = new OwnersService({
     repo: ownersRepo,
     plant: plantRepo,

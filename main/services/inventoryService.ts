@@ -40,6 +40,8 @@ export interface InventoryServiceDeps {
   readonly now: () => Date;
   /** The technician's stored login on a controller, if any. */
   readonly login: (controllerId: string) => { readonly userName: string } | null;
+  /** Subjects of the site CA's issuing certificates installed here (none: no site CA). */
+  readonly siteCaIssuers?: () => readonly string[];
 }
 
 /**
@@ -98,7 +100,7 @@ export class InventoryService {
       accountsListable: posture ? !cannotListAccounts(posture) : null,
       declaredAccounts: [...declared],
       part18: posture ? posture.userManagement.available : null,
-      findings: [...controllerFindings({ id: c.id, name: c.name, posture, trustedThumbprintSha256: c.trustedThumbprint }, this.deps.policy(), this.deps.now())],
+      findings: [...controllerFindings({ id: c.id, name: c.name, posture, trustedThumbprintSha256: c.trustedThumbprint, siteCaIssuers: this.deps.siteCaIssuers?.() ?? [] }, this.deps.policy(), this.deps.now())],
       changes: [...c.changes],
       gaps: posture ? posture.gaps.map((g) => ({ stage: g.stage, code: g.code, message: g.message })) : [],
     };

@@ -32,6 +32,11 @@ export const FindingCode = z.enum([
   "blast-radius",
   "manual-rotation-only",
   "certificate-changed",
+  "certificate-weak-key",
+  "certificate-weak-signature",
+  "certificate-name-mismatch",
+  "certificate-self-signed",
+  "certificate-unknown-issuer",
 ]);
 export type FindingCode = z.infer<typeof FindingCode>;
 

@@ -16,6 +16,14 @@ export const CertificateInfo = z.object({
   thumbprintSha1: z.string().regex(/^[0-9a-f]{40}$/),
   applicationUri: z.string().max(1000).nullable(),
   selfSigned: z.boolean(),
+  // Read since the certificate findings (optional: earlier records lack them, and lacking them fires nothing).
+  keyType: z.enum(["rsa", "ec", "ed25519", "ed448", "other"]).optional(),
+  /** RSA modulus or EC curve size in bits; null when unknown. */
+  keyBits: z.number().int().nonnegative().nullable().optional(),
+  /** The signature's hash, as "SHA-1", "SHA-256"; null when unknown. */
+  signatureHash: z.string().max(20).nullable().optional(),
+  dnsNames: z.array(z.string().max(253)).max(64).optional(),
+  ipAddresses: z.array(z.string().max(45)).max(64).optional(),
 });
 export type CertificateInfo = z.infer<typeof CertificateInfo>;
 

@@ -31,6 +31,7 @@ export function controllerFindings(controller: ControllerFacts, policy: FindingP
     if (expiry) out.push(expiry);
     const changed = certificateChanged(posture.certificate.thumbprintSha256, controller.trustedThumbprintSha256, name, subject);
     if (changed) out.push(changed);
+    out.push(...certificateQuality(posture, controller.siteCaIssuers ?? [], name, subject));
   }
   if (part18WasChecked(posture) && !posture.userManagement.available) out.push(manualRotationOnly(name, subject));
   return sortFindings(out);
@@ -92,9 +93,7 @@ function insecureSecurityPolicy(posture: ControllerPosture, policy: FindingPolic
 function certificateExpiry(notAfter: string, policy: FindingPolicy, nowMs: number, name: string, subject: Subject): Finding | null {
   const end = parseInstant(notAfter);
   if (end === null) return null;
-  const action =
-    "Issue a new application certificate in the controller's own certificate settings or the vendor tool (Fieldproof does not push certificates yet). " +
-    "Then scan it, trust the new thumbprint here after checking it on the controller, and in every other client that connects to it (HMIs, historians).";
+  const action = RENEW;
   // X.509 validity includes notAfter itself.
   if (nowMs > end) {
     const ago = wholeDays(end, nowMs);
@@ -123,6 +122,115 @@ function certificateExpiry(notAfter: string, policy: FindingPolicy, nowMs: numbe
     action,
     references: [REF.sr1_8, REF.sr1_9, REF.csfAA03],
   });
+}
+
+const RENEW =
+  "Issue a new application certificate from the site CA: `fieldproof certificates preflight` says whether the controller takes a pushed one; otherwise its vendor tool makes a CSR and `fieldproof certificates issue --csr` writes the certificate for it. " +
+  "Then scan it, trust the new thumbprint here after checking it on the controller, and put the site CA in every other client that connects to it (HMIs, historians).";
+
+/** "CN=a, O=b" and "CN = a\nO = b" alike: lower case, no spaces around separators, no escapes. */
+function normaliseName(name: string): string {
+  return name
+    .replace(/\\/g, "")
+    .split(/\s*[,\n]\s*/)
+    .map((part) => part.replace(/\s*=\s*/, "=").trim().toLowerCase())
+    .filter(Boolean)
+    .join(",");
+}
+
+/** The endpoint URL's host, without brackets or port; null when it does not parse. */
+function endpointHost(url: string): string | null {
+  const match = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/]+)/i.exec(url);
+  return match ? match[1]!.replace(/^\[|\]$/g, "").toLowerCase() : null;
+}
+
+/**
+ * What is wrong with the certificate itself: a weak key or signature, names that do not match the
+ * application or the address clients use, and (with a site CA installed) self-signed or issued by a
+ * CA the site does not know. A field an older visit did not read fires nothing.
+ */
+function certificateQuality(posture: ControllerPosture, siteCaIssuers: readonly string[], name: string, subject: Subject): Finding[] {
+  const cert = posture.certificate!;
+  const out: Finding[] = [];
+  const weakKey =
+    (cert.keyType === "rsa" && cert.keyBits != null && cert.keyBits < 2048) || (cert.keyType === "ec" && cert.keyBits != null && cert.keyBits < 256);
+  if (weakKey) {
+    out.push(
+      makeFinding({
+        code: "certificate-weak-key",
+        severity: "high",
+        subject,
+        title: `Application certificate has a weak ${cert.keyType === "rsa" ? "RSA" : "EC"} key (${cert.keyBits} bits)`,
+        explanation: `${name}'s certificate key has ${cert.keyBits} bits; keys this short can be broken, and with it the encryption and the proof that the controller is the one trusted. OPC UA's current security policies ask for RSA 2048 bits or more.`,
+        action: `${RENEW} Make the new key RSA 2048 bits or more.`,
+        references: [REF.sr1_9, REF.sr4_3, REF.opcua7],
+      }),
+    );
+  }
+  const hash = cert.signatureHash?.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  if (hash === "SHA1" || hash === "MD5") {
+    out.push(
+      makeFinding({
+        code: "certificate-weak-signature",
+        severity: "high",
+        subject,
+        title: `Application certificate is signed with ${cert.signatureHash}`,
+        explanation: `${name}'s certificate is signed with ${cert.signatureHash}, for which forged certificates with the same signature can be made. Clients on current security policies refuse it, and those that accept it accept forgeries too.`,
+        action: `${RENEW} The site CA signs with SHA-256.`,
+        references: [REF.sr1_9, REF.sr4_3, REF.opcua7],
+      }),
+    );
+  }
+  const problems: string[] = [];
+  if (cert.applicationUri === null) problems.push("it names no application URI (OPC UA requires it in the subjectAltName)");
+  else if (posture.applicationUri && cert.applicationUri !== posture.applicationUri) problems.push(`its application URI (${cert.applicationUri}) is not the one the controller announces (${posture.applicationUri})`);
+  const host = endpointHost(posture.endpointUrl);
+  if (host && cert.dnsNames !== undefined && cert.ipAddresses !== undefined) {
+    const names = [...cert.dnsNames.map((n) => n.toLowerCase()), ...cert.ipAddresses.map((n) => n.toLowerCase())];
+    if (!names.includes(host)) problems.push(`the address clients use (${host}) is not among its host names and addresses (${names.length > 0 ? listOf(names) : "none"})`);
+  }
+  if (problems.length > 0) {
+    out.push(
+      makeFinding({
+        code: "certificate-name-mismatch",
+        severity: "medium",
+        subject,
+        title: "Application certificate does not name this controller as clients reach it",
+        explanation: `${name}'s certificate: ${problems.join("; ")}. Clients that check names refuse it, and people learn to accept certificates that do not match, which is what an impostor needs.`,
+        action: `${RENEW} Give the new certificate the controller's application URI and every host name and address clients use.`,
+        references: [REF.sr1_2, REF.sr1_9],
+      }),
+    );
+  }
+  if (siteCaIssuers.length > 0) {
+    const issuers = new Set(siteCaIssuers.map(normaliseName));
+    if (cert.selfSigned) {
+      out.push(
+        makeFinding({
+          code: "certificate-self-signed",
+          severity: "medium",
+          subject,
+          title: "Application certificate is self-signed though the site has a CA",
+          explanation: `${name}'s certificate is signed by itself. Each client must trust it one by one and be re-told at every renewal; with the site CA, clients trust the CA once and a renewed certificate needs nothing on their side.`,
+          action: RENEW,
+          references: [REF.sr1_2, REF.sr1_9, REF.csfAA03],
+        }),
+      );
+    } else if (!issuers.has(normaliseName(cert.issuer))) {
+      out.push(
+        makeFinding({
+          code: "certificate-unknown-issuer",
+          severity: "low",
+          subject,
+          title: "Application certificate is issued by a CA the site does not know",
+          explanation: `${name}'s certificate is issued by ${cert.issuer}, which is not the site CA. It may be a vendor's or an earlier CA; nobody here can say which certificates that CA has issued or revoke one.`,
+          action: `Find out whose CA it is. ${RENEW}`,
+          references: [REF.sr1_2, REF.sr1_9],
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 function normaliseThumbprint(value: string): string {

@@ -19,6 +19,11 @@ export interface ControllerFacts {
    * technician trusted, on first use or after a verified change; null while nothing is trusted.
    */
   readonly trustedThumbprintSha256: string | null;
+  /**
+   * Subjects of the site CA's issuing certificates installed on this laptop (any site); empty or
+   * absent: no site CA, and the findings that compare with one do not fire.
+   */
+  readonly siteCaIssuers?: readonly string[];
 }
 
 /** Where an identity lives, for blast radius ("which lines"). */

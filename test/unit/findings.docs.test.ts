@@ -35,6 +35,23 @@ function oneOfEach(): Map<string, Finding> {
       NOW,
     ),
     ...controllerFindings({ id: "c2", name: "HMI", posture: posture({ certificate: certificate(iso(10 * DAY)) }), trustedThumbprintSha256: null }, DEFAULT_POLICY, NOW),
+    // A weak, misnamed, self-signed certificate on a site with a CA; and one from a CA nobody here knows.
+    ...controllerFindings(
+      {
+        id: "c3",
+        name: "Press",
+        posture: posture({ certificate: { ...certificate(iso(365 * DAY)), keyType: "rsa", keyBits: 1024, signatureHash: "SHA-1", applicationUri: null, dnsNames: [], ipAddresses: [] } }),
+        trustedThumbprintSha256: null,
+        siteCaIssuers: ["CN=Fieldproof North Bay issuing CA, O=Fieldproof site CA"],
+      },
+      DEFAULT_POLICY,
+      NOW,
+    ),
+    ...controllerFindings(
+      { id: "c4", name: "Robot", posture: posture({ certificate: { ...certificate(iso(365 * DAY)), issuer: "CN=Vendor CA", selfSigned: false } }), trustedThumbprintSha256: null, siteCaIssuers: ["CN=Site CA"] },
+      DEFAULT_POLICY,
+      NOW,
+    ),
     ...identityFindings(
       identity({
         flags: { shared: true, breakGlass: true, vendor: true, default: true },

@@ -1,3 +1,5 @@
+import "reflect-metadata";
+import * as peculiar from "@peculiar/x509";
 import { X509Certificate, createHash } from "node:crypto";
 import type { CertificateInfo } from "../../../shared/domain/posture";
 import { cleanOptional, cleanText } from "./text";
@@ -48,7 +50,45 @@ export function describeCertificate(chain: Buffer): CertificateInfo | null {
     thumbprintSha1: createHash("sha1").update(der).digest("hex"),
     applicationUri: cleanOptional(/(?:^|,\s*)URI:([^,]+)/.exec(x509.subjectAltName ?? "")?.[1], 1000),
     selfSigned: isSelfSigned(x509),
+    ...keyFacts(x509),
+    signatureHash: signatureHash(der),
+    dnsNames: sanEntries(x509.subjectAltName, "DNS").map((n) => cleanText(n, 253).text),
+    ipAddresses: sanEntries(x509.subjectAltName, "IP Address").map((n) => cleanText(n, 45).text),
   };
+}
+
+function keyFacts(x509: X509Certificate): Pick<CertificateInfo, "keyType" | "keyBits"> {
+  const key = x509.publicKey;
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails;
+  const curveBits: Record<string, number> = { prime256v1: 256, "P-256": 256, secp384r1: 384, "P-384": 384, secp521r1: 521, "P-521": 521, secp256k1: 256 };
+  if (type === "rsa" || type === "rsa-pss") return { keyType: "rsa", keyBits: details?.modulusLength ?? null };
+  if (type === "ec") return { keyType: "ec", keyBits: details?.namedCurve ? (curveBits[details.namedCurve] ?? null) : null };
+  if (type === "ed25519") return { keyType: "ed25519", keyBits: 256 };
+  if (type === "ed448") return { keyType: "ed448", keyBits: 456 };
+  return { keyType: "other", keyBits: null };
+}
+
+/** The hash of the certificate's signature ("SHA-1", "SHA-256"), read by @peculiar/x509 (node does not expose it). */
+function signatureHash(der: Buffer): string | null {
+  try {
+    const algorithm = new peculiar.X509Certificate(new Uint8Array(der)).signatureAlgorithm as { hash?: { name?: unknown } | string; name?: unknown };
+    const hash = typeof algorithm.hash === "string" ? algorithm.hash : algorithm.hash?.name;
+    return typeof hash === "string" ? hash.slice(0, 20) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Entries of one kind of node's subjectAltName text ("URI:a, DNS:b, IP Address:c"), at most 64. */
+function sanEntries(san: string | undefined, kind: string): string[] {
+  if (!san) return [];
+  return san
+    .split(/,\s*/)
+    .filter((part) => part.startsWith(`${kind}:`))
+    .map((part) => part.slice(kind.length + 1).trim())
+    .filter(Boolean)
+    .slice(0, 64);
 }
 
 function oneLine(name: string): string {
