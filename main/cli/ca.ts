@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../../shared/domain/errors";
 import { readSmallFile } from "../services/evidenceService";
-import { CA_ROOT_FILE, ItCaService, MAX_INTERMEDIATE_DAYS } from "../services/itCaService";
+import { CA_ROOT_FILE, DEFAULT_CRL_DAYS, ItCaService, MAX_INTERMEDIATE_DAYS } from "../services/itCaService";
+import { REVOCATION_REASONS, type RevocationReason } from "../evidence/siteCa";
 import type { CliContext } from "./context";
 import { json } from "./io";
 import { passphraseFrom } from "./prompt";
@@ -61,7 +62,35 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
       io.out(`Give the laptop ${issued.out} (fieldproof ca install FILE). Logged in ${join(ctx.itDir(opts.itDir), "site-ca-issued.jsonl")}.`);
     });
 
+  itCa
+    .command("revoke")
+    .description("revoke an issuing certificate IT signed (a lost or retired laptop) and write a new root CRL")
+    .requiredOption("--serial <serial>", "its serial, as site-ca-issued.jsonl or fieldproof ca list shows it")
+    .option("--reason <reason>", `one of ${REVOCATION_REASONS.join(", ")}`, "unspecified")
+    .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
+    .action(async (opts: { serial: string; reason: RevocationReason; itDir?: string }) => {
+      const r = await openCa(opts.itDir, false).revoke(opts.serial, opts.reason);
+      io.out(`Revoked ${r.serial} (${opts.reason}); ${r.revokedCount} revoked in all. New CRL: ${r.crl}. Carry it to the laptops (fieldproof ca update-crl FILE) and the controllers' trust lists.`);
+    });
+  itCa
+    .command("crl")
+    .description("write a fresh root CRL (site-ca-root.crl), before the last one's next update")
+    .option("--days <n>", "days it is valid", days(397), DEFAULT_CRL_DAYS)
+    .option("--it-dir <dir>", "IT's folder (or FIELDPROOF_IT_DIR)")
+    .action(async (opts: { days: number; itDir?: string }) => {
+      const r = await openCa(opts.itDir, false).crl(opts.days);
+      io.out(`CRL written: ${r.crl} (${r.revokedCount} revoked; next update due ${r.nextUpdate}). Carry it to the laptops (fieldproof ca update-crl FILE).`);
+    });
+
   const ca = program.command("ca").description("this laptop's issuing CA for a site, from IT");
+  ca.command("update-crl <file>")
+    .description("install IT's newer root CRL (site-ca-root.crl): an issuing certificate it revokes signs nothing more")
+    .action(async (file: string) => {
+      await ctx.unlock();
+      const r = await ctx.invoke("ca.updateCrl", { path: resolve(file) });
+      io.out(r.sites.length ? `CRL of ${r.thisUpdate} installed for ${r.sites.join(", ")} (${r.revoked} revoked; next update due ${r.nextUpdate ?? "not said"}).` : `This laptop holds this CRL already (of ${r.thisUpdate}); nothing changed.`);
+      for (const site of r.revokedSites) io.out(`REVOKED: IT revoked this laptop's issuing certificate for "${site}"; it signs nothing more. Ask IT for a new one: fieldproof ca request --site "${site}".`);
+    });
   ca.command("request")
     .description("make this laptop's key for a site's issuing CA and write the request for IT")
     .requiredOption("--site <site>", "the site, as IT names it")
@@ -87,7 +116,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
       const list = await ctx.invoke("ca.list", {});
       if (opts.json) return io.out(json(list));
       if (list.length === 0) return io.out("No site CA is installed. Ask IT for one: fieldproof ca request --site SITE --out FILE.");
-      for (const s of list) io.out(`${s.site}: ${s.state.toUpperCase()}, ${s.subject}, serial ${s.serial}, ${s.notBefore} .. ${s.notAfter}; root ${s.rootSubject}`);
+      for (const s of list) io.out(`${s.site}: ${s.state.toUpperCase()}, ${s.subject}, serial ${s.serial}, ${s.notBefore} .. ${s.notAfter}; root ${s.rootSubject}; root CRL of ${s.crlThisUpdate}, next due ${s.crlNextUpdate ?? "not said"}`);
     });
 
   const certs = program.command("certificates").description("controller certificates from the site CA");

@@ -292,3 +292,99 @@ export async function checkIntermediate(intermediatePem: string, rootPem: string
 export function derSha256(certificate: string | Buffer): string {
   return sha256(new X509Certificate(certificate).raw);
 }
+
+/** Why a certificate is revoked (RFC 5280 CRLReason), as a CRL entry says it. */
+export const REVOCATION_REASONS = ["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation"] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/** DER INTEGER of a non-negative number (for the CRLNumber extension). */
+function derInteger(n: number): ArrayBuffer {
+  let hex = Math.floor(n).toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, "hex");
+  if (bytes[0]! & 0x80) bytes = Buffer.concat([Buffer.of(0), bytes]);
+  const der = Buffer.concat([Buffer.of(0x02, bytes.length), bytes]);
+  return der.buffer.slice(der.byteOffset, der.byteOffset + der.length);
+}
+
+/**
+ * A CRL signed by `issuer` listing `entries`, valid from an hour ago for `days` days, numbered
+ * `number` (CRLNumber; a newer CRL has a larger one). PEM.
+ */
+export async function makeCrl(
+  issuer: { certificatePem: string; keyDer: Buffer },
+  entries: readonly { serial: string; revokedAt: string; reason: RevocationReason }[],
+  o: { now: Date; days: number; number: number },
+): Promise<string> {
+  const ca = new x509.X509Certificate(issuer.certificatePem);
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: ca.subjectName,
+    thisUpdate: new Date(o.now.getTime() - HOUR),
+    nextUpdate: new Date(o.now.getTime() + o.days * DAY),
+    entries: entries.map((e) => ({ serialNumber: e.serial, revocationDate: new Date(e.revokedAt), reason: x509.X509CrlReason[e.reason] })),
+    signingKey: await importPkcs8(issuer.keyDer),
+    signingAlgorithm: SIGNING,
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(ca), new x509.Extension("2.5.29.20", false, derInteger(o.number))],
+  });
+  return pemOfCrl(crl.rawData);
+}
+
+/** PEM with the label openssl and RFC 7468 use ("X509 CRL"; @peculiar/x509 writes "CRL"). */
+function pemOfCrl(der: ArrayBuffer): string {
+  const body = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  return `-----BEGIN X509 CRL-----\n${body}\n-----END X509 CRL-----\n`;
+}
+
+export interface CrlFacts {
+  readonly pem: string;
+  readonly sha256: string;
+  readonly issuer: string;
+  readonly thisUpdate: string;
+  readonly nextUpdate: string | null;
+  /** CRLNumber (a newer CRL of the same issuer has a larger one); 0 when it carries none. */
+  readonly number: number;
+  /** Revoked serials, lower-case hex. */
+  readonly revoked: readonly string[];
+}
+
+/** A CRL already checked when it was stored: its dates and revoked serials, without a signature check. */
+export function crlFactsUnchecked(crlPem: string): Omit<CrlFacts, "pem"> {
+  const crl = new x509.X509Crl(crlPem);
+  return { sha256: sha256(crl.rawData), issuer: crl.issuer, thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate ? crl.nextUpdate.toISOString() : null, number: crlNumber(crl), revoked: crl.entries.map((e) => e.serialNumber.toLowerCase()) };
+}
+
+/** The CRLNumber extension's value (a DER INTEGER), or 0. */
+function crlNumber(crl: x509.X509Crl): number {
+  const ext = crl.extensions.find((e) => e.type === "2.5.29.20");
+  if (!ext) return 0;
+  const der = Buffer.from(ext.value);
+  if (der[0] !== 0x02 || der[1] === undefined || der[1] > 8 || der.length < 2 + der[1]) return 0;
+  return Number.parseInt(der.subarray(2, 2 + der[1]).toString("hex") || "0", 16);
+}
+
+/** Reads a CRL and checks that `issuerPem` signed it; throws with what to do otherwise. */
+export async function checkCrl(crlPem: string, issuerPem: string): Promise<CrlFacts> {
+  let crl: x509.X509Crl;
+  try {
+    crl = new x509.X509Crl(crlPem);
+  } catch (error) {
+    throw new AppError("INVALID_REQUEST", "This is not an X.509 CRL (PEM or DER). Use the file fieldproof it ca crl wrote.", { cause: error });
+  }
+  const issuer = new x509.X509Certificate(issuerPem);
+  let signed = false;
+  try {
+    signed = await crl.verify({ publicKey: issuer.publicKey });
+  } catch {
+    signed = false;
+  }
+  if (!signed) throw new AppError("INTEGRITY_ERROR", `The CRL is not signed by ${issuer.subject}: it was altered, or is another CA's. Nothing was installed.`);
+  return {
+    pem: pemOfCrl(crl.rawData),
+    sha256: sha256(crl.rawData),
+    issuer: crl.issuer,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate ? crl.nextUpdate.toISOString() : null,
+    number: crlNumber(crl),
+    revoked: crl.entries.map((e) => e.serialNumber.toLowerCase()),
+  };
+}

@@ -47,6 +47,8 @@ export const SiteCaBody = z.object({
   deviceFingerprint: z.string().min(1).max(100),
   intermediate: Pem("CERTIFICATE"),
   root: Pem("CERTIFICATE"),
+  /** The root's CRL as of the issue (signed by the root): which issuing certificates IT revoked. */
+  rootCrl: Pem("X509 CRL"),
   issuedAt: z.string(),
   itKeyName: z.string(),
 });

@@ -5,7 +5,7 @@ import type { PlantRepository } from "../db/plantRepository";
 import type { SettingsRepository } from "../db/settingsRepository";
 import { ed25519Sign, ed25519Verify, publicKeyFromPem, publicKeyFromRaw, rawPublicKey, sha256Hex } from "../evidence/crypto";
 import type { Identity } from "../evidence/identity";
-import { certificateFacts, checkIntermediate, checkLeafNames, csrNames, issueLeaf, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
+import { certificateFacts, checkCrl, checkIntermediate, checkLeafNames, crlFactsUnchecked, csrNames, issueLeaf, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
 import { CA_REQUEST_FORMAT, caRequestSigningBytes, parseSiteCaFile, SiteCaFile, siteCaSigningBytes, SiteName } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
 import type { CertificatePreflight } from "../../shared/contract";
@@ -23,6 +23,8 @@ interface Installed {
   readonly site: string;
   readonly intermediate: string;
   readonly root: string;
+  /** The root's latest CRL this laptop holds (from IT's answer, or fieldproof ca update-crl). */
+  readonly rootCrl: string;
   /** The intermediate's PKCS#8 key, sealed as the device key is (safeStorage or the passphrase). */
   readonly protectedKey: string;
   readonly installedAt: string;
@@ -30,7 +32,10 @@ interface Installed {
 
 export interface SiteCaStatus {
   readonly site: string;
-  readonly state: "valid" | "expired" | "not-yet-valid";
+  readonly state: "valid" | "expired" | "not-yet-valid" | "revoked";
+  /** The root CRL held: when it was made and when the next is due. */
+  readonly crlThisUpdate: string;
+  readonly crlNextUpdate: string | null;
   readonly serial: string;
   readonly subject: string;
   readonly notBefore: string;
@@ -150,7 +155,9 @@ export class CaService {
       );
     }
     await checkIntermediate(file.intermediate, file.root, this.deps.now());
-    const installed: Installed = { site: file.site, intermediate: facts.pem, root: root.pem, protectedKey: pending.protectedKey, installedAt: this.deps.now().toISOString() };
+    const crl = await checkCrl(file.rootCrl, file.root);
+    if (crl.revoked.includes(facts.serial)) throw new AppError("PRECONDITION_FAILED", `IT revoked this issuing certificate (serial ${facts.serial}) already. Ask IT for a new one (fieldproof ca request, then fieldproof it ca issue). Nothing was installed.`);
+    const installed: Installed = { site: file.site, intermediate: facts.pem, root: root.pem, rootCrl: crl.pem, protectedKey: pending.protectedKey, installedAt: this.deps.now().toISOString() };
     identity.journal.transaction(() => {
       this.deps.settings.set(INSTALLED(file.site), JSON.stringify(installed));
       this.deps.settings.set(PENDING(file.site), "");
@@ -169,6 +176,45 @@ export class CaService {
       });
     });
     return this.status(installed);
+  }
+
+  /**
+   * `fieldproof ca update-crl FILE`: IT's newer root CRL (signed by the pinned root). It replaces the
+   * one each site CA holds when it is newer; an issuing certificate it revokes signs nothing more.
+   */
+  async updateCrl(path: string): Promise<{ thisUpdate: string; nextUpdate: string | null; revoked: number; sites: string[]; revokedSites: string[] }> {
+    const text = readSmallFile(path, "CRL");
+    const pin = this.deps.settings.get(SITE_CA_ROOT_PIN);
+    const entries = this.deps.settings.entries(INSTALLED_PREFIX).filter(([, v]) => v !== "").map(([k, v]) => [k, JSON.parse(v) as Installed] as const);
+    const ours = entries.filter(([, ca]) => certificateFacts(ca.root).sha256 === pin);
+    if (!pin || ours.length === 0) throw new AppError("PRECONDITION_FAILED", "No site CA from IT's pinned root is installed on this laptop, so there is nothing this CRL applies to. Nothing was installed.");
+    const crl = await checkCrl(text, ours[0]![1].root);
+    const updated: string[] = [];
+    const revokedSites: string[] = [];
+    for (const [, ca] of ours) {
+      const held = await checkCrl(ca.rootCrl, ca.root);
+      // By CRLNumber: two CRLs made in the same second have the same thisUpdate.
+      if (crl.number < held.number) {
+        throw new AppError("PRECONDITION_FAILED", `This CRL (made ${crl.thisUpdate}) is older than the one "${ca.site}" holds (made ${held.thisUpdate}). Use IT's latest site-ca-root.crl. Nothing was installed.`);
+      }
+      if (crl.number > held.number) updated.push(ca.site);
+      if (crl.revoked.includes(certificateFacts(ca.intermediate).serial)) revokedSites.push(ca.site);
+    }
+    if (updated.length > 0) {
+      this.deps.identity.journal.transaction(() => {
+        for (const [key, ca] of ours) if (updated.includes(ca.site)) this.deps.settings.set(key, JSON.stringify({ ...ca, rootCrl: crl.pem }));
+        this.deps.identity.journal.appendInTransaction("ca.crlInstalled", [{ name: `fieldproof:site-ca-root/${pin}`, sha256: crl.sha256 }], {
+          rootSha256: pin,
+          sha256: crl.sha256,
+          thisUpdate: crl.thisUpdate,
+          nextUpdate: crl.nextUpdate,
+          revokedSerials: [...crl.revoked].slice(0, 1000),
+          revokedSites,
+          crl: DER(crl.pem).toString("base64"),
+        });
+      });
+    }
+    return { thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, revoked: crl.revoked.length, sites: updated, revokedSites };
   }
 
   /** The site CAs installed here, with their state now. */
@@ -193,6 +239,9 @@ export class CaService {
     const ca = JSON.parse(text) as Installed;
     const now = this.deps.now();
     await checkIntermediate(ca.intermediate, ca.root, now);
+    if ((await checkCrl(ca.rootCrl, ca.root)).revoked.includes(certificateFacts(ca.intermediate).serial)) {
+      throw new AppError("PRECONDITION_FAILED", `IT revoked this laptop's issuing certificate for "${site}". Nothing can be signed with it: ask IT for a new one (fieldproof ca request --site "${site}", then fieldproof it ca issue). Nothing was issued.`);
+    }
     const asked = await csrNames(o.csrPem);
     const named = o.names ?? asked.names;
     if (!named) {
@@ -324,10 +373,13 @@ export class CaService {
   private status(ca: Installed): SiteCaStatus {
     const facts = certificateFacts(ca.intermediate);
     const root = certificateFacts(ca.root);
+    const crl = crlFactsUnchecked(ca.rootCrl);
     const now = this.deps.now().toISOString();
     return {
       site: ca.site,
-      state: now < facts.notBefore ? "not-yet-valid" : now > facts.notAfter ? "expired" : "valid",
+      state: crl.revoked.includes(facts.serial) ? "revoked" : now < facts.notBefore ? "not-yet-valid" : now > facts.notAfter ? "expired" : "valid",
+      crlThisUpdate: crl.thisUpdate,
+      crlNextUpdate: crl.nextUpdate,
       serial: facts.serial,
       subject: facts.subject,
       notBefore: facts.notBefore,

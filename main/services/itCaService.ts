@@ -4,7 +4,7 @@ import { AppError } from "../../shared/domain/errors";
 import { canonicalFingerprint, ed25519Verify, fingerprintOf, publicKeyFromPem, publicKeyFromRaw, rawPublicKey } from "../evidence/crypto";
 import { passphraseProtector } from "../evidence/protector";
 import { siteCaRootPinBytes } from "../evidence/itKeys";
-import { certificateFacts, issueIntermediate, makeRootCa, readCsr } from "../evidence/siteCa";
+import { certificateFacts, issueIntermediate, makeCrl, makeRootCa, readCsr, REVOCATION_REASONS, type RevocationReason } from "../evidence/siteCa";
 import { CaRequestFile, caRequestSigningBytes, parseSiteCaFile, SITE_CA_FORMAT, siteCaSigningBytes, type SiteCaFile } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
 import { IT_TRUST_FILE, type ItService } from "./itService";
@@ -12,6 +12,10 @@ import { IT_TRUST_FILE, type ItService } from "./itService";
 export const CA_ROOT_FILE = "site-ca-root.pem";
 export const CA_ROOT_KEY_FILE = "site-ca-root-key.txt";
 export const CA_LOG_FILE = "site-ca-issued.jsonl";
+export const CA_REVOKED_FILE = "site-ca-revoked.jsonl";
+export const CA_CRL_FILE = "site-ca-root.crl";
+/** Days a root CRL is valid: laptops and controllers need a fresh one within this. */
+export const DEFAULT_CRL_DAYS = 30;
 /** The CA passphrase is the root key's alone: the collector, which holds IT's passphrase, cannot sign certificates. */
 const CA_PASSPHRASE_MIN = 12;
 export const MAX_INTERMEDIATE_DAYS = 397;
@@ -93,13 +97,15 @@ export class ItCaService {
     const root = await this.root();
     const at = this.now();
     let intermediate: string;
+    let rootCrl: string;
     try {
       intermediate = await issueIntermediate(root, request.csr, { site: request.site, deviceFingerprint: fingerprint, days: o.days, now: at });
+      rootCrl = await this.signCrl(root, at, DEFAULT_CRL_DAYS);
     } finally {
       root.keyDer.fill(0);
     }
     const facts = certificateFacts(intermediate);
-    const unsigned = { format: SITE_CA_FORMAT, site: request.site, deviceFingerprint: fingerprint, intermediate, root: root.certificatePem, issuedAt: at.toISOString(), itKeyName: this.it.repo.identity()!.keyName } as const;
+    const unsigned = { format: SITE_CA_FORMAT, site: request.site, deviceFingerprint: fingerprint, intermediate, root: root.certificatePem, rootCrl, issuedAt: at.toISOString(), itKeyName: this.it.repo.identity()!.keyName } as const;
     const signed: SiteCaFile = { ...unsigned, signature: (await this.it.signAsIt(siteCaSigningBytes(unsigned))).signature };
     const out = o.out ?? this.path(`site-ca-${request.site.replace(/[^A-Za-z0-9_-]+/g, "_")}-${request.deviceId.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`);
     // Logged first: no certificate leaves IT that the log does not name.
@@ -110,6 +116,63 @@ export class ItCaService {
     writeFileSync(`${out}.tmp`, `${JSON.stringify(signed, null, 2)}\n`);
     renameSync(`${out}.tmp`, out);
     return { out, serial: facts.serial, sha256: facts.sha256, notAfter: facts.notAfter };
+  }
+
+  /** The issuing certificates IT revoked, from site-ca-revoked.jsonl. */
+  revoked(): Array<{ serial: string; reason: RevocationReason; revokedAt: string; site: string; deviceFingerprint: string }> {
+    if (!existsSync(this.path(CA_REVOKED_FILE))) return [];
+    return readFileSync(this.path(CA_REVOKED_FILE), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { serial: string; reason: RevocationReason; revokedAt: string; site: string; deviceFingerprint: string });
+  }
+
+  /**
+   * Revokes an issuing certificate IT signed (by its serial, from site-ca-issued.jsonl) and writes a
+   * new root CRL. Give laptops and controllers the CRL (fieldproof ca update-crl on a laptop).
+   */
+  async revoke(serialInput: string, reason: RevocationReason): Promise<{ crl: string; serial: string; revokedCount: number }> {
+    if (!REVOCATION_REASONS.includes(reason)) throw new AppError("INVALID_REQUEST", `--reason must be one of ${REVOCATION_REASONS.join(", ")}.`);
+    const serial = serialInput.trim().toLowerCase().replace(/[:\s]/g, "");
+    const issued = existsSync(this.path(CA_LOG_FILE))
+      ? readFileSync(this.path(CA_LOG_FILE), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { serial: string; site: string; deviceFingerprint: string })
+      : [];
+    const entry = issued.find((e) => e.serial === serial);
+    if (!entry) throw new AppError("NOT_FOUND", `IT issued no issuing certificate with serial ${serial} (see ${CA_LOG_FILE}). Nothing was revoked.`);
+    if (this.revoked().some((r) => r.serial === serial)) throw new AppError("CONFLICT", `Serial ${serial} is revoked already. Run fieldproof it ca crl for a fresh CRL.`);
+    const root = await this.root();
+    try {
+      const line = { serial, reason, revokedAt: this.now().toISOString(), site: entry.site, deviceFingerprint: entry.deviceFingerprint };
+      // The CRL first (from the list with this entry), then the list: a failure leaves the list as it was.
+      const crl = await this.signCrl(root, this.now(), DEFAULT_CRL_DAYS, [...this.revoked(), line]);
+      appendFileSync(this.path(CA_REVOKED_FILE), `${JSON.stringify(line)}\n`);
+      this.writeCrl(crl);
+      return { crl: this.path(CA_CRL_FILE), serial, revokedCount: this.revoked().length };
+    } finally {
+      root.keyDer.fill(0);
+    }
+  }
+
+  /** A fresh root CRL (site-ca-root.crl), valid `days` days: to carry to laptops and controllers before the last one runs out. */
+  async crl(days = DEFAULT_CRL_DAYS): Promise<{ crl: string; revokedCount: number; nextUpdate: string }> {
+    if (!Number.isInteger(days) || days < 1 || days > 397) throw new AppError("INVALID_REQUEST", "--days must be a whole number from 1 to 397.");
+    const root = await this.root();
+    try {
+      this.writeCrl(await this.signCrl(root, this.now(), days));
+    } finally {
+      root.keyDer.fill(0);
+    }
+    return { crl: this.path(CA_CRL_FILE), revokedCount: this.revoked().length, nextUpdate: new Date(this.now().getTime() + days * 86_400_000).toISOString() };
+  }
+
+  private signCrl(root: { certificatePem: string; keyDer: Buffer }, at: Date, days: number, revoked = this.revoked()): Promise<string> {
+    // CRLNumber: milliseconds since 1970, so every later CRL has a larger number, across processes.
+    return makeCrl(root, revoked, { now: at, days, number: at.getTime() });
+  }
+
+  private writeCrl(pem: string): void {
+    writeFileSync(`${this.path(CA_CRL_FILE)}.tmp`, pem);
+    renameSync(`${this.path(CA_CRL_FILE)}.tmp`, this.path(CA_CRL_FILE));
   }
 
   private async root(): Promise<{ certificatePem: string; keyDer: Buffer }> {

@@ -61,6 +61,7 @@ export const CHANNEL_USE = {
   "evidence.trustIt": ["settings.get", "sync.status", ...JOURNAL],
   "ca.request": JOURNAL,
   "ca.install": ["ca.list", ...JOURNAL],
+  "ca.updateCrl": ["ca.list", ...JOURNAL],
   "certificates.issue": JOURNAL,
   "evidence.export": JOURNAL,
   "evidence.importReceipt": ["evidence.record", ...JOURNAL],

@@ -35,6 +35,7 @@ const LABELS: Record<RecordKind, string> = {
   "receipt.imported": "IT receipt imported",
   "ca.requested": "Site CA requested from IT",
   "ca.installed": "Site CA installed",
+  "ca.crlInstalled": "Site CA revocation list installed",
   "certificate.issued": "Controller certificate issued",
 };
 

@@ -8,7 +8,9 @@ const Site = z.string().trim().min(1).max(64);
 /** A site's issuing CA as installed on this laptop (from IT, signed by IT's key). */
 export const SiteCaStatus = z.object({
   site: z.string(),
-  state: z.enum(["valid", "expired", "not-yet-valid"]),
+  state: z.enum(["valid", "expired", "not-yet-valid", "revoked"]),
+  crlThisUpdate: z.string(),
+  crlNextUpdate: z.string().nullable(),
   serial: z.string(),
   subject: z.string(),
   notBefore: z.string(),
@@ -63,6 +65,11 @@ export const certificateChannels = {
     z.strictObject({ site: Site, out: AbsolutePath }),
     z.object({ out: z.string(), site: z.string(), csrSha256: z.string(), deviceFingerprint: z.string() }),
     "Make this laptop's key for a site's issuing CA and write the request for IT (signed by the device key; a signed record)",
+  ),
+  "ca.updateCrl": channel(
+    z.strictObject({ path: AbsolutePath }),
+    z.object({ thisUpdate: z.string(), nextUpdate: z.string().nullable(), revoked: z.number(), sites: z.array(z.string()), revokedSites: z.array(z.string()) }),
+    "Install IT's newer root CRL (signed by the pinned root): an issuing certificate it revokes signs nothing more (a signed record)",
   ),
   "ca.install": channel(z.strictObject({ path: AbsolutePath }), SiteCaStatus, "Install IT's answer to a site CA request, checked against IT's key and the request (a signed record)"),
   "certificates.issue": channel(

@@ -249,6 +249,17 @@ export const RecordData = {
     certificate: z.string().max(20_000),
     root: z.string().max(20_000),
   }),
+  /** IT's root CRL installed (newer than the one held): which issuing certificates IT revoked, the CRL whole. */
+  "ca.crlInstalled": z.object({
+    rootSha256: Sha256Hex,
+    sha256: Sha256Hex,
+    thisUpdate: z.string(),
+    nextUpdate: z.string().nullable(),
+    revokedSerials: z.array(z.string().max(64)).max(1000),
+    /** Sites whose issuing certificate on this laptop the CRL revokes. */
+    revokedSites: z.array(z.string().max(64)).max(100),
+    crl: z.string().max(200_000),
+  }),
   /**
    * A controller certificate this laptop issued from a site's intermediate, whole (DER, base64), so
    * IT can check it with openssl against the root and compare it with what the controller presents.

@@ -3,11 +3,11 @@
 // it for the controller's own CSR, each one a journal record; checked with openssl as IT would.
 import { execFileSync, spawnSync } from "node:child_process";
 import Sqlite from "better-sqlite3";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ItCaService, CA_LOG_FILE, CA_ROOT_FILE, CA_ROOT_KEY_FILE } from "../../main/services/itCaService";
-import { certificateFacts, checkIntermediate, issueIntermediate, makeIntermediateRequest, makeRootCa } from "../../main/evidence/siteCa";
+import { certificateFacts, checkIntermediate, issueIntermediate, makeCrl, makeIntermediateRequest, makeRootCa } from "../../main/evidence/siteCa";
 import { SITE_CA_FORMAT, siteCaSigningBytes } from "../../main/evidence/siteCaFiles";
 import { passphraseProtector } from "../../main/evidence/protector";
 import { BIN } from "../support/cli";
@@ -177,7 +177,7 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     const rogueIntermediate = await issueIntermediate(rogue, (JSON.parse(readFileSync(requestPath, "utf8")) as { csr: string }).csr, { site: SITE, deviceFingerprint: fingerprint, days: 90, now: new Date() });
     const it = itSide.open();
     try {
-      const body = { format: SITE_CA_FORMAT, site: SITE, deviceFingerprint: fingerprint, intermediate: rogueIntermediate, root: rogue.certificatePem, issuedAt: new Date().toISOString(), itKeyName: it.repo.identity()!.keyName } as const;
+      const body = { format: SITE_CA_FORMAT, site: SITE, deviceFingerprint: fingerprint, intermediate: rogueIntermediate, root: rogue.certificatePem, rootCrl: await makeCrl(rogue, [], { now: new Date(), days: 30, number: 1 }), issuedAt: new Date().toISOString(), itKeyName: it.repo.identity()!.keyName } as const;
       const rogueFile = join(work.path, "rogue.json");
       writeFileSync(rogueFile, JSON.stringify({ ...body, signature: (await it.signAsIt(siteCaSigningBytes(body))).signature }));
       await expect(laptop.services.ca.install(rogueFile)).rejects.toThrow(/REFUSED, POSSIBLE IMPOSTOR: the site CA file's root \(CN=Rogue, O=Fieldproof site CA, SHA-256 [0-9a-f]{64}\) is not the root IT's trust file pins/);
@@ -288,6 +288,73 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     const rootKey = passphraseProtector(CA_PASSPHRASE, "CA passphrase", 12).unprotect(readFileSync(join(itSide.dir.path, CA_ROOT_KEY_FILE), "utf8").trim());
     const old = await issueIntermediate({ certificatePem: rootPem, keyDer: rootKey }, request.csrPem, { site: "Old Bay", deviceFingerprint: fingerprint, days: 1, now: new Date(Date.now() - 3 * 86_400_000) });
     await expect(checkIntermediate(old, rootPem, new Date())).rejects.toThrow(/expired on .* IT: issue a new one \(fieldproof ca request on the laptop, then fieldproof it ca issue\)/);
+  });
+});
+
+describe("revocation: IT revokes a laptop's issuing certificate by a root CRL the laptop installs", () => {
+  let itSide: ItSide;
+  let laptop: Laptop;
+  let work: ReturnType<typeof tempDir>;
+  let ca: ItCaService;
+
+  beforeAll(async () => {
+    itSide = await initIt();
+    laptop = openLaptop();
+    work = tempDir("fieldproof-site-ca-crl-");
+    ca = new ItCaService(itSide.open(), async () => CA_PASSPHRASE);
+    await ca.init("Acme Plants");
+    await laptop.services.evidence.trustIt(itSide.trustPath, false);
+    laptop.services.identity.ensureDevice();
+    await laptop.services.plant.importPlant(
+      { format: "fieldproof-plant/v1", site: { id: "north-bay", name: SITE }, generatedAt: new Date().toISOString(), controllers: [{ id: "plc-07", name: "PLC 07", kind: "plc", vendor: "Acme", model: "M", area: "A", line: "L1", cell: "C1", endpointUrl: "opc.tcp://127.0.0.1:1" }] },
+      "test",
+    );
+    const request = join(work.path, "req.json");
+    await laptop.services.ca.request(SITE, request);
+    const answer = join(work.path, "answer.json");
+    await ca.issue(request, { device: laptop.services.identity.status().fingerprint!, site: SITE, days: 90, out: answer });
+    await laptop.services.ca.install(answer);
+  });
+  afterAll(async () => {
+    await laptop?.close();
+    laptop?.dir.cleanup();
+    itSide?.dir.cleanup();
+    work?.cleanup();
+  });
+
+  it("revokes, openssl sees it revoked, the laptop takes the newer CRL and signs nothing more; an older CRL or another CA's is refused", async () => {
+    const [installed] = laptop.services.ca.list();
+    expect(installed).toMatchObject({ state: "valid" });
+    // A fresh CRL with nothing revoked: newer than the one the answer carried.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const fresh = await ca.crl(30);
+    const before = join(work.path, "before.crl");
+    copyFileSync(fresh.crl, before);
+    expect(await laptop.services.ca.updateCrl(before)).toMatchObject({ revoked: 0, sites: [SITE], revokedSites: [] });
+    expect(await laptop.services.ca.updateCrl(before)).toMatchObject({ sites: [] });
+
+    await expect(ca.revoke("00ff", "keyCompromise")).rejects.toThrow(/IT issued no issuing certificate with serial 00ff/);
+    const revoked = await ca.revoke(installed!.serial.toUpperCase(), "keyCompromise");
+    expect(revoked).toMatchObject({ serial: installed!.serial, revokedCount: 1 });
+    await expect(ca.revoke(installed!.serial, "superseded")).rejects.toThrow(/is revoked already/);
+    const rootPem = join(itSide.dir.path, CA_ROOT_FILE);
+    const interPem = join(work.path, "intermediate.pem");
+    const answer = JSON.parse(readFileSync(join(work.path, "answer.json"), "utf8")) as { intermediate: string };
+    writeFileSync(interPem, answer.intermediate);
+    expect(openssl(["crl", "-in", revoked.crl, "-noout", "-text"]).out).toMatch(new RegExp(`Serial Number: ${installed!.serial.toUpperCase()}[\\s\\S]*Key Compromise`));
+    expect(openssl(["verify", "-crl_check", "-CAfile", rootPem, "-CRLfile", revoked.crl, interPem]).out).toMatch(/certificate revoked/);
+    expect(openssl(["verify", "-crl_check", "-CAfile", rootPem, "-CRLfile", before, interPem]).out).toMatch(/intermediate\.pem: OK/);
+
+    const after = await laptop.services.ca.updateCrl(revoked.crl);
+    expect(after).toMatchObject({ revoked: 1, sites: [SITE], revokedSites: [SITE] });
+    expect(laptop.services.ca.list()[0]).toMatchObject({ site: SITE, state: "revoked" });
+    expect(await recordFromEnd(laptop)).toMatchObject({ kind: "ca.crlInstalled", data: { revokedSerials: [installed!.serial], revokedSites: [SITE] } });
+    await expect(laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: controllerCsr(work.path), method: "manual" })).rejects.toThrow(/IT revoked this laptop's issuing certificate for "North Bay"/);
+    await expect(laptop.services.ca.updateCrl(before)).rejects.toThrow(/is older than the one "North Bay" holds/);
+    const rogue = await makeRootCa("Rogue", new Date());
+    const rogueCrl = join(work.path, "rogue.crl");
+    writeFileSync(rogueCrl, await makeCrl(rogue, [], { now: new Date(), days: 30, number: Date.now() + 1 }));
+    await expect(laptop.services.ca.updateCrl(rogueCrl)).rejects.toThrow(/The CRL is not signed by CN=Acme Plants/);
   });
 });
 

@@ -26,6 +26,7 @@ export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof
     "certificates.preflight": ({ controllerId }) => services.ca.preflight(controllerId),
     "ca.request": ({ site, out }) => services.ca.request(site, out),
     "ca.install": ({ path }) => services.ca.install(path),
+    "ca.updateCrl": ({ path }) => services.ca.updateCrl(path),
     "certificates.issue": async ({ site, controllerId, csr, names, days }) => {
       const issued = await services.ca.issue({ site, controllerId, csrPem: csr, names, days, method: "manual" });
       return { ...issued, names: { applicationUri: issued.names.applicationUri, dns: [...issued.names.dns], ips: [...issued.names.ips] } };
