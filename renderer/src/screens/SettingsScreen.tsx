@@ -9,6 +9,7 @@ import { ClientCertificateCard } from "./settings/ClientCertificateCard";
 import { DualControlCard } from "./settings/DualControlCard";
 import { SharedScopeCard } from "./settings/SharedScopeCard";
 import { ItTrustCard } from "./settings/ItTrustCard";
+import { SiteCaCard } from "./settings/SiteCaCard";
 import { TechnicianCard } from "./settings/TechnicianCard";
 
 export function SettingsScreen(): React.JSX.Element {
@@ -60,6 +61,7 @@ export function SettingsScreen(): React.JSX.Element {
         <SharedScopeCard settings={settings.data} />
         <ItTrustCard />
         <CollectorCard settings={settings.data} />
+        <SiteCaCard />
         <ClientCertificateCard />
         <Card className="fp-card">
           <H2 className="fp-card-title">Display</H2>
