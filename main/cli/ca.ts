@@ -121,6 +121,18 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
 
   const certs = program.command("certificates").description("controller certificates from the site CA");
   certs
+    .command("revoke")
+    .description("revoke a controller certificate this laptop issued, and write the issuing CA's CRL for the controller's clients")
+    .requiredOption("--site <site>", "the site CA it was issued from")
+    .requiredOption("--serial <serial>", "its serial (fieldproof records --kind certificate.issued)")
+    .requiredOption("--out <file>", "where to write the CRL (every certificate this issuing CA revoked)")
+    .option("--reason <reason>", `one of ${REVOCATION_REASONS.join(", ")}`, "unspecified")
+    .action(async (opts: { site: string; serial: string; out: string; reason: RevocationReason }) => {
+      await ctx.unlock();
+      const r = await ctx.invoke("certificates.revoke", { site: opts.site, serial: opts.serial, reason: opts.reason, out: resolve(opts.out) });
+      io.out(`Revoked ${r.serial} (${r.controllerId}); ${r.revokedCount} revoked by this issuing CA. CRL: ${r.out}: put it in the trust lists of the controller's clients.`);
+    });
+  certs
     .command("preflight <controller>")
     .description("read a controller's Part 12 set-up (methods, groups, certificate types, trust list, clock) without changing anything: can a rotation push, or is it the manual path")
     .option("--json", "print the whole reading as JSON")

@@ -5,7 +5,7 @@ import type { PlantRepository } from "../db/plantRepository";
 import type { SettingsRepository } from "../db/settingsRepository";
 import { ed25519Sign, ed25519Verify, publicKeyFromPem, publicKeyFromRaw, rawPublicKey, sha256Hex } from "../evidence/crypto";
 import type { Identity } from "../evidence/identity";
-import { certificateFacts, checkCrl, checkIntermediate, checkLeafNames, crlFactsUnchecked, csrNames, issueLeaf, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
+import { certificateFacts, checkCrl, checkIntermediate, checkLeafNames, crlFactsUnchecked, csrNames, issueLeaf, makeCrl, REVOCATION_REASONS, type RevocationReason, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
 import { CA_REQUEST_FORMAT, caRequestSigningBytes, parseSiteCaFile, SiteCaFile, siteCaSigningBytes, SiteName } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
 import type { CertificatePreflight } from "../../shared/contract";
@@ -16,6 +16,7 @@ export const SITE_CA_ROOT_PIN = "siteCa.rootPin";
 const PENDING = (site: string): string => `siteCa.pending:${site}`;
 const INSTALLED = (site: string): string => `siteCa.installed:${site}`;
 const INSTALLED_PREFIX = "siteCa.installed:";
+const REVOKED = (site: string): string => `siteCa.revoked:${site}`;
 const DER = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
 export const DEFAULT_LEAF_DAYS = 365;
 
@@ -215,6 +216,61 @@ export class CaService {
       });
     }
     return { thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, revoked: crl.revoked.length, sites: updated, revokedSites };
+  }
+
+  /**
+   * `fieldproof certificates revoke`: revokes a controller certificate this laptop issued from a
+   * site's intermediate and writes the intermediate's CRL (every certificate it revoked) to `out`,
+   * for the controller's clients' trust lists. Recorded with the CRL whole.
+   */
+  async revokeIssued(siteInput: string, serialInput: string, reason: RevocationReason, out: string): Promise<{ out: string; serial: string; controllerId: string; revokedCount: number }> {
+    const site = this.site(siteInput);
+    if (!REVOCATION_REASONS.includes(reason)) throw new AppError("INVALID_REQUEST", `--reason must be one of ${REVOCATION_REASONS.join(", ")}.`);
+    const serial = serialInput.trim().toLowerCase().replace(/[:\s]/g, "");
+    const text = this.deps.settings.get(INSTALLED(site));
+    if (!text) throw new AppError("PRECONDITION_FAILED", `No site CA for "${site}" is installed on this laptop; only the laptop that issued a certificate can revoke it.`);
+    const ca = JSON.parse(text) as Installed;
+    const issued = this.issuedRecords().find((d) => d.site === site && d.serial === serial);
+    if (!issued) throw new AppError("NOT_FOUND", `This laptop issued no certificate with serial ${serial} for "${site}" (fieldproof records --kind certificate.issued lists them). Nothing was revoked.`);
+    const listed = JSON.parse(this.deps.settings.get(REVOKED(site)) || "[]") as { serial: string; revokedAt: string; reason: RevocationReason }[];
+    if (listed.some((r) => r.serial === serial)) throw new AppError("CONFLICT", `Certificate ${serial} is revoked already.`);
+    const now = this.deps.now();
+    const entries = [...listed, { serial, revokedAt: now.toISOString(), reason }];
+    const keyDer = this.deps.identity.keyProtector().unprotect(ca.protectedKey);
+    let pem: string;
+    try {
+      pem = await makeCrl({ certificatePem: ca.intermediate, keyDer }, entries, { now, days: 30, number: now.getTime() });
+    } finally {
+      keyDer.fill(0);
+    }
+    const crl = await checkCrl(pem, ca.intermediate);
+    // The CRL file first: a stick that is gone leaves nothing revoked here that nobody can carry.
+    const tmp = `${out}.tmp`;
+    try {
+      writeFileSync(tmp, pem);
+      renameSync(tmp, out);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw new AppError("IO_ERROR", `The CRL could not be written to ${out}: ${(error as Error).message}. Nothing was revoked.`, { cause: error });
+    }
+    this.deps.identity.journal.transaction(() => {
+      this.deps.settings.set(REVOKED(site), JSON.stringify(entries));
+      this.deps.identity.journal.appendInTransaction("certificate.revoked", [{ name: `fieldproof:controller/${issued.controllerId}` }, { name: `fieldproof:certificate/${serial}` }], {
+        site,
+        controllerId: issued.controllerId,
+        serial,
+        reason,
+        crlSha256: crl.sha256,
+        crl: DER(crl.pem).toString("base64"),
+      });
+    });
+    return { out, serial, controllerId: issued.controllerId, revokedCount: entries.length };
+  }
+
+  /** The certificate.issued records of this laptop's journal, their data. */
+  private issuedRecords(): Array<{ site: string; serial: string; controllerId: string }> {
+    const page = this.deps.journal.list({ offset: 0, limit: 100_000, kind: "certificate.issued" });
+    return page.records.map((r) => (JSON.parse(Buffer.from(r.payload).toString("utf8")) as { predicate: { data: { site: string; serial: string; controllerId: string } } }).predicate.data);
   }
 
   /** The site CAs installed here, with their state now. */

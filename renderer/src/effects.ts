@@ -63,6 +63,7 @@ export const CHANNEL_USE = {
   "ca.install": ["ca.list", ...JOURNAL],
   "ca.updateCrl": ["ca.list", ...JOURNAL],
   "certificates.issue": JOURNAL,
+  "certificates.revoke": JOURNAL,
   "evidence.export": JOURNAL,
   "evidence.importReceipt": ["evidence.record", ...JOURNAL],
   "plant.importFile": PLANT,

@@ -37,6 +37,7 @@ const LABELS: Record<RecordKind, string> = {
   "ca.installed": "Site CA installed",
   "ca.crlInstalled": "Site CA revocation list installed",
   "certificate.issued": "Controller certificate issued",
+  "certificate.revoked": "Controller certificate revoked",
 };
 
 export function kindLabel(kind: string): string {

@@ -55,6 +55,16 @@ export const CertificatePreflight = z.object({
 export type CertificatePreflight = z.infer<typeof CertificatePreflight>;
 
 export const certificateChannels = {
+  "certificates.revoke": channel(
+    z.strictObject({
+      site: Site,
+      serial: z.string().min(1).max(80),
+      reason: z.enum(["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation"]).default("unspecified"),
+      out: AbsolutePath,
+    }),
+    z.object({ out: z.string(), serial: z.string(), controllerId: z.string(), revokedCount: z.number() }),
+    "Revoke a controller certificate this laptop issued and write the issuing CA's CRL for the controller's clients (a signed record)",
+  ),
   "certificates.preflight": channel(
     z.strictObject({ controllerId: z.string().min(1).max(64) }),
     CertificatePreflight,

@@ -282,6 +282,15 @@ export const RecordData = {
     issuerSha256: Sha256Hex,
     certificate: z.string().max(20_000),
   }),
+  /** A controller certificate this laptop issued, revoked; the issuing intermediate's CRL whole (DER, base64). */
+  "certificate.revoked": z.object({
+    site: z.string().max(64),
+    controllerId: z.string().max(64),
+    serial: z.string().max(64),
+    reason: z.enum(["unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation"]),
+    crlSha256: Sha256Hex,
+    crl: z.string().max(200_000),
+  }),
   "receipt.imported": z.object({
     itKeyName: z.string(),
     treeSize: z.number().int().nonnegative(),

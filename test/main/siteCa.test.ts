@@ -250,6 +250,23 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     await expect(laptop.services.ca.issue({ site: "South Bay", controllerId: "plc-07", csrPem: bare, method: "manual" })).rejects.toThrow(/No site CA for "South Bay" is installed/);
   });
 
+  it("revokes a controller certificate it issued: the issuing CA's CRL names it, openssl sees it revoked, recorded whole; a serial it did not issue or revoked twice is refused", async () => {
+    const csr = controllerCsr(work.path);
+    const issued = await laptop.services.ca.issue({ site: SITE, controllerId: "plc-07", csrPem: csr, method: "manual" });
+    const out = join(work.path, "leaf.crl");
+    await expect(laptop.services.ca.revokeIssued(SITE, "00ff", "superseded", out)).rejects.toThrow(/issued no certificate with serial 00ff for "North Bay"/);
+    const r = await laptop.services.ca.revokeIssued(SITE, issued.serial, "superseded", out);
+    expect(r).toMatchObject({ serial: issued.serial, controllerId: "plc-07" });
+    await expect(laptop.services.ca.revokeIssued(SITE, issued.serial, "superseded", out)).rejects.toThrow(/is revoked already/);
+    const leaf = join(work.path, "revoked-leaf.pem");
+    const chain = join(work.path, "revoked-chain.pem");
+    writeFileSync(leaf, issued.certificatePem);
+    writeFileSync(chain, issued.chainPem);
+    expect(openssl(["verify", "-crl_check", "-CAfile", join(work.path, "root.pem"), "-untrusted", chain, "-CRLfile", out, leaf]).out).toMatch(/certificate revoked/);
+    expect(openssl(["crl", "-in", out, "-noout", "-text"]).out).toMatch(/Superseded/);
+    expect(await recordFromEnd(laptop)).toMatchObject({ kind: "certificate.revoked", data: { site: SITE, serial: issued.serial, controllerId: "plc-07", reason: "superseded" } });
+  });
+
   it("install refuses an answer for another laptop and one for an older request; a request that cannot be written changes nothing; a device id that is a path is refused at IT", async () => {
     const other = openLaptop();
     try {

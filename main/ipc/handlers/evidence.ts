@@ -27,6 +27,7 @@ export function createEvidenceHandlers(services: Services): Pick<Handlers, keyof
     "ca.request": ({ site, out }) => services.ca.request(site, out),
     "ca.install": ({ path }) => services.ca.install(path),
     "ca.updateCrl": ({ path }) => services.ca.updateCrl(path),
+    "certificates.revoke": ({ site, serial, reason, out }) => services.ca.revokeIssued(site, serial, reason, out),
     "certificates.issue": async ({ site, controllerId, csr, names, days }) => {
       const issued = await services.ca.issue({ site, controllerId, csrPem: csr, names, days, method: "manual" });
       return { ...issued, names: { applicationUri: issued.names.applicationUri, dns: [...issued.names.dns], ips: [...issued.names.ips] } };
