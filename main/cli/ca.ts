@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../../shared/domain/errors";
@@ -10,6 +10,19 @@ import { json } from "./io";
 import { passphraseFrom } from "./prompt";
 
 const repeat = (v: string, all: string[]): string[] => [...all, v];
+
+/** `--out DIR`: an existing folder, or one made in an existing folder; a file or an unwritable place is refused in words. */
+function outputFolder(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new AppError("INVALID_REQUEST", `--out ${dir} is a file; give a folder to write the certificate and chain into. Nothing was issued.`);
+    return;
+  }
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    throw new AppError("IO_ERROR", `--out ${dir} could not be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a folder that exists or can be made in one that does. Nothing was issued.`, { cause: error });
+  }
+}
 
 function days(max: number): (value: string) => number {
   return (value) => {
@@ -124,7 +137,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
     .command("revoke")
     .description("revoke a controller certificate this laptop issued, and write the issuing CA's CRL for the controller's clients")
     .requiredOption("--site <site>", "the site CA it was issued from")
-    .requiredOption("--serial <serial>", "its serial (fieldproof records --kind certificate.issued)")
+    .requiredOption("--serial <serial>", "its serial (fieldproof records --json, kind certificate.issued)")
     .requiredOption("--out <file>", "where to write the CRL (every certificate this issuing CA revoked)")
     .option("--reason <reason>", `one of ${REVOCATION_REASONS.join(", ")}`, "unspecified")
     .action(async (opts: { site: string; serial: string; out: string; reason: RevocationReason }) => {
@@ -156,7 +169,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
     .command("issue")
     .description("issue a controller's certificate for its CSR (the manual path: files for the vendor tool), recorded whole")
     .requiredOption("--site <site>", "the site CA to issue from")
-    .requiredOption("--controller <id>", "the controller it is for (fieldproof plant list)")
+    .requiredOption("--controller <id>", "the controller it is for (its id, as the Plant screen or fieldproof scan --json shows it)")
     .requiredOption("--csr <file>", "the controller's certificate signing request (PEM or DER), from its vendor tool")
     .requiredOption("--out <dir>", "folder to write the certificate (PEM and DER) and the chain into")
     .option("--days <n>", "validity in days (never past the issuing CA)", days(825))
@@ -166,6 +179,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
     .option("--json", "print the result as JSON")
     .action(async (opts: { site: string; controller: string; csr: string; out: string; days?: number; uri?: string; dns: string[]; ip: string[]; json?: boolean }) => {
       if (!opts.uri && (opts.dns.length || opts.ip.length)) throw new AppError("INVALID_REQUEST", "--dns and --ip go with --uri (the application URI every OPC UA certificate names).");
+      outputFolder(resolve(opts.out));
       await ctx.unlock();
       const issued = await ctx.invoke("certificates.issue", {
         site: opts.site,
@@ -175,7 +189,8 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
         ...(opts.days ? { days: opts.days } : {}),
       });
       const dir = resolve(opts.out);
-      mkdirSync(dir, { recursive: true });
+      // The folder is checked before anything is issued, so a bad --out issues and records nothing.
+      outputFolder(dir);
       const base = join(dir, `${opts.controller}-${issued.serial}`);
       const der = Buffer.from(issued.certificatePem.replace(/-----[^-]+-----|\s/g, ""), "base64");
       writeFileSync(`${base}.pem`, issued.certificatePem);

@@ -73,7 +73,7 @@ export function parseSiteCaFile<T>(text: string, schema: z.ZodType<T>, what: str
   try {
     json = JSON.parse(text);
   } catch {
-    throw new AppError("INVALID_REQUEST", `This is not ${what} (it is not JSON). Use the file \`${madeBy}\` wrote.`);
+    throw new AppError("INVALID_REQUEST", `This is not a ${what} (it is not JSON). Use the file \`${madeBy}\` wrote.`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new AppError("INVALID_REQUEST", `This is not a valid ${what}: ${describeIssues(parsed.error, 2)}. Use the file \`${madeBy}\` wrote.`);

@@ -136,6 +136,10 @@ export class CaService {
       throw new AppError("PRECONDITION_FAILED", `IT issued this site CA for device key ${file.deviceFingerprint}, not this laptop (${fingerprint}). Each laptop asks for its own (fieldproof ca request). Nothing was installed.`);
     }
     const pendingText = this.deps.settings.get(PENDING(file.site));
+    const held = this.deps.settings.get(INSTALLED(file.site));
+    if (!pendingText && held && certificateFacts((JSON.parse(held) as Installed).intermediate).sha256 === certificateFacts(file.intermediate).sha256) {
+      throw new AppError("CONFLICT", `This site CA for "${file.site}" is installed already (fieldproof ca list). Nothing changed.`);
+    }
     if (!pendingText) {
       throw new AppError("PRECONDITION_FAILED", `This laptop has no request waiting for site "${file.site}" (it was installed already, or asked again since). Run fieldproof ca request --site "${file.site}" and give IT the new request. Nothing was installed.`);
     }
@@ -231,7 +235,7 @@ export class CaService {
     if (!text) throw new AppError("PRECONDITION_FAILED", `No site CA for "${site}" is installed on this laptop; only the laptop that issued a certificate can revoke it.`);
     const ca = JSON.parse(text) as Installed;
     const issued = this.issuedRecords().find((d) => d.site === site && d.serial === serial);
-    if (!issued) throw new AppError("NOT_FOUND", `This laptop issued no certificate with serial ${serial} for "${site}" (fieldproof records --kind certificate.issued lists them). Nothing was revoked.`);
+    if (!issued) throw new AppError("NOT_FOUND", `This laptop issued no certificate with serial ${serial} for "${site}" (fieldproof records --json lists them, kind certificate.issued). Nothing was revoked.`);
     const listed = JSON.parse(this.deps.settings.get(REVOKED(site)) || "[]") as { serial: string; revokedAt: string; reason: RevocationReason }[];
     if (listed.some((r) => r.serial === serial)) throw new AppError("CONFLICT", `Certificate ${serial} is revoked already.`);
     const now = this.deps.now();
@@ -289,7 +293,7 @@ export class CaService {
    */
   async issue(o: { site: string; controllerId: string; csrPem: string; names?: LeafNames; days?: number; method: "manual" | "opcua-part12" }): Promise<IssuedCertificate> {
     const site = this.site(o.site);
-    if (!this.deps.plant.controller(o.controllerId)) throw new AppError("NOT_FOUND", `No controller "${o.controllerId}" in this plant. Check the id (fieldproof plant list).`);
+    if (!this.deps.plant.controller(o.controllerId)) throw new AppError("NOT_FOUND", `No controller "${o.controllerId}" in this plant. Check the id: the Plant screen shows it, as does the controllerId of fieldproof scan --json.`);
     const text = this.deps.settings.get(INSTALLED(site));
     if (!text) throw new AppError("PRECONDITION_FAILED", `No site CA for "${site}" is installed on this laptop. Ask IT: fieldproof ca request --site "${site}", then install IT's answer with fieldproof ca install FILE.`);
     const ca = JSON.parse(text) as Installed;
@@ -343,7 +347,7 @@ export class CaService {
    */
   async preflight(controllerId: string): Promise<CertificatePreflight> {
     const controller = this.deps.plant.controller(controllerId);
-    if (!controller) throw new AppError("NOT_FOUND", `No controller "${controllerId}" in this plant. Check the id (fieldproof plant list).`);
+    if (!controller) throw new AppError("NOT_FOUND", `No controller "${controllerId}" in this plant. Check the id: the Plant screen shows it, as does the controllerId of fieldproof scan --json.`);
     if (!controller.trustedThumbprint) {
       throw new AppError("PRECONDITION_FAILED", `${controller.name}'s certificate is not trusted yet, so nothing is sent to it. Scan it and trust its certificate first (fieldproof scan --trust-new, or the Plant screen).`);
     }

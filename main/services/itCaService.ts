@@ -41,7 +41,11 @@ export class ItCaService {
     if (existsSync(this.path(CA_ROOT_FILE)) || existsSync(this.path(CA_ROOT_KEY_FILE))) {
       throw new AppError("CONFLICT", `The site CA already exists in ${this.it.itDir} (${CA_ROOT_FILE}). Refusing to replace it: controllers and laptops trust its root.`);
     }
-    const protector = passphraseProtector(await this.caPassphrase(), "CA passphrase", CA_PASSPHRASE_MIN);
+    const caPassphrase = await this.caPassphrase();
+    if (await this.it.passphraseIs(caPassphrase)) {
+      throw new AppError("INVALID_REQUEST", "The CA passphrase must not be IT's passphrase: the collector holds IT's passphrase, and must not be able to sign certificates. Choose another (FIELDPROOF_CA_PASSPHRASE). Nothing was made.");
+    }
+    const protector = passphraseProtector(caPassphrase, "CA passphrase", CA_PASSPHRASE_MIN);
     const root = await makeRootCa(name, this.now());
     const facts = certificateFacts(root.certificatePem);
     // Both files are written aside and moved into place: a failure leaves neither (init can run again).
@@ -85,7 +89,8 @@ export class ItCaService {
       throw new AppError("INTEGRITY_ERROR", "The site CA request is not signed by the device key it names: it was altered. Ask the technician to run fieldproof ca request again. Nothing was issued.");
     }
     if (fingerprint !== expected) {
-      throw new AppError("PRECONDITION_FAILED", `The request comes from device key ${fingerprint}, not ${expected} as given. Compare the fingerprint with the laptop again. Nothing was issued.`);
+      // The request's own fingerprint is not shown: IT must read it off the laptop, not copy it from here.
+      throw new AppError("PRECONDITION_FAILED", `The request is not signed by device key ${expected} as given. Compare the fingerprint with the laptop's own screen (Settings, or fieldproof info on it) again. Nothing was issued.`);
     }
     const enrolled = this.it.repo.device(request.deviceId);
     if (enrolled && rawPublicKey(publicKeyFromPem(enrolled.publicKey)).toString("base64") !== request.devicePublicKey) {
@@ -108,12 +113,17 @@ export class ItCaService {
     const unsigned = { format: SITE_CA_FORMAT, site: request.site, deviceFingerprint: fingerprint, intermediate, root: root.certificatePem, rootCrl, issuedAt: at.toISOString(), itKeyName: this.it.repo.identity()!.keyName } as const;
     const signed: SiteCaFile = { ...unsigned, signature: (await this.it.signAsIt(siteCaSigningBytes(unsigned))).signature };
     const out = o.out ?? this.path(`site-ca-${request.site.replace(/[^A-Za-z0-9_-]+/g, "_")}-${request.deviceId.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`);
-    // Logged first: no certificate leaves IT that the log does not name.
+    // Written aside first (a folder that does not exist fails here, before anything is logged), then
+    // logged, then moved into place: no certificate leaves IT that the log does not name.
+    try {
+      writeFileSync(`${out}.tmp`, `${JSON.stringify(signed, null, 2)}\n`);
+    } catch (error) {
+      throw new AppError("IO_ERROR", `The answer could not be written to ${out}: ${(error as Error).message}. Nothing was issued or logged; give --out a folder that exists.`, { cause: error });
+    }
     appendFileSync(
       this.path(CA_LOG_FILE),
       `${JSON.stringify({ issuedAt: signed.issuedAt, site: request.site, deviceId: request.deviceId, deviceName: request.deviceName, deviceFingerprint: fingerprint, serial: facts.serial, sha256: facts.sha256, notBefore: facts.notBefore, notAfter: facts.notAfter })}\n`,
     );
-    writeFileSync(`${out}.tmp`, `${JSON.stringify(signed, null, 2)}\n`);
     renameSync(`${out}.tmp`, out);
     return { out, serial: facts.serial, sha256: facts.sha256, notAfter: facts.notAfter };
   }

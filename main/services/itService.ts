@@ -191,6 +191,11 @@ export class ItService {
     return { certificatePem, keyPem: privateKeyPem(keyDer), sha256: certificateSha256(certificatePem) };
   }
 
+  /** Whether `candidate` is IT's passphrase (so another secret can be refused for being the same). */
+  async passphraseIs(candidate: string): Promise<boolean> {
+    return candidate === (await this.passphrase());
+  }
+
   /** IT's Ed25519 signature over `bytes` (a file IT hands a laptop, such as a site CA), and the key's name. */
   async signAsIt(bytes: Buffer): Promise<{ keyName: string; signature: string }> {
     const it = await this.itKey();

@@ -11,7 +11,7 @@ import { certificateFacts, checkIntermediate, issueIntermediate, makeCrl, makeIn
 import { SITE_CA_FORMAT, siteCaSigningBytes } from "../../main/evidence/siteCaFiles";
 import { passphraseProtector } from "../../main/evidence/protector";
 import { BIN } from "../support/cli";
-import { initIt, openLaptop, type ItSide, type Laptop } from "../support/evidence";
+import { initIt, IT_PASSPHRASE, openLaptop, type ItSide, type Laptop } from "../support/evidence";
 import { tempDir } from "../support/tempDir";
 
 const CA_PASSPHRASE = "ca passphrase for tests";
@@ -89,6 +89,13 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
   });
 
   it("it ca init makes a root whose key is sealed (not PEM on disk), pins it in it-public.json signed by IT's key, and refuses to make a second", async () => {
+    const same = itSide.open();
+    try {
+      await expect(new ItCaService(same, async () => IT_PASSPHRASE).init("Same")).rejects.toThrow(/The CA passphrase must not be IT's passphrase/);
+    } finally {
+      await same.close();
+    }
+    expect(readdirSync(itSide.dir.path)).not.toContain(CA_ROOT_FILE);
     const made = await ca.init("Acme Plants");
     const trust = JSON.parse(readFileSync(itSide.trustPath, "utf8")) as { siteCa: { rootSha256: string } };
     expect(trust.siteCa.rootSha256).toBe(made.sha256);
@@ -127,7 +134,7 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     const other = openLaptop();
     try {
       other.services.identity.ensureDevice();
-      await expect(ca.issue(requestPath, { device: other.services.identity.status().fingerprint!, site: SITE, days: 90 })).rejects.toThrow(/The request comes from device key .*, not .* as given/);
+      await expect(ca.issue(requestPath, { device: other.services.identity.status().fingerprint!, site: SITE, days: 90 })).rejects.toThrow(/The request is not signed by device key SHA256:.* as given\. Compare the fingerprint with the laptop's own screen/);
     } finally {
       await other.close();
       other.dir.cleanup();
@@ -140,6 +147,7 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     await expect(ca.issue(alteredPath, { device: fingerprint, site: "South Bay", days: 90 })).rejects.toThrow(/not signed by the device key it names: it was altered/);
     await expect(ca.issue(requestPath, { device: "not a fingerprint", site: SITE, days: 90 })).rejects.toThrow(/is not a device key fingerprint/);
     await expect(ca.issue(requestPath, { device: fingerprint, site: SITE, days: 400 })).rejects.toThrow(/--days must be a whole number from 1 to 397/);
+    await expect(ca.issue(requestPath, { device: fingerprint, site: SITE, days: 90, out: join(work.path, "no-such-folder", "answer.json") })).rejects.toThrow(/could not be written to .*Nothing was issued or logged/);
     expect(readdirSync(itSide.dir.path)).not.toContain(CA_LOG_FILE);
   });
 
@@ -190,7 +198,7 @@ describe("the offline site CA: root at IT, an issuing intermediate on the laptop
     expect(installed).toMatchObject({ site: SITE, state: "valid", serial: issued.serial, sha256: issued.sha256, rootSubject: "CN=Acme Plants, O=Fieldproof site CA" });
     expect(laptop.services.ca.list()).toEqual([installed]);
     // Installed once: the request is spent.
-    await expect(laptop.services.ca.install(answerPath)).rejects.toThrow(/no request waiting for site "North Bay"/);
+    await expect(laptop.services.ca.install(answerPath)).rejects.toThrow(/This site CA for "North Bay" is installed already/);
     expect(await recordFromEnd(laptop)).toMatchObject({ kind: "ca.installed", data: { site: SITE, serial: issued.serial, sha256: issued.sha256 } });
   });
 
