@@ -112,7 +112,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
       await ctx.unlock();
       const r = await ctx.invoke("ca.request", { site: opts.site, out: resolve(opts.out) });
       io.out(`Request for site "${r.site}" written to ${r.out}. Give it to IT with this laptop's fingerprint ${r.deviceFingerprint}:`);
-      io.out(`  fieldproof it ca issue --request FILE --device "${r.deviceFingerprint}" --site "${r.site}"`);
+      io.out(`  fieldproof it ca issue --request ${r.out} --device "${r.deviceFingerprint}" --site "${r.site}"`);
       io.out("The key stays on this laptop; install IT's answer with fieldproof ca install FILE.");
     });
   ca.command("install <file>")

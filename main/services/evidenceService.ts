@@ -138,7 +138,7 @@ export class EvidenceService {
     if (current && current.publicKey !== trust.publicKey && !replace) {
       throw new AppError(
         "CONFLICT",
-        `This laptop already trusts IT key ${current.fingerprint}; the file holds ${trust.fingerprint}. If IT really changed its key, confirm the replacement.`,
+        `This laptop already trusts IT key ${current.fingerprint}; the file holds ${trust.fingerprint}. If IT really changed its key, confirm the replacement (Settings › IT keys: "IT changed its key", or fieldproof it trust FILE --replace).`,
       );
     }
     // A trust file without a collector keeps the pin already held (IT gave the older file again).

@@ -54,7 +54,7 @@ describe("receipts on the laptop", () => {
   });
 
   it("refuses to silently swap the trusted IT key", async () => {
-    await expect(a.services.evidence.trustIt(otherIt.trustPath, false)).rejects.toThrow(/already trusts IT key/);
+    await expect(a.services.evidence.trustIt(otherIt.trustPath, false)).rejects.toThrow(/already trusts IT key .*fieldproof it trust FILE --replace\)\.$/);
     await expect(a.services.evidence.trustIt(join(work.path, "nope.json"), false)).rejects.toThrow(/Cannot read the IT trust file/);
   });
 

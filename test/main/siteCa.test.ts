@@ -400,7 +400,9 @@ describe("fieldproof it ca and fieldproof ca (the built command)", () => {
       expect(run(["it", "trust", join(work.path, "it", "it-public.json")]).code).toBe(0);
       const req = run(["ca", "request", "--site", SITE, "--out", join(work.path, "req.json")]);
       expect(req.code).toBe(0);
-      const fpr = /fieldproof it ca issue --request FILE --device "([^"]+)" --site "North Bay"/.exec(req.out)?.[1];
+      // The command for IT, with the request's own path: copied as it is.
+      expect(req.out).toContain(`fieldproof it ca issue --request ${join(work.path, "req.json")} --device "SHA256:`);
+      const fpr = /fieldproof it ca issue --request \S+ --device "([^"]+)" --site "North Bay"/.exec(req.out)?.[1];
       expect(fpr).toMatch(/^SHA256:/);
       const issue = run(["it", "ca", "issue", "--request", join(work.path, "req.json"), "--device", fpr!, "--site", SITE, "--out", join(work.path, "answer.json")]);
       expect(issue.out).toMatch(/Issuing CA for "North Bay" signed: serial [0-9a-f]+, SHA-256 [0-9a-f]{64}, valid until /);
