@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { AppError } from "../../shared/domain/errors";
 import { readSmallFile } from "../services/evidenceService";
 import { CA_ROOT_FILE, DEFAULT_CRL_DAYS, ItCaService, MAX_INTERMEDIATE_DAYS } from "../services/itCaService";
-import { REVOCATION_REASONS, type RevocationReason } from "../evidence/siteCa";
+import { derOf, REVOCATION_REASONS, type RevocationReason } from "../evidence/siteCa";
 import type { CliContext } from "./context";
 import { json } from "./io";
 import { passphraseFrom } from "./prompt";
@@ -192,7 +192,7 @@ export function registerCaCommands(program: Command, ctx: CliContext): void {
       // The folder is checked before anything is issued, so a bad --out issues and records nothing.
       outputFolder(dir);
       const base = join(dir, `${opts.controller}-${issued.serial}`);
-      const der = Buffer.from(issued.certificatePem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+      const der = derOf(issued.certificatePem);
       writeFileSync(`${base}.pem`, issued.certificatePem);
       writeFileSync(`${base}.der`, der);
       writeFileSync(`${base}-chain.pem`, issued.chainPem);

@@ -388,3 +388,8 @@ export async function checkCrl(crlPem: string, issuerPem: string): Promise<CrlFa
     revoked: crl.entries.map((e) => e.serialNumber.toLowerCase()),
   };
 }
+
+/** The DER inside a PEM block (certificate, CSR or CRL). */
+export function derOf(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+}

@@ -5,7 +5,7 @@ import type { PlantRepository } from "../db/plantRepository";
 import type { SettingsRepository } from "../db/settingsRepository";
 import { ed25519Sign, ed25519Verify, publicKeyFromPem, publicKeyFromRaw, rawPublicKey, sha256Hex } from "../evidence/crypto";
 import type { Identity } from "../evidence/identity";
-import { certificateFacts, checkCrl, checkIntermediate, checkLeafNames, crlFactsUnchecked, csrNames, issueLeaf, makeCrl, REVOCATION_REASONS, type RevocationReason, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
+import { certificateFacts, checkCrl, derOf, checkIntermediate, checkLeafNames, crlFactsUnchecked, csrNames, issueLeaf, makeCrl, REVOCATION_REASONS, type RevocationReason, makeIntermediateRequest, type LeafNames } from "../evidence/siteCa";
 import { CA_REQUEST_FORMAT, caRequestSigningBytes, parseSiteCaFile, SiteCaFile, siteCaSigningBytes, SiteName } from "../evidence/siteCaFiles";
 import { readSmallFile } from "./evidenceService";
 import type { CertificatePreflight } from "../../shared/contract";
@@ -17,7 +17,6 @@ const PENDING = (site: string): string => `siteCa.pending:${site}`;
 const INSTALLED = (site: string): string => `siteCa.installed:${site}`;
 const INSTALLED_PREFIX = "siteCa.installed:";
 const REVOKED = (site: string): string => `siteCa.revoked:${site}`;
-const DER = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
 export const DEFAULT_LEAF_DAYS = 365;
 
 interface Installed {
@@ -103,7 +102,7 @@ export class CaService {
       requestedAt: this.deps.now().toISOString(),
     } as const;
     const signature = ed25519Sign(device.signer.key, caRequestSigningBytes(body)).toString("base64");
-    const csrSha256 = sha256Hex(DER(made.csrPem));
+    const csrSha256 = sha256Hex(derOf(made.csrPem));
     // The file first (aside, then moved): a stick that is full or gone leaves the earlier request waiting, unchanged.
     const tmp = `${out}.tmp`;
     try {
@@ -176,8 +175,8 @@ export class CaService {
         notAfter: facts.notAfter,
         rootSubject: root.subject,
         rootSha256: root.sha256,
-        certificate: DER(facts.pem).toString("base64"),
-        root: DER(root.pem).toString("base64"),
+        certificate: derOf(facts.pem).toString("base64"),
+        root: derOf(root.pem).toString("base64"),
       });
     });
     return this.status(installed);
@@ -215,7 +214,7 @@ export class CaService {
           nextUpdate: crl.nextUpdate,
           revokedSerials: [...crl.revoked].slice(0, 1000),
           revokedSites,
-          crl: DER(crl.pem).toString("base64"),
+          crl: derOf(crl.pem).toString("base64"),
         });
       });
     }
@@ -265,7 +264,7 @@ export class CaService {
         serial,
         reason,
         crlSha256: crl.sha256,
-        crl: DER(crl.pem).toString("base64"),
+        crl: derOf(crl.pem).toString("base64"),
       });
     });
     return { out, serial, controllerId: issued.controllerId, revokedCount: entries.length };
@@ -328,14 +327,14 @@ export class CaService {
       subject: facts.subject,
       sha256: facts.sha256,
       spkiSha256: facts.spkiSha256,
-      csrSha256: sha256Hex(DER(o.csrPem)),
+      csrSha256: sha256Hex(derOf(o.csrPem)),
       applicationUri: names.applicationUri,
       dns: [...names.dns],
       ips: [...names.ips],
       notBefore: facts.notBefore,
       notAfter: facts.notAfter,
       issuerSha256: issuer.sha256,
-      certificate: DER(pem).toString("base64"),
+      certificate: derOf(pem).toString("base64"),
     });
     return { certificatePem: pem, chainPem: `${ca.intermediate.trimEnd()}\n${ca.root.trimEnd()}\n`, serial: facts.serial, sha256: facts.sha256, notAfter: facts.notAfter, names };
   }
